@@ -1,0 +1,29 @@
+// The `baton` command: registers the subcommands, parses the command line, runs one.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <vector>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"baton: a serverless orchestration engine for Amazon States Language workflows",
+               "baton"};
+  app.set_version_flag("--version", "baton 0.1.0");
+  app.require_subcommand(1);
+  std::vector<baton::cli::Run> commands = {
+      baton::cli::register_validate(app),
+  };
+  // CLI11 reports bad arguments by throwing; this is where baton meets it.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : baton::cli::kExitUsage;
+  }
+  for (const baton::cli::Run& run : commands) {
+    int code = run();
+    if (code >= 0) return code;
+  }
+  return baton::cli::kExitUsage;
+}

@@ -1,0 +1,217 @@
+// json::Value -> text, as AWS writes it: compact, keys in order, integers as integers.
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "core/json.h"
+
+namespace baton::json {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Characters a JSON string literal must escape; everything else (including non-ASCII UTF-8
+// and '/') is written as is, as Jackson does.
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+void write_double(double d, std::string& out) {
+  std::array<char, 32> buffer{};
+  auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d);
+  std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  out.append(text);
+  // A double stays a double when written: 3.0 does not become the integer 3.
+  if (text.find_first_of(".en") == std::string_view::npos) out.append(".0");
+}
+
+template <class Int>
+void write_integer(Int i, std::string& out) {
+  std::array<char, 24> buffer{};
+  auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), i);
+  out.append(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+}
+
+void write_number(const Value& v, std::string& out) {
+  if (v.is_int64()) {
+    write_integer(v.as_int64(), out);
+  } else if (v.is_integer()) {
+    write_integer(v.as_uint64(), out);
+  } else {
+    write_double(v.as_double(), out);
+  }
+}
+
+void write_pretty(const Value& value, std::string& out, int depth) {
+  auto newline = [&](int d) {
+    out.push_back('\n');
+    out.append(static_cast<std::size_t>(d) * 2, ' ');
+  };
+  if (value.is_array() && value.size() > 0) {
+    out.push_back('[');
+    bool first = true;
+    for (const Value& item : value.as_array()) {
+      if (!first) out.push_back(',');
+      first = false;
+      newline(depth + 1);
+      write_pretty(item, out, depth + 1);
+    }
+    newline(depth);
+    out.push_back(']');
+  } else if (value.is_object() && value.size() > 0) {
+    out.push_back('{');
+    bool first = true;
+    for (const Member& m : value.members()) {
+      if (!first) out.push_back(',');
+      first = false;
+      newline(depth + 1);
+      write_string_literal(m.name(), out);
+      out.append(": ");
+      write_pretty(m.value, out, depth + 1);
+    }
+    newline(depth);
+    out.push_back('}');
+  } else {
+    write(value, out);
+  }
+}
+
+std::size_t string_literal_size(std::string_view s) {
+  std::size_t n = 2;
+  for (unsigned char c : s) {
+    if (!needs_escape(c)) {
+      n += 1;
+    } else if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
+               c == '\t') {
+      n += 2;
+    } else {
+      n += 6;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+void write_string_literal(std::string_view s, std::string& out) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the pending unescaped run
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) continue;
+    out.append(s.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(s.substr(run));
+  out.push_back('"');
+}
+
+void write(const Value& value, std::string& out) {
+  switch (value.type()) {
+    case Type::Null:
+      out.append("null");
+      return;
+    case Type::Boolean:
+      out.append(value.as_bool() ? "true" : "false");
+      return;
+    case Type::Number:
+      write_number(value, out);
+      return;
+    case Type::String:
+      write_string_literal(value.as_string(), out);
+      return;
+    case Type::Array: {
+      out.push_back('[');
+      bool first = true;
+      for (const Value& item : value.as_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write(item, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Type::Object: {
+      out.push_back('{');
+      bool first = true;
+      for (const Member& m : value.members()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_string_literal(m.name(), out);
+        out.push_back(':');
+        write(m.value, out);
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+std::string to_string(const Value& value) {
+  std::string out;
+  write(value, out);
+  return out;
+}
+
+std::string to_pretty_string(const Value& value) {
+  std::string out;
+  write_pretty(value, out, 0);
+  return out;
+}
+
+std::size_t serialized_size(const Value& value) {
+  switch (value.type()) {
+    case Type::Null:
+      return 4;
+    case Type::Boolean:
+      return value.as_bool() ? 4 : 5;
+    case Type::Number: {
+      std::string text;
+      write_number(value, text);
+      return text.size();
+    }
+    case Type::String:
+      return string_literal_size(value.as_string());
+    case Type::Array: {
+      std::size_t n = 2;
+      for (const Value& item : value.as_array()) n += serialized_size(item) + 1;
+      return value.size() > 0 ? n - 1 : n;
+    }
+    case Type::Object: {
+      std::size_t n = 2;
+      for (const Member& m : value.members()) {
+        n += string_literal_size(m.name()) + 1 + serialized_size(m.value) + 1;
+      }
+      return value.size() > 0 ? n - 1 : n;
+    }
+  }
+  return 0;
+}
+
+}  // namespace baton::json

@@ -1,0 +1,37 @@
+#pragma once
+
+// Random numbers. `Random` is deterministic: the same seed gives the same sequence, which is
+// how MathRandom, UUID and retry jitter stay replayable (the seed is recorded in the execution
+// state). `os_entropy()` is the one non-deterministic source; only the edges of the system (the
+// service, the CLI) call it, never the engine.
+
+#include <cstdint>
+#include <string>
+
+namespace baton {
+
+// xoshiro256** seeded through splitmix64. A plain value: copy it to fork a sequence.
+class Random {
+ public:
+  explicit Random(std::uint64_t seed = 0);
+
+  std::uint64_t next_u64();
+  // Uniform in [0, bound); requires bound > 0.
+  std::uint64_t below(std::uint64_t bound);
+  // Uniform in [0, 1).
+  double next_double();
+
+ private:
+  std::uint64_t s_[4];
+};
+
+// A version 4 UUID in its canonical lower-case text form, drawn from `random`.
+std::string uuid_v4(Random& random);
+
+// 64 bits from the operating system's entropy pool.
+std::uint64_t os_entropy();
+
+// splitmix64 of `x`: mixes a seed (or a hash) into 64 well-spread bits.
+std::uint64_t mix64(std::uint64_t x);
+
+}  // namespace baton

@@ -1,0 +1,164 @@
+#include "core/json.h"
+
+#include <gtest/gtest.h>
+
+namespace baton::json {
+namespace {
+
+Value parse_ok(std::string_view text) {
+  auto v = parse(text);
+  EXPECT_TRUE(v.has_value()) << text << ": " << (v ? "" : v.error().describe());
+  return v ? *v : Value();
+}
+
+std::string round_trip(std::string_view text) { return to_string(parse_ok(text)); }
+
+TEST(JsonTest, WritesCompactlyKeepingKeyOrder) {
+  EXPECT_EQ(round_trip(R"({ "b" : 1, "a" : [true, false, null], "c": {"z": "x"} })"),
+            R"({"b":1,"a":[true,false,null],"c":{"z":"x"}})");
+}
+
+TEST(JsonTest, IntegersStayIntegersAndDoublesStayDoubles) {
+  EXPECT_EQ(round_trip("3"), "3");
+  EXPECT_EQ(round_trip("3.0"), "3.0");
+  EXPECT_EQ(round_trip("-0"), "0");
+  EXPECT_EQ(round_trip("1.5"), "1.5");
+  EXPECT_EQ(round_trip("0.1"), "0.1");
+  EXPECT_EQ(round_trip("1e2"), "100.0");
+}
+
+TEST(JsonTest, LargeIntegersAreExactTo64Bits) {
+  EXPECT_EQ(round_trip("9223372036854775807"), "9223372036854775807");
+  EXPECT_EQ(round_trip("-9223372036854775808"), "-9223372036854775808");
+  EXPECT_EQ(round_trip("18446744073709551615"), "18446744073709551615");
+  // Beyond 64 bits a number is read as a double, as Jackson reads it.
+  Value big = parse_ok("123456789012345678901234567890");
+  EXPECT_TRUE(big.is_double());
+  EXPECT_DOUBLE_EQ(big.as_double(), 1.2345678901234568e29);
+}
+
+TEST(JsonTest, DoublesUseTheShortestFormThatReadsBack) {
+  EXPECT_EQ(to_string(Value::number(0.1 + 0.2)), "0.30000000000000004");
+  EXPECT_EQ(to_string(Value::number(1e21)), "1e+21");
+  EXPECT_EQ(to_string(Value::number(-2.5)), "-2.5");
+}
+
+TEST(JsonTest, StringsEscapeOnlyWhatJsonRequires) {
+  EXPECT_EQ(to_string(Value::string("a\"b\\c\n\t\x01/é")), R"("a\"b\\c\n\t\u0001/é")");
+  EXPECT_EQ(round_trip(R"("\u00e9\ud83d\ude00")"), "\"é😀\"");
+}
+
+TEST(JsonTest, ShortAndLongStringsBehaveAlike) {
+  Value small = Value::string("fourteen bytes");
+  Value large = Value::string("fifteen bytes!!");
+  EXPECT_EQ(small.as_string(), "fourteen bytes");
+  EXPECT_EQ(large.as_string(), "fifteen bytes!!");
+  Value copy = large;
+  EXPECT_EQ(copy, large);
+  EXPECT_EQ(Value::string(""), parse_ok("\"\""));
+}
+
+TEST(JsonTest, CopiesShareStructure) {
+  Value doc = parse_ok(R"({"items":[1,2,3],"name":"a long enough string"})");
+  Value copy = doc;
+  const Value* items_a = doc.find("items");
+  const Value* items_b = copy.find("items");
+  ASSERT_NE(items_a, nullptr);
+  // Both copies point at the same array storage.
+  EXPECT_EQ(items_a->as_array().data(), items_b->as_array().data());
+}
+
+TEST(JsonTest, LaterDuplicateKeyWinsInThePlaceOfTheFirst) {
+  EXPECT_EQ(round_trip(R"({"a":1,"b":2,"a":3})"), R"({"a":3,"b":2})");
+  std::vector<DuplicateKey> duplicates;
+  auto v = parse(R"({"x":{"s":[{"k":1,"k":2}]}})", duplicates);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(duplicates.size(), 1u);
+  EXPECT_EQ(duplicates[0].location, "/x/s[0]");
+  EXPECT_EQ(duplicates[0].key, "k");
+}
+
+TEST(JsonTest, LargeObjectsAreIndexed) {
+  std::string text = "{";
+  for (int i = 0; i < 100; ++i) {
+    if (i > 0) text += ",";
+    text += "\"key" + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  text += ",\"key7\":700}";
+  Value v = parse_ok(text);
+  EXPECT_EQ(v.size(), 100u);
+  ASSERT_NE(v.find("key99"), nullptr);
+  EXPECT_EQ(v.find("key99")->as_int64(), 99);
+  EXPECT_EQ(v.find("key7")->as_int64(), 700);
+  EXPECT_EQ(v.members()[7].name(), "key7");
+  EXPECT_EQ(v.find("missing"), nullptr);
+}
+
+TEST(JsonTest, EqualityComparesNumbersByValueAndIgnoresKeyOrder) {
+  EXPECT_EQ(parse_ok("1"), parse_ok("1.0"));
+  EXPECT_EQ(parse_ok(R"({"a":1,"b":[1,2]})"), parse_ok(R"({"b":[1,2],"a":1})"));
+  EXPECT_NE(parse_ok("[1,2]"), parse_ok("[2,1]"));
+  EXPECT_NE(parse_ok("true"), parse_ok("1"));
+  EXPECT_NE(parse_ok("18446744073709551615"), parse_ok("-1"));
+}
+
+TEST(JsonTest, WithMemberReplacesInPlaceOrAppends) {
+  Value doc = parse_ok(R"({"a":1,"b":2})");
+  EXPECT_EQ(to_string(with_member(doc, "a", Value::integer(9))), R"({"a":9,"b":2})");
+  EXPECT_EQ(to_string(with_member(doc, "c", Value::null())), R"({"a":1,"b":2,"c":null})");
+  EXPECT_EQ(to_string(doc), R"({"a":1,"b":2})");
+}
+
+struct BadJson {
+  std::string_view text;
+  std::size_t line;
+  std::size_t column;
+  std::string_view message_start;
+};
+
+TEST(JsonTest, ParseErrorsSayWhereAndWhat) {
+  const BadJson cases[] = {
+      {"", 1, 1, "No content"},
+      {"{", 1, 2, "Unexpected end-of-input"},
+      {"{'a': 1}", 1, 2, "Unexpected character (''' (code 39)): was expecting double-quote"},
+      {"{\"a\" 1}", 1, 6, "Unexpected character ('1'"},
+      {"[1,\n 2,\n x]", 3, 3, "Unrecognized token 'x'"},
+      {"[1 2]", 1, 4, "Unexpected character ('2'"},
+      {"not a definition", 1, 4, "Unrecognized token 'not': was expecting (JSON String"},
+      {"[tru]", 1, 5, "Unrecognized token 'tru'"},
+      {"\"abc", 1, 5, "Unexpected end-of-input"},
+      {"\"a\\qb\"", 1, 4, "Unrecognized character escape"},
+      {"01", 1, 2, "Invalid number"},
+      {"{\"a\":1} x", 1, 9, "Unexpected character ('x'"},
+      {"\"é\nx", 1, 3, "Illegal unquoted character"},
+  };
+  for (const BadJson& c : cases) {
+    auto v = parse(c.text);
+    ASSERT_FALSE(v.has_value()) << c.text;
+    EXPECT_EQ(v.error().line, c.line) << c.text;
+    EXPECT_EQ(v.error().column, c.column) << c.text;
+    EXPECT_TRUE(v.error().message.starts_with(c.message_start))
+        << c.text << " -> " << v.error().message;
+  }
+}
+
+TEST(JsonTest, RejectsInvalidUtf8) {
+  EXPECT_FALSE(parse("\"\xff\"").has_value());
+  EXPECT_FALSE(parse("\"\xc0\xaf\"").has_value());
+}
+
+TEST(JsonTest, SerializedSizeMatchesTheText) {
+  for (std::string_view text :
+       {R"({"a":[1,2.5,"x\ny",null,true,{}],"b":{"c":[]},"\u0001":"é"})", "[]", "{}", "-12"}) {
+    Value v = parse_ok(text);
+    EXPECT_EQ(serialized_size(v), to_string(v).size()) << text;
+  }
+}
+
+TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
+  EXPECT_EQ(to_pretty_string(parse_ok(R"({"a":[1,{}],"b":{}})")),
+            "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": {}\n}");
+}
+
+}  // namespace
+}  // namespace baton::json
