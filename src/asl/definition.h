@@ -102,6 +102,7 @@ struct ChoiceBranch {
 struct ChoiceState {
   std::vector<ChoiceBranch> choices;
   std::optional<StateIndex> default_state;
+  bool reads_context = false;  // a rule's Variable or operand path reads $$
 };
 
 struct WaitState {

@@ -23,6 +23,11 @@ const std::string& Expression::text() const {
   return intrinsic()->text();
 }
 
+bool Expression::reads_context() const {
+  if (const Path* p = path()) return p->root() == PathRoot::Context;
+  return intrinsic()->reads_context();
+}
+
 std::string path_not_found_cause(std::string_view path, std::string_view field,
                                  const json::Value& input) {
   return "The JSONPath '" + std::string(path) + "' specified for the field '" + std::string(field) +

@@ -28,6 +28,9 @@ class Expression {
     return p != nullptr ? p->get() : nullptr;
   }
 
+  // Whether evaluating it reads the context object ($$).
+  bool reads_context() const;
+
   // Evaluates; a path that selects nothing fails with States.Runtime and AWS's cause:
   // "The JSONPath '<path>' specified for the field '<field>' could not be found in the input
   // '<input>'".

@@ -290,8 +290,9 @@ std::vector<std::string> Intrinsic::lint() const {
   std::vector<std::string> problems;
   auto count = static_cast<int>(arguments_.size());
   if (count < function_->min_args || (function_->max_args >= 0 && count > function_->max_args)) {
-    problems.push_back(name_ + " takes " + arity_text(*function_) + " argument" +
-                       (function_->min_args == 1 && function_->max_args == 1 ? "" : "s") +
+    bool one = function_->min_args == 1 && function_->max_args != 0 &&
+               (function_->max_args == 1 || function_->max_args < 0);
+    problems.push_back(name_ + " takes " + arity_text(*function_) + " argument" + (one ? "" : "s") +
                        " but is given " + std::to_string(count));
   }
   for (std::size_t i = 0; i < arguments_.size() && i < 3; ++i) {
@@ -308,6 +309,17 @@ std::vector<std::string> Intrinsic::lint() const {
     }
   }
   return problems;
+}
+
+bool Intrinsic::reads_context() const {
+  for (const IntrinsicArgument& arg : arguments_) {
+    if (const auto* path = std::get_if<Path>(&arg.value)) {
+      if (path->root() == PathRoot::Context) return true;
+    } else if (const auto* nested = std::get_if<std::shared_ptr<const Intrinsic>>(&arg.value)) {
+      if ((*nested)->reads_context()) return true;
+    }
+  }
+  return false;
 }
 
 Result<Value> Intrinsic::evaluate(const Scope& scope) const {

@@ -55,6 +55,8 @@ class Intrinsic {
   // Problems AWS only reports when the call runs (wrong number of arguments, a literal of the
   // wrong type); the validator shows them as warnings.
   std::vector<std::string> lint() const;
+  // Whether an argument reads the context object ($$), at any depth.
+  bool reads_context() const;
 
   [[nodiscard]] Result<json::Value> evaluate(const Scope& scope) const;
 

@@ -136,7 +136,10 @@ std::shared_ptr<const Graph> Builder::build_graph(const Value& object, const std
     }
   }
   reader.finish();
-  if (states != nullptr) check_graph(*graph, refs, kind);
+  // Without a StartAt, AWS reports only that; reachability means nothing yet.
+  if (states != nullptr && start_at) {
+    check_graph(*graph, refs, kind);
+  }
   return graph;
 }
 
@@ -192,14 +195,6 @@ void Builder::build_state(Graph& graph, GraphRefs& refs, State& state, const Val
     }
   }
   auto language = read_query_language(reader).value_or(top_language_);
-  if (object.find("QueryLanguage") != nullptr && top_language_ == QueryLanguage::JSONata &&
-      language == QueryLanguage::JSONPath) {
-    reader.error(codes::kSchemaValidationFailed,
-                 "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state "
-                 "machine",
-                 location);
-    return;
-  }
   // Next and End, for the states that have them.
   bool flows = !type || (*type != StateType::Choice && *type != StateType::Succeed &&
                          *type != StateType::Fail);
@@ -214,6 +209,14 @@ void Builder::build_state(Graph& graph, GraphRefs& refs, State& state, const Val
                    "Exactly one of these fields is required: [Next, End]", location);
     }
     state.next = resolve(graph, refs, next, reader.at("Next"));
+  }
+  if (object.find("QueryLanguage") != nullptr && top_language_ == QueryLanguage::JSONata &&
+      language == QueryLanguage::JSONPath) {
+    reader.error(codes::kSchemaValidationFailed,
+                 "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state "
+                 "machine",
+                 location);
+    return;
   }
   if (language == QueryLanguage::JSONata) {
     // The state is not compiled; only its transitions count, so the graph checks stay right.
@@ -284,13 +287,18 @@ Expected<Parsed, Diagnostics> parse(std::string_view text, const ParseOptions& o
   if (!source) {
     // Jackson's form, which AWS passes on: "<message>\n at [Source: (String)"..."; line: L,
     // column: C]".
-    std::string shown(text.substr(0, 500));
-    std::string where = "[Source: (String)\"" + shown +
-                        "\"; line: " + std::to_string(source.error().line) +
-                        ", column: " + std::to_string(source.error().column) + "]";
+    const json::ParseError& e = source.error();
+    auto source_at = [&](std::size_t line, std::size_t column) {
+      return "[Source: (String)\"" + std::string(text.substr(0, 500)) +
+             "\"; line: " + std::to_string(line) + ", column: " + std::to_string(column) + "]";
+    };
+    std::string message = e.message;
+    if (e.marker_line > 0) {
+      message += " (start marker at " + source_at(e.marker_line, e.marker_column) + ")";
+    }
+    std::string where = source_at(e.line, e.column);
     diagnostics.push_back({Severity::Error, std::string(codes::kInvalidJsonDescription),
-                           source.error().message + "\n at " + where, where, source.error().line,
-                           source.error().column});
+                           message + "\n at " + where, where, e.line, e.column});
     return Unexpected<Diagnostics>(std::move(diagnostics));
   }
   if (!source->is_object()) {

@@ -80,6 +80,8 @@ std::optional<ChoiceRule> build_comparison(ObjectReader& reader, const ChoiceOpe
 }
 
 std::optional<ChoiceRule> build_rule_fields(ObjectReader& reader) {
+  // A rule with a bad operator still has a legitimate Variable.
+  reader.take("Variable");
   // Exactly one operator: a comparison, And, Or or Not.
   std::vector<std::string_view> present;
   const ChoiceOperator* comparison = nullptr;
@@ -162,6 +164,17 @@ std::optional<ChoiceRule> build_rule(Builder& builder, const Value& object,
   return rule;
 }
 
+bool rule_reads_context(const ChoiceRule& rule) {
+  if (rule.kind == ChoiceRule::Kind::Comparison) {
+    return rule.variable.root() == PathRoot::Context ||
+           (rule.op->is_path && rule.operand_path.root() == PathRoot::Context);
+  }
+  for (const ChoiceRule& child : rule.children) {
+    if (rule_reads_context(child)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void build_choice(ObjectReader& reader, State& state, Builder& builder, const Graph& graph,
@@ -190,6 +203,9 @@ void build_choice(ObjectReader& reader, State& state, Builder& builder, const Gr
     }
   }
   choice.default_state = builder.resolve(graph, refs, reader.take("Default"), reader.at("Default"));
+  for (const ChoiceBranch& branch : choice.choices) {
+    choice.reads_context = choice.reads_context || rule_reads_context(branch.rule);
+  }
   state.body = std::move(choice);
 }
 

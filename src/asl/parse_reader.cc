@@ -242,6 +242,7 @@ bool ObjectReader::at_most_one_of(std::initializer_list<std::string_view> fields
   std::string_view first;
   for (std::string_view field : fields) {
     if (!has(field)) continue;
+    taken_.emplace(field);
     if (count == 0) first = field;
     if (!present.empty()) present += ", ";
     present += field;

@@ -28,13 +28,22 @@ namespace {
 
 using Node = PayloadTemplate::Node;
 
+// A plain string that reads like a path or an intrinsic call: its key probably lacks `.$`.
+bool looks_like_expression(std::string_view text) {
+  if (text == "$" || text.starts_with("$.") || text.starts_with("$$") || text.starts_with("$[")) {
+    return Path::compile(text).has_value();
+  }
+  return Intrinsic::looks_like_call(text) && Intrinsic::compile(text).has_value();
+}
+
 std::shared_ptr<const Node> compile_node(const Value& source, const std::string& location,
-                                         Diagnostics& diagnostics) {
+                                         Diagnostics& diagnostics, bool& reads_context) {
   auto node = std::make_shared<Node>();
   if (source.is_array()) {
     bool dynamic = false;
     for (std::size_t i = 0; i < source.size(); ++i) {
-      auto item = compile_node(source[i], location + "[" + std::to_string(i) + "]", diagnostics);
+      auto item = compile_node(source[i], location + "[" + std::to_string(i) + "]", diagnostics,
+                               reads_context);
       dynamic = dynamic || !item->constant;
       node->items.push_back(std::move(item));
     }
@@ -77,10 +86,18 @@ std::shared_ptr<const Node> compile_node(const Value& source, const std::string&
                location});
         }
       }
+      reads_context = reads_context || expression->reads_context();
       field.expression = std::make_shared<const Expression>(std::move(*expression));
     } else {
+      if (m.value.is_string() && looks_like_expression(m.value.as_string())) {
+        diagnostics.push_back({Severity::Warning, std::string(codes::kNoDollar),
+                               "No .$ on a field that appears to be a JSONPath or Intrinsic "
+                               "Function.",
+                               location});
+      }
       field.key = m.key;
-      field.nested = compile_node(m.value, location + "/" + std::string(key), diagnostics);
+      field.nested =
+          compile_node(m.value, location + "/" + std::string(key), diagnostics, reads_context);
       dynamic = dynamic || !field.nested->constant;
     }
     node->fields.push_back(std::move(field));
@@ -123,7 +140,7 @@ PayloadTemplate PayloadTemplate::compile(const Value& source, const std::string&
                                          Diagnostics& diagnostics) {
   PayloadTemplate t;
   t.source_ = source;
-  t.root_ = compile_node(source, location, diagnostics);
+  t.root_ = compile_node(source, location, diagnostics, t.reads_context_);
   return t;
 }
 

@@ -31,11 +31,15 @@ class PayloadTemplate {
   // names).
   std::vector<std::string> top_level_keys() const;
 
+  // Whether evaluating it reads the context object ($$), so the caller builds it only then.
+  bool reads_context() const { return reads_context_; }
+
   [[nodiscard]] Result<json::Value> evaluate(const Scope& scope) const;
 
  private:
   json::Value source_;
   std::shared_ptr<const Node> root_;
+  bool reads_context_ = false;
 };
 
 }  // namespace baton::asl

@@ -19,5 +19,6 @@ inline constexpr int kExitFailed = 1;  // the work ran and found a problem
 inline constexpr int kExitUsage = 2;   // bad arguments, or a file that cannot be read
 
 Run register_validate(CLI::App& app);
+Run register_run(CLI::App& app);
 
 }  // namespace baton::cli

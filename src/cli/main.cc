@@ -1,5 +1,7 @@
 // The `baton` command: registers the subcommands, parses the command line, runs one.
 
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <vector>
@@ -7,12 +9,16 @@
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
+  // A child process that exits early must not take baton down with it when baton writes to
+  // its pipe.
+  ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"baton: a serverless orchestration engine for Amazon States Language workflows",
                "baton"};
   app.set_version_flag("--version", "baton 0.1.0");
   app.require_subcommand(1);
   std::vector<baton::cli::Run> commands = {
       baton::cli::register_validate(app),
+      baton::cli::register_run(app),
   };
   // CLI11 reports bad arguments by throwing; this is where baton meets it.
   try {

@@ -106,22 +106,24 @@ class Value {
   void release() noexcept;
   Node* node() const { return big_.node; }
 
-  // Every alternative starts with `kind`, so it may be read through any of them.
+  struct Small {
+    Kind kind;
+    std::uint8_t length;
+    char chars[kSmallCapacity];
+  };
+  struct Big {
+    Kind kind;
+    union {
+      std::int64_t i;
+      std::uint64_t u;
+      double d;
+      Node* node;
+    };
+  };
+  // Both alternatives start with `kind`, so it may be read through either.
   union {
-    struct {
-      Kind kind;
-      std::uint8_t length;
-      char chars[kSmallCapacity];
-    } small_;
-    struct {
-      Kind kind;
-      union {
-        std::int64_t i;
-        std::uint64_t u;
-        double d;
-        Node* node;
-      };
-    } big_;
+    Small small_;
+    Big big_;
   };
 };
 
@@ -153,6 +155,9 @@ struct ParseError {
   std::size_t line = 0;    // 1-based
   std::size_t column = 0;  // 1-based, in characters of the line
   std::size_t offset = 0;  // 0-based byte offset
+  // For an array or object left open: where it began (0 otherwise).
+  std::size_t marker_line = 0;
+  std::size_t marker_column = 0;
 
   // "<message> at line L, column C".
   std::string describe() const;

@@ -105,8 +105,8 @@ class SlowParser {
     if (!value) return value;
     skip_space();
     if (!at_end()) {
-      return error("Unexpected character (" + describe_char() +
-                   "): expected end of input after the JSON value");
+      return unexpected("Unexpected character (" + describe_char() +
+                        "): expected end of input after the JSON value");
     }
     return value;
   }
@@ -123,29 +123,54 @@ class SlowParser {
     }
   }
 
+  // A character as Jackson names it in messages: 'x' (code 120), or (CTRL-CHAR, code 10).
   std::string describe_char() const {
     unsigned char c = static_cast<unsigned char>(peek());
-    std::string shown = c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : "?";
+    if (c < 0x20) return "(CTRL-CHAR, code " + std::to_string(c) + ")";
+    std::string shown = c < 0x7f ? std::string(1, static_cast<char>(c)) : "?";
     return "'" + shown + "' (code " + std::to_string(c) + ")";
+  }
+
+  // Jackson reports an unexpected character just after it, on its own line.
+  Unexpected<ParseError> unexpected(std::string message) {
+    auto e = error(std::move(message));
+    ParseError moved = std::move(e).error();
+    ++moved.column;
+    ++moved.offset;
+    return Unexpected<ParseError>(std::move(moved));
+  }
+
+  // The 1-based line and column of byte `offset`; columns count characters, not bytes.
+  void locate(std::size_t offset, std::size_t& line, std::size_t& column) const {
+    line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+    }
+    column = 1;
+    for (std::size_t i = line_start; i < offset && i < text_.size(); ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+    }
   }
 
   Unexpected<ParseError> error(std::string message) const {
     ParseError e;
     e.message = std::move(message);
     e.offset = pos_;
-    e.line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < pos_ && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++e.line;
-        line_start = i + 1;
-      }
-    }
-    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-    e.column = 1;
-    for (std::size_t i = line_start; i < pos_ && i < text_.size(); ++i) {
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++e.column;
-    }
+    locate(pos_, e.line, e.column);
+    return Unexpected<ParseError>(std::move(e));
+  }
+
+  // End of input inside an array or object: Jackson also says where it began.
+  Unexpected<ParseError> unclosed(std::string_view kind, std::size_t start) const {
+    ParseError e;
+    e.message = "Unexpected end-of-input: expected close marker for " + std::string(kind);
+    e.offset = pos_;
+    locate(pos_, e.line, e.column);
+    locate(start, e.marker_line, e.marker_column);
     return Unexpected<ParseError>(std::move(e));
   }
 
@@ -172,7 +197,9 @@ class SlowParser {
       default:
         if (peek() == '-' || (peek() >= '0' && peek() <= '9')) return parse_number();
         if (std::isalpha(static_cast<unsigned char>(peek()))) return unrecognized_token();
-        return error("Unexpected character (" + describe_char() + "): expected a JSON value");
+        return unexpected("Unexpected character (" + describe_char() +
+                          "): expected a valid value (JSON String, Number, Array, Object or token "
+                          "'null', 'true' or 'false')");
     }
   }
 
@@ -283,8 +310,8 @@ class SlowParser {
       } else if (c >= 'A' && c <= 'F') {
         cp |= static_cast<std::uint32_t>(c - 'A' + 10);
       } else {
-        return error("Unexpected character (" + describe_char() +
-                     "): expected a hex digit in a \\u escape");
+        return unexpected("Unexpected character (" + describe_char() +
+                          "): expected a hex digit in a \\u escape");
       }
       ++pos_;
     }
@@ -325,8 +352,8 @@ class SlowParser {
         return out;
       }
       if (static_cast<unsigned char>(c) < 0x20) {
-        return error("Illegal unquoted character (" + describe_char() +
-                     "): has to be escaped using backslash to be included in string value");
+        return unexpected("Illegal unquoted character (" + describe_char() +
+                          "): has to be escaped using backslash to be included in string value");
       }
       if (c != '\\') {
         std::size_t n = utf8_length();
@@ -379,13 +406,13 @@ class SlowParser {
         }
         default:
           --pos_;
-          return error("Unrecognized character escape (" + describe_char() + ")");
+          return unexpected("Unrecognized character escape " + describe_char());
       }
     }
   }
 
   Expected<Value, ParseError> parse_array(std::size_t depth) {
-    ++pos_;
+    std::size_t start = pos_++;
     std::vector<Value> items;
     skip_space();
     if (!at_end() && peek() == ']') {
@@ -397,7 +424,7 @@ class SlowParser {
       if (!item) return item;
       items.push_back(std::move(*item));
       skip_space();
-      if (at_end()) return error("Unexpected end-of-input: expected close marker for ARRAY");
+      if (at_end()) return unclosed("Array", start);
       if (peek() == ',') {
         ++pos_;
         continue;
@@ -406,13 +433,13 @@ class SlowParser {
         ++pos_;
         return Value::array(std::move(items));
       }
-      return error("Unexpected character (" + describe_char() +
-                   "): was expecting comma to separate Array entries");
+      return unexpected("Unexpected character (" + describe_char() +
+                        "): was expecting comma to separate Array entries");
     }
   }
 
   Expected<Value, ParseError> parse_object(std::size_t depth) {
-    ++pos_;
+    std::size_t start = pos_++;
     std::vector<Member> members;
     skip_space();
     if (!at_end() && peek() == '}') {
@@ -421,25 +448,25 @@ class SlowParser {
     }
     while (true) {
       skip_space();
-      if (at_end()) return error("Unexpected end-of-input: expected close marker for OBJECT");
+      if (at_end()) return unclosed("Object", start);
       if (peek() != '"') {
-        return error("Unexpected character (" + describe_char() +
-                     "): was expecting double-quote to start field name");
+        return unexpected("Unexpected character (" + describe_char() +
+                          "): was expecting double-quote to start field name");
       }
       auto key = parse_string();
       if (!key) return Unexpected<ParseError>(std::move(key).error());
       skip_space();
       if (at_end() || peek() != ':') {
         if (at_end()) return error("Unexpected end-of-input: was expecting a colon");
-        return error("Unexpected character (" + describe_char() +
-                     "): was expecting a colon to separate field name and value");
+        return unexpected("Unexpected character (" + describe_char() +
+                          "): was expecting a colon to separate field name and value");
       }
       ++pos_;
       auto value = parse_value(depth + 1);
       if (!value) return value;
       members.push_back(Member{Value::string(*key), std::move(*value)});
       skip_space();
-      if (at_end()) return error("Unexpected end-of-input: expected close marker for OBJECT");
+      if (at_end()) return unclosed("Object", start);
       if (peek() == ',') {
         ++pos_;
         continue;
@@ -448,8 +475,8 @@ class SlowParser {
         ++pos_;
         return Value::object(std::move(members));
       }
-      return error("Unexpected character (" + describe_char() +
-                   "): was expecting comma to separate Object entries");
+      return unexpected("Unexpected character (" + describe_char() +
+                        "): was expecting comma to separate Object entries");
     }
   }
 
@@ -460,7 +487,12 @@ class SlowParser {
 }  // namespace
 
 std::string ParseError::describe() const {
-  return message + " at line " + std::to_string(line) + ", column " + std::to_string(column);
+  std::string text = message;
+  if (marker_line > 0) {
+    text += " (start marker at line " + std::to_string(marker_line) + ", column " +
+            std::to_string(marker_column) + ")";
+  }
+  return text + " at line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
 namespace {

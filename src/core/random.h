@@ -13,7 +13,8 @@ namespace baton {
 // xoshiro256** seeded through splitmix64. A plain value: copy it to fork a sequence.
 class Random {
  public:
-  explicit Random(std::uint64_t seed = 0);
+  Random() : Random(0) {}
+  explicit Random(std::uint64_t seed);
 
   std::uint64_t next_u64();
   // Uniform in [0, bound); requires bound > 0.

@@ -26,7 +26,7 @@ grep -qx "$work/bad.asl.json:/States/A/Next: MISSING_TRANSITION_TARGET: Missing 
 status=0
 "$baton" validate "$work/broken.json" > "$work/out" || status=$?
 [ "$status" = 1 ] || fail "broken JSON exits $status, not 1"
-grep -q "^$work/broken.json:2:13: INVALID_JSON_DESCRIPTION: " "$work/out" \
+grep -q "^$work/broken.json:2:14: INVALID_JSON_DESCRIPTION: Unexpected character ('}' (code 125))" "$work/out" \
   || fail "JSON error without its line and column: $(cat "$work/out")"
 
 status=0

@@ -117,20 +117,22 @@ struct BadJson {
 };
 
 TEST(JsonTest, ParseErrorsSayWhereAndWhat) {
+  // Jackson's positions: just after an unexpected character, after an unrecognized word.
   const BadJson cases[] = {
       {"", 1, 1, "No content"},
-      {"{", 1, 2, "Unexpected end-of-input"},
-      {"{'a': 1}", 1, 2, "Unexpected character (''' (code 39)): was expecting double-quote"},
-      {"{\"a\" 1}", 1, 6, "Unexpected character ('1'"},
+      {"{", 1, 2, "Unexpected end-of-input: expected close marker for Object"},
+      {"{'a': 1}", 1, 3, "Unexpected character (''' (code 39)): was expecting double-quote"},
+      {"{\"a\" 1}", 1, 7, "Unexpected character ('1' (code 49)): was expecting a colon"},
       {"[1,\n 2,\n x]", 3, 3, "Unrecognized token 'x'"},
-      {"[1 2]", 1, 4, "Unexpected character ('2'"},
+      {"[1 2]", 1, 5, "Unexpected character ('2' (code 50)): was expecting comma"},
+      {"[1,]", 1, 5, "Unexpected character (']' (code 93)): expected a valid value"},
       {"not a definition", 1, 4, "Unrecognized token 'not': was expecting (JSON String"},
       {"[tru]", 1, 5, "Unrecognized token 'tru'"},
       {"\"abc", 1, 5, "Unexpected end-of-input"},
-      {"\"a\\qb\"", 1, 4, "Unrecognized character escape"},
+      {"\"a\\qb\"", 1, 5, "Unrecognized character escape 'q' (code 113)"},
       {"01", 1, 2, "Invalid number"},
-      {"{\"a\":1} x", 1, 9, "Unexpected character ('x'"},
-      {"\"é\nx", 1, 3, "Illegal unquoted character"},
+      {"{\"a\":1} x", 1, 10, "Unexpected character ('x' (code 120)): expected end of input"},
+      {"\"é\nx", 1, 4, "Illegal unquoted character ((CTRL-CHAR, code 10))"},
   };
   for (const BadJson& c : cases) {
     auto v = parse(c.text);
