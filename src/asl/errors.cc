@@ -5,9 +5,11 @@ namespace baton::asl::errors {
 bool matches(std::span<const std::string> error_equals, std::string_view error) {
   for (const std::string& name : error_equals) {
     if (name == error) return true;
+    // A missed heartbeat is also a timeout.
+    if (name == kTimeout && error == kHeartbeatTimeout) return true;
     if (name == kAll && error != kRuntime && error != kDataLimitExceeded) return true;
-    if (name == kTaskFailed && error != kTimeout && error != kRuntime &&
-        error != kDataLimitExceeded) {
+    if (name == kTaskFailed && error != kTimeout && error != kHeartbeatTimeout &&
+        error != kRuntime && error != kDataLimitExceeded) {
       return true;
     }
   }

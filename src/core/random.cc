@@ -25,6 +25,12 @@ Random::Random(std::uint64_t seed) {
   }
 }
 
+Random Random::from_state(const std::array<std::uint64_t, 4>& state) {
+  Random r;
+  for (std::size_t i = 0; i < 4; ++i) r.s_[i] = state[i];
+  return r;
+}
+
 std::uint64_t Random::next_u64() {
   const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
   const std::uint64_t t = s_[1] << 17;

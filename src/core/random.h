@@ -5,6 +5,7 @@
 // state). `os_entropy()` is the one non-deterministic source; only the edges of the system (the
 // service, the CLI) call it, never the engine.
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -21,6 +22,10 @@ class Random {
   std::uint64_t below(std::uint64_t bound);
   // Uniform in [0, 1).
   double next_double();
+
+  // The generator's whole state, to keep it and carry on later exactly where it was.
+  std::array<std::uint64_t, 4> state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+  static Random from_state(const std::array<std::uint64_t, 4>& state);
 
  private:
   std::uint64_t s_[4];

@@ -57,7 +57,6 @@ struct Frame {
   // Retry bookkeeping for the current state.
   std::vector<std::int64_t> retry_attempts;  // per Retrier
   std::int64_t retry_count = 0;              // $$.State.RetryCount
-  std::int64_t attempt_delay_ms = 0;         // the interval of the last retry (for backoff)
 
   // The task in flight.
   std::string token;
