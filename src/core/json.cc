@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
@@ -8,54 +9,87 @@
 #include <unordered_map>
 
 #include "core/check.h"
+#include "core/json_node.h"
 
 namespace baton::json {
 
-// Heap nodes carry an atomic reference count; the Value's kind says which node it is.
-struct Value::Node {
-  std::atomic<std::uint32_t> refs{1};
-};
+namespace {
 
-struct Value::StringNode : Node {
-  std::size_t size = 0;
-  char* data() { return reinterpret_cast<char*>(this + 1); }
+template <class N>
+N* allocate(std::size_t bytes) {
+  void* memory = ::operator new(bytes);
+  return new (memory) N();
+}
 
-  static StringNode* make(std::string_view s) {
-    void* memory = ::operator new(sizeof(StringNode) + s.size() + 1);
-    auto* node = new (memory) StringNode();
-    node->size = s.size();
-    std::memcpy(node->data(), s.data(), s.size());
-    node->data()[s.size()] = '\0';
-    return node;
-  }
-  static void destroy(StringNode* node) {
-    node->~StringNode();
-    ::operator delete(node);
-  }
-};
+}  // namespace
 
-struct Value::ArrayNode : Node {
-  std::vector<Value> items;
-};
+void Value::ObjectNode::build_order() {
+  if (!indexed()) return;
+  std::uint32_t* index = order();
+  for (std::uint32_t i = 0; i < size; ++i) index[i] = i;
+  Member* m = members();
+  std::sort(index, index + size, [m](std::uint32_t a, std::uint32_t b) {
+    return m[a].name() < m[b].name();
+  });
+}
 
-struct Value::ObjectNode : Node {
-  // Objects this large get a hash index; smaller ones are searched in order, which is faster.
-  static constexpr std::size_t kIndexFrom = 16;
-
-  std::vector<Member> members;
-  std::unique_ptr<std::unordered_map<std::string_view, std::uint32_t>> index;
-
-  const Value* find(std::string_view key) const {
-    if (index) {
-      auto it = index->find(key);
-      return it == index->end() ? nullptr : &members[it->second].value;
-    }
-    for (const Member& m : members) {
-      if (m.key.as_string() == key) return &m.value;
+const Value* Value::ObjectNode::find(std::string_view key) {
+  Member* m = members();
+  if (!indexed()) {
+    for (std::uint32_t i = 0; i < size; ++i) {
+      if (m[i].name() == key) return &m[i].value;
     }
     return nullptr;
   }
-};
+  std::uint32_t* index = order();
+  auto it = std::lower_bound(index, index + size, key, [m](std::uint32_t i, std::string_view k) {
+    return m[i].name() < k;
+  });
+  if (it == index + size || m[*it].name() != key) return nullptr;
+  return &m[*it].value;
+}
+
+void Value::retain_node(Node* node) noexcept {
+  if (node->block_offset != 0) {
+    auto* block = reinterpret_cast<Block*>(reinterpret_cast<char*>(node) - node->block_offset);
+    block->refs.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    node->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Value::release_node(Kind kind, Node* node) noexcept {
+  if (node->block_offset != 0) {
+    // One count for the whole block; the values inside it hold none of their own.
+    auto* block = reinterpret_cast<Block*>(reinterpret_cast<char*>(node) - node->block_offset);
+    if (block->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      block->~Block();
+      ::operator delete(block);
+    }
+    return;
+  }
+  if (node->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  switch (kind) {
+    case Kind::String:
+      static_cast<StringNode*>(node)->~StringNode();
+      break;
+    case Kind::Array: {
+      auto* array = static_cast<ArrayNode*>(node);
+      for (std::uint32_t i = 0; i < array->size; ++i) array->items()[i].~Value();
+      array->~ArrayNode();
+      break;
+    }
+    case Kind::Object: {
+      auto* object = static_cast<ObjectNode*>(node);
+      for (std::uint32_t i = 0; i < object->size; ++i) object->members()[i].~Member();
+      object->~ObjectNode();
+      break;
+    }
+    default:
+      break;
+  }
+  ::operator delete(node);
+}
 
 std::string_view type_name(Type type) {
   switch (type) {
@@ -73,71 +107,6 @@ std::string_view type_name(Type type) {
       return "object";
   }
   return "unknown";
-}
-
-Value::Value(const Value& other) noexcept {
-  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  retain();
-}
-
-Value::Value(Value&& other) noexcept {
-  std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  other.small_.kind = Kind::Null;
-}
-
-Value& Value::operator=(const Value& other) noexcept {
-  if (this != &other) {
-    other.retain();
-    release();
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-  }
-  return *this;
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    release();
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
-    other.small_.kind = Kind::Null;
-  }
-  return *this;
-}
-
-Value::~Value() { release(); }
-
-void Value::retain() const noexcept {
-  switch (small_.kind) {
-    case Kind::String:
-    case Kind::Array:
-    case Kind::Object:
-      big_.node->refs.fetch_add(1, std::memory_order_relaxed);
-      break;
-    default:
-      break;
-  }
-}
-
-void Value::release() noexcept {
-  switch (small_.kind) {
-    case Kind::String:
-      if (big_.node->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        StringNode::destroy(static_cast<StringNode*>(big_.node));
-      }
-      break;
-    case Kind::Array:
-      if (big_.node->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        delete static_cast<ArrayNode*>(big_.node);
-      }
-      break;
-    case Kind::Object:
-      if (big_.node->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        delete static_cast<ObjectNode*>(big_.node);
-      }
-      break;
-    default:
-      break;
-  }
-  small_.kind = Kind::Null;
 }
 
 Value Value::boolean(bool b) {
@@ -175,64 +144,73 @@ Value Value::string(std::string_view s) {
     v.small_.length = static_cast<std::uint8_t>(s.size());
     if (!s.empty()) std::memcpy(v.small_.chars, s.data(), s.size());
   } else {
+    auto* node = allocate<StringNode>(StringNode::bytes_for(s.size()));
+    node->size = static_cast<std::uint32_t>(s.size());
+    std::memcpy(node->data(), s.data(), s.size());
+    node->data()[s.size()] = '\0';
     v.big_.kind = Kind::String;
-    v.big_.node = StringNode::make(s);
+    v.big_.node = node;
   }
   return v;
 }
 
 Value Value::array(std::vector<Value> items) {
-  auto node = std::make_unique<ArrayNode>();
-  node->items = std::move(items);
+  auto* node = allocate<ArrayNode>(ArrayNode::bytes_for(items.size()));
+  node->size = static_cast<std::uint32_t>(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) new (&node->items()[i]) Value(std::move(items[i]));
   Value v;
   v.big_.kind = Kind::Array;
-  v.big_.node = node.release();
+  v.big_.node = node;
+  return v;
+}
+
+Value Value::object_of_distinct(std::span<Member> members) {
+  auto* node = allocate<ObjectNode>(ObjectNode::bytes_for(members.size()));
+  node->size = static_cast<std::uint32_t>(members.size());
+  node->capacity = node->size;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    BATON_CHECK(members[i].key.is_string(), "object keys are strings");
+    new (&node->members()[i]) Member(std::move(members[i]));
+  }
+  node->build_order();
+  Value v;
+  v.big_.kind = Kind::Object;
+  v.big_.node = node;
   return v;
 }
 
 Value Value::object(std::vector<Member> members) {
-  auto node = std::make_unique<ObjectNode>();
   // Jackson keeps the later of two equal keys, in the place of the first.
-  if (members.size() >= ObjectNode::kIndexFrom) {
-    auto index = std::make_unique<std::unordered_map<std::string_view, std::uint32_t>>();
-    index->reserve(members.size());
-    node->members.reserve(members.size());
-    for (Member& m : members) {
-      BATON_CHECK(m.key.is_string(), "object keys are strings");
-      auto [it, inserted] = index->try_emplace(m.key.as_string(), 0);
-      if (inserted) {
-        it->second = static_cast<std::uint32_t>(node->members.size());
-        node->members.push_back(std::move(m));
+  std::size_t kept = 0;
+  if (members.size() < ObjectNode::kIndexFrom) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      std::size_t j = 0;
+      while (j < kept && members[j].name() != members[i].name()) ++j;
+      if (j < kept) {
+        members[j].value = std::move(members[i].value);
+      } else if (kept != i) {
+        members[kept++] = std::move(members[i]);
       } else {
-        node->members[it->second].value = std::move(m.value);
+        ++kept;
       }
     }
-    // The index's keys view into the members' storage, which moved when the vector grew;
-    // build it again over the final vector.
-    index->clear();
-    for (std::uint32_t i = 0; i < node->members.size(); ++i) {
-      index->emplace(node->members[i].key.as_string(), i);
-    }
-    node->index = std::move(index);
   } else {
-    node->members.reserve(members.size());
-    for (Member& m : members) {
-      BATON_CHECK(m.key.is_string(), "object keys are strings");
-      bool replaced = false;
-      for (Member& existing : node->members) {
-        if (existing.key.as_string() == m.key.as_string()) {
-          existing.value = std::move(m.value);
-          replaced = true;
-          break;
-        }
+    std::unordered_map<std::string_view, std::size_t> seen;
+    seen.reserve(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      auto [it, inserted] = seen.try_emplace(members[i].name(), kept);
+      if (!inserted) {
+        members[it->second].value = std::move(members[i].value);
+      } else {
+        if (kept != i) members[kept] = std::move(members[i]);
+        // The map's key viewed the member's old place; point it at the new one.
+        seen.erase(it);
+        seen.emplace(members[kept].name(), kept);
+        ++kept;
       }
-      if (!replaced) node->members.push_back(std::move(m));
     }
   }
-  Value v;
-  v.big_.kind = Kind::Object;
-  v.big_.node = node.release();
-  return v;
+  return object_of_distinct(std::span<Member>(members.data(), kept));
 }
 
 Type Value::type() const {
@@ -296,25 +274,25 @@ std::string_view Value::as_string() const {
 
 std::span<const Value> Value::as_array() const {
   BATON_CHECK(small_.kind == Kind::Array, "as_array() of a non-array");
-  return static_cast<const ArrayNode*>(big_.node)->items;
+  auto* array = static_cast<ArrayNode*>(big_.node);
+  return {array->items(), array->size};
 }
 
 std::span<const Member> Value::members() const {
   BATON_CHECK(small_.kind == Kind::Object, "members() of a non-object");
-  return static_cast<const ObjectNode*>(big_.node)->members;
+  auto* object = static_cast<ObjectNode*>(big_.node);
+  return {object->members(), object->size};
 }
 
 std::size_t Value::size() const {
-  if (small_.kind == Kind::Array) return static_cast<const ArrayNode*>(big_.node)->items.size();
-  if (small_.kind == Kind::Object) {
-    return static_cast<const ObjectNode*>(big_.node)->members.size();
-  }
+  if (small_.kind == Kind::Array) return static_cast<ArrayNode*>(big_.node)->size;
+  if (small_.kind == Kind::Object) return static_cast<ObjectNode*>(big_.node)->size;
   return 0;
 }
 
 const Value* Value::find(std::string_view key) const {
   if (small_.kind != Kind::Object) return nullptr;
-  return static_cast<const ObjectNode*>(big_.node)->find(key);
+  return static_cast<ObjectNode*>(big_.node)->find(key);
 }
 
 const Value& Value::operator[](std::size_t index) const {
@@ -397,7 +375,7 @@ Value with_member(const Value& object, std::string_view key, Value value) {
     }
   }
   if (!replaced) copy.push_back(Member{Value::string(key), std::move(value)});
-  return Value::object(std::move(copy));
+  return Value::object_of_distinct(copy);
 }
 
 }  // namespace baton::json

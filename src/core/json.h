@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -35,11 +36,28 @@ struct Member;
 class Value {
  public:
   Value() noexcept { small_.kind = Kind::Null; }
-  Value(const Value& other) noexcept;
-  Value(Value&& other) noexcept;
-  Value& operator=(const Value& other) noexcept;
-  Value& operator=(Value&& other) noexcept;
-  ~Value();
+  Value(const Value& other) noexcept : Value(other, Copy{}) {}
+  Value(Value&& other) noexcept {
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+    other.small_.kind = Kind::Null;
+  }
+  Value& operator=(const Value& other) noexcept {
+    if (this != &other) {
+      other.retain();
+      release();
+      std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+    }
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      release();
+      std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+      other.small_.kind = Kind::Null;
+    }
+    return *this;
+  }
+  ~Value() { release(); }
 
   static Value null() { return Value(); }
   static Value boolean(bool b);
@@ -51,12 +69,19 @@ class Value {
   // An object from members in order; a key given twice keeps the later value in the place of
   // the first, as Jackson (AWS's parser) does.
   static Value object(std::vector<Member> members);
+  // An object from members whose keys the caller knows to be distinct (a compiled template,
+  // a copy of an object with one key changed): no duplicate check. The members are moved.
+  static Value object_of_distinct(std::span<Member> members);
 
   Type type() const;
   bool is_null() const { return small_.kind == Kind::Null; }
   bool is_bool() const { return small_.kind == Kind::False || small_.kind == Kind::True; }
-  bool is_number() const { return type() == Type::Number; }
-  bool is_string() const { return type() == Type::String; }
+  bool is_number() const {
+    return small_.kind == Kind::Int || small_.kind == Kind::UInt || small_.kind == Kind::Double;
+  }
+  bool is_string() const {
+    return small_.kind == Kind::SmallString || small_.kind == Kind::String;
+  }
   bool is_array() const { return small_.kind == Kind::Array; }
   bool is_object() const { return small_.kind == Kind::Object; }
   // An integer held exactly (int64 or uint64), as opposed to a double.
@@ -84,6 +109,7 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
+  friend class DocumentBuilder;  // json_parse.cc: builds a parsed document in one block
   enum class Kind : std::uint8_t {
     Null,
     False,
@@ -92,7 +118,7 @@ class Value {
     UInt,
     Double,
     SmallString,
-    String,
+    String,  // from here on, the Value points at a shared node
     Array,
     Object
   };
@@ -100,11 +126,23 @@ class Value {
   struct StringNode;
   struct ArrayNode;
   struct ObjectNode;
+  struct Copy {};
   static constexpr std::size_t kSmallCapacity = 14;
 
-  void retain() const noexcept;
-  void release() noexcept;
-  Node* node() const { return big_.node; }
+  Value(const Value& other, Copy) noexcept {
+    std::memcpy(static_cast<void*>(this), &other, sizeof(Value));
+    retain();
+  }
+  bool shares_node() const { return small_.kind >= Kind::String; }
+  void retain() const noexcept {
+    if (shares_node()) retain_node(big_.node);
+  }
+  void release() noexcept {
+    if (shares_node()) release_node(small_.kind, big_.node);
+    small_.kind = Kind::Null;
+  }
+  static void retain_node(Node* node) noexcept;
+  static void release_node(Kind kind, Node* node) noexcept;
 
   struct Small {
     Kind kind;

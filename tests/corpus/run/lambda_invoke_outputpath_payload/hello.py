@@ -1,0 +1,3 @@
+import json, sys
+event = json.load(sys.stdin)
+print(json.dumps("Hello, " + event["who"] + "!"))
