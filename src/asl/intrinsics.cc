@@ -323,11 +323,23 @@ bool Intrinsic::reads_context() const {
 }
 
 Result<Value> Intrinsic::evaluate(const Scope& scope) const {
-  std::vector<Value> values;
-  values.reserve(arguments_.size());
+  // Arguments on the stack when there are few, as there mostly are.
+  constexpr std::size_t kOnStack = 4;
+  std::array<Value, kOnStack> small;
+  std::vector<Value> large;
+  bool on_stack = arguments_.size() <= kOnStack;
+  if (!on_stack) large.reserve(arguments_.size());
+  std::size_t count = 0;
+  auto push = [&](Value v) {
+    if (on_stack) {
+      small[count++] = std::move(v);
+    } else {
+      large.push_back(std::move(v));
+    }
+  };
   for (const IntrinsicArgument& arg : arguments_) {
     if (const auto* literal = std::get_if<IntrinsicLiteral>(&arg.value)) {
-      values.push_back(literal->value);
+      push(literal->value);
     } else if (const auto* path = std::get_if<Path>(&arg.value)) {
       auto v = path->evaluate(scope);
       if (!v) {
@@ -337,21 +349,23 @@ Result<Value> Intrinsic::evaluate(const Scope& scope) const {
                         path->text() + "' could not be found in the input '" +
                         json::to_string(*scope.input) + "'");
       }
-      values.push_back(std::move(*v));
+      push(std::move(*v));
     } else {
       auto v = std::get<std::shared_ptr<const Intrinsic>>(arg.value)->evaluate(scope);
       if (!v) return v;
-      values.push_back(std::move(*v));
+      push(std::move(*v));
     }
   }
+  std::span<const Value> values =
+      on_stack ? std::span<const Value>(small.data(), count) : std::span<const Value>(large);
   IntrinsicCall call{values, *this, scope};
-  auto count = static_cast<int>(values.size());
-  Result<Value> result =
-      count < function_->min_args || (function_->max_args >= 0 && count > function_->max_args)
-          ? Result<Value>(invalid_arguments(call, "expected " + arity_text(*function_) +
-                                                      " argument(s) but got " +
-                                                      std::to_string(count)))
-          : function_->impl(call);
+  auto arg_count = static_cast<int>(values.size());
+  Result<Value> result = arg_count < function_->min_args ||
+                                 (function_->max_args >= 0 && arg_count > function_->max_args)
+                             ? Result<Value>(invalid_arguments(
+                                   call, "expected " + arity_text(*function_) +
+                                             " argument(s) but got " + std::to_string(arg_count)))
+                             : function_->impl(call);
   if (!result) {
     Error e = std::move(result).error();
     return fail(std::move(e.name),

@@ -1,5 +1,6 @@
 #include "asl/payload_template.h"
 
+#include <array>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -22,6 +23,7 @@ struct PayloadTemplate::Node {
   std::vector<Field> fields;
   std::vector<std::shared_ptr<const Node>> items;
   bool is_array = false;
+  bool distinct_keys = true;  // no two fields share a key once `.$` is taken off
 };
 
 namespace {
@@ -102,6 +104,11 @@ std::shared_ptr<const Node> compile_node(const Value& source, const std::string&
     }
     node->fields.push_back(std::move(field));
   }
+  for (std::size_t i = 0; i < node->fields.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (node->fields[i].key == node->fields[j].key) node->distinct_keys = false;
+    }
+  }
   if (!dynamic) {
     node->constant = source;
     node->fields.clear();
@@ -121,15 +128,25 @@ Result<Value> evaluate_node(const Node& node, const Scope& scope) {
     }
     return Value::array(std::move(items));
   }
-  std::vector<json::Member> members;
-  members.reserve(node.fields.size());
+  // Most templates are small: their members are gathered on the stack.
+  constexpr std::size_t kOnStack = 8;
+  std::array<json::Member, kOnStack> small;
+  std::vector<json::Member> large;
+  bool on_stack = node.distinct_keys && node.fields.size() <= kOnStack;
+  if (!on_stack) large.reserve(node.fields.size());
+  std::size_t count = 0;
   for (const Node::Field& field : node.fields) {
     Result<Value> v = field.expression ? field.expression->evaluate(scope, field.field)
                                        : evaluate_node(*field.nested, scope);
     if (!v) return v;
-    members.push_back(json::Member{field.key, std::move(*v)});
+    if (on_stack) {
+      small[count++] = json::Member{field.key, std::move(*v)};
+    } else {
+      large.push_back(json::Member{field.key, std::move(*v)});
+    }
   }
-  return Value::object(std::move(members));
+  if (on_stack) return Value::object_of_distinct(std::span<json::Member>(small.data(), count));
+  return Value::object(std::move(large));
 }
 
 }  // namespace

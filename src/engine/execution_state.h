@@ -69,6 +69,7 @@ struct Frame {
   std::vector<json::Value> results;  // by branch or item index
   std::vector<FrameId> running;      // children not finished
   json::Value items;                 // Map: the items (an array)
+  json::Value item_keys;             // Map over an object: its keys, by item index
   std::int64_t next_item = 0;        // Map: the next item to start
   std::int64_t max_concurrency = 0;  // Map: 0 = unbounded
   std::int64_t completed = 0;

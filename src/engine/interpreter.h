@@ -72,6 +72,7 @@ class Interpreter {
     std::string task_token;                 // $$.Task.Token, for .waitForTaskToken Parameters
     const json::Value* map_item = nullptr;  // $$.Map.Item.Value, in a Map's ItemSelector
     std::int64_t map_index = 0;             // $$.Map.Item.Index
+    const json::Value* map_key = nullptr;   // $$.Map.Item.Key, when the items are an object
   };
   // The scope a frame's expressions read.
   asl::Scope scope(const Frame& f, const json::Value& input, const json::Value* context,

@@ -55,7 +55,10 @@ Value Interpreter::context_object(const Frame& f, const ContextExtras& extras) {
   if (extras.map_item != nullptr) {
     json::ObjectBuilder item;
     item.add("Index", Value::integer(extras.map_index));
+    if (extras.map_key != nullptr) item.add("Key", *extras.map_key);
     item.add("Value", *extras.map_item);
+    // Items from the state's input rather than an ItemReader.
+    item.add("Source", Value::string("STATE_DATA"));
     context.add("Map", json::ObjectBuilder().add("Item", item.build()).build());
   }
   return context.build();

@@ -68,6 +68,7 @@ Value frame_json(const Frame& f) {
   std::vector<std::int64_t> running(f.running.begin(), f.running.end());
   b.add("running", int_list(running));
   b.add("items", f.items);
+  b.add("itemKeys", f.item_keys);
   b.add("nextItem", integer(f.next_item));
   b.add("maxConcurrency", integer(f.max_concurrency));
   b.add("completed", integer(f.completed));
@@ -268,6 +269,7 @@ Result<ExecutionState> decode_state(const Value& v) {
       for (std::int64_t child : fr.ints("running"))
         f.running.push_back(static_cast<FrameId>(child));
       f.items = fr.get("items");
+      f.item_keys = fr.get("itemKeys");
       f.next_item = fr.int64("nextItem");
       f.max_concurrency = fr.int64("maxConcurrency");
       f.completed = fr.int64("completed");

@@ -420,6 +420,7 @@ Expected<void, Error> Interpreter::handle(const Event& event) {
 Expected<Step, Rejected> step(const asl::Definition& definition, ExecutionState state,
                               const Event& event) {
   Step result;
+  result.history.reserve(16);
   Interpreter interpreter(definition, state, result.history, result.commands, event_time(event));
   if (const auto* started = std::get_if<events::ExecutionStarted>(&event)) {
     if (state.next_event_id != 1) {

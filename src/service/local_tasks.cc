@@ -93,7 +93,11 @@ Result<std::optional<engine::Event>> LocalTasks::invoke(const engine::commands::
   std::int64_t invocation = invocations_[task.state_name]++;
   if (options_.mocks) {
     auto outcome = options_.mocks->outcome(task.state_name, invocation);
-    if (!outcome) return Unexpected<Error>(std::move(outcome).error());
+    if (!outcome) {
+      // As Step Functions Local: an invocation the mock does not cover fails the execution.
+      return std::optional<engine::Event>(engine::events::TaskFailed{
+          clock.now(), task.token, "States.Runtime", outcome.error().cause});
+    }
     if (*outcome) {
       const MockedOutcome& o = **outcome;
       if (o.is_throw) {

@@ -131,11 +131,19 @@ TEST(MapTest, IterationFailureAbortsTheRestAndRetriesTheMap) {
             "HandleItemFailError\n");
 }
 
-TEST(MapTest, InputThatIsNotAnArrayIsARuntimeError) {
+TEST(MapTest, InputThatIsNotAnArrayOrObjectIsARuntimeError) {
   EngineRun run(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
       "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}}}})",
-                R"({"a":1})");
+                R"("text")");
   EXPECT_EQ(*run.state().error, "States.Runtime");
+}
+
+TEST(MapTest, AnObjectIsIteratedByItsKeyValuePairs) {
+  EngineRun run(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+      "ItemSelector":{"k.$":"$$.Map.Item.Key","v.$":"$$.Map.Item.Value","s.$":"$$.Map.Item.Source"},
+      "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}}}})",
+                R"({"a":1,"b":2})");
+  EXPECT_EQ(run.output(), R"([{"k":"a","v":1,"s":"STATE_DATA"},{"k":"b","v":2,"s":"STATE_DATA"}])");
 }
 
 TEST(MapTest, IterationsReadOuterVariablesButKeepTheirOwn) {

@@ -82,6 +82,7 @@ void Interpreter::run_distributed_map(Frame& f, Value effective, Value items) {
     ContextExtras extras;
     extras.map_item = &items[i];
     extras.map_index = static_cast<std::int64_t>(i);
+    if (f.item_keys.is_array()) extras.map_key = &f.item_keys[i];
     auto v = evaluate_template(f, *map.item_selector, effective, extras);
     if (!v) return raise_state(f, v.error());
     selected.push_back(std::move(*v));

@@ -37,6 +37,19 @@ void Interpreter::run_map(Frame& f) {
   if (!effective) return raise_state(f, effective.error());
   auto items = select(f, map.items_path, *effective);
   if (!items) return raise_state(f, items.error());
+  // An object is iterated as its key-value pairs: each value an item, its key
+  // $$.Map.Item.Key.
+  f.item_keys = Value();
+  if (items->is_object()) {
+    std::vector<Value> keys;
+    std::vector<Value> values;
+    for (const json::Member& m : items->members()) {
+      keys.push_back(m.key);
+      values.push_back(m.value);
+    }
+    f.item_keys = Value::array(std::move(keys));
+    items = Value::array(std::move(values));
+  }
   if (!items->is_array()) {
     return raise_state(
         f, runtime("Map state input must be an array but was: " + json::to_string(*items)).error());
@@ -86,6 +99,7 @@ void Interpreter::start_iteration(Frame& f, std::int64_t previous) {
     ContextExtras extras;
     extras.map_item = &item;
     extras.map_index = index;
+    if (f.item_keys.is_array()) extras.map_key = &f.item_keys[static_cast<std::size_t>(index)];
     auto selected = evaluate_template(f, *map.item_selector, f.effective, extras);
     if (!selected) {
       for (FrameId id : f.running) abort_frame(id);
