@@ -190,7 +190,13 @@ void build_task(ObjectReader& reader, State& state, Builder& builder, const Grap
     reader.error_at("HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds (" +
                                             std::to_string(*task.timeout.value) + ")");
   }
-  if (const Value* credentials = reader.object("Credentials")) task.credentials = *credentials;
+  if (const Value* credentials = reader.object("Credentials")) {
+    task.credentials = *credentials;
+    reader.warn(codes::kUnsupportedFeature,
+                "Credentials are ignored: baton runs the task with its own access, not an assumed "
+                "role",
+                reader.at("Credentials"));
+  }
   task.retry = build_retry(reader);
   task.catch_ = build_catch(reader, builder, graph, refs);
   state.body = std::move(task);

@@ -122,7 +122,8 @@ int run(const RunOptions& options) {
 
   const engine::ExecutionState& state = result->state;
   bool succeeded = state.status == engine::ExecutionStatus::SUCCEEDED;
-  json::Value history = engine::history_json(result->history);
+  // History as JSON only when asked for: it is most of the work on long executions.
+  json::Value history = options.history ? engine::history_json(result->history) : json::Value();
   if (options.json) {
     json::ObjectBuilder out;
     out.add("status", json::Value::string(engine::execution_status_name(state.status)));
