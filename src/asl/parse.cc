@@ -271,6 +271,10 @@ void Builder::build_state(Graph& graph, GraphRefs& refs, State& state, const Val
 
 }  // namespace parse_detail
 
+std::optional<Resource> resource_from_arn(std::string_view arn) {
+  return parse_detail::classify_resource(arn);
+}
+
 Expected<Parsed, Diagnostics> parse(std::string_view text, const ParseOptions& options) {
   Diagnostics diagnostics;
   auto fail_with = [&](std::string code, std::string message, std::string location) {

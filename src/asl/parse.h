@@ -23,6 +23,10 @@ struct Parsed {
   Diagnostics warnings;  // things AWS accepts at creation but that will fail or surprise
 };
 
+// A Task Resource ARN, classified as parse() classifies it; nullopt when baton does not
+// recognise it.
+std::optional<Resource> resource_from_arn(std::string_view arn);
+
 // Parses and validates `text`. On failure, every diagnostic found (errors and warnings).
 [[nodiscard]] Expected<Parsed, Diagnostics> parse(std::string_view text,
                                                   const ParseOptions& options = {});

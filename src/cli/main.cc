@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   std::vector<baton::cli::Run> commands = {
       baton::cli::register_validate(app),
       baton::cli::register_run(app),
+      baton::cli::register_serve(app),
   };
   // CLI11 reports bad arguments by throwing; this is where baton meets it.
   try {

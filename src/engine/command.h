@@ -44,6 +44,7 @@ struct CancelTimer {
 // stopped): drop it, and stop the work if that is possible.
 struct CancelTask {
   std::string token;
+  bool timed_out = false;  // the engine gave up on it (TimeoutSeconds, HeartbeatSeconds)
 };
 
 // Start a child execution of a Distributed Map: the processor graph of the same definition,

@@ -85,6 +85,12 @@ struct ChildExecutionFinished {
   std::optional<std::string> cause;
 };
 
+// RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution starts again from the state
+// where it ended.
+struct RedriveRequested {
+  Timestamp time;
+};
+
 struct StopRequested {
   Timestamp time;
   std::optional<std::string> error;
@@ -93,10 +99,10 @@ struct StopRequested {
 
 }  // namespace events
 
-using Event =
-    std::variant<events::ExecutionStarted, events::TaskStarted, events::TaskSubmitted,
-                 events::TaskSucceeded, events::TaskFailed, events::HeartbeatReceived,
-                 events::TimerFired, events::ChildExecutionFinished, events::StopRequested>;
+using Event = std::variant<events::ExecutionStarted, events::TaskStarted, events::TaskSubmitted,
+                           events::TaskSucceeded, events::TaskFailed, events::HeartbeatReceived,
+                           events::TimerFired, events::ChildExecutionFinished,
+                           events::RedriveRequested, events::StopRequested>;
 
 Timestamp event_time(const Event& event);
 

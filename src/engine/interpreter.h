@@ -171,6 +171,7 @@ class Interpreter {
   Expected<void, Error> handle_task_event(const std::string& token, const Event& event);
   void handle_timer(std::uint64_t timer_id);
   void stop(const events::StopRequested& event);
+  void redrive();
 
   const asl::Definition& definition_;
   ExecutionState& state_;

@@ -273,7 +273,7 @@ void Interpreter::end_execution(ExecutionStatus status, std::optional<Value> out
   // Whatever is still in flight is no longer wanted.
   for (auto& [token, frame_id] : state_.tasks) {
     (void)frame_id;
-    commands_.push_back(commands::CancelTask{token});
+    commands_.push_back(commands::CancelTask{token, false});
   }
   state_.tasks.clear();
   for (auto& [id, purpose] : state_.timers) {
@@ -300,7 +300,7 @@ void Interpreter::abort_frame(FrameId id) {
   f.running.clear();
   if (!f.token.empty()) {
     state_.tasks.erase(f.token);
-    commands_.push_back(commands::CancelTask{f.token});
+    commands_.push_back(commands::CancelTask{f.token, false});
     f.token.clear();
   }
   cancel_timer(f.timeout_timer);
@@ -325,6 +325,25 @@ void Interpreter::stop(const events::StopRequested& event) {
   // AWS records the abort right after the start of the execution's thread: previousEventId 0.
   end_execution(ExecutionStatus::ABORTED, std::nullopt, event.error, event.cause,
                 HistoryEventType::ExecutionAborted, 0);
+}
+
+void Interpreter::redrive() {
+  state_.status = ExecutionStatus::RUNNING;
+  state_.redrive_count++;
+  state_.output.reset();
+  state_.error.reset();
+  state_.cause.reset();
+  record_with_previous(state_.next_event_id - 1, HistoryEventType::ExecutionRedriven,
+                       details::Redriven{state_.redrive_count});
+  // The top-level thread takes up the state it ended in, with the input it had there.
+  Frame& root = frame(0);
+  root.alive = true;
+  root.phase = Phase::Running;
+  root.last_event_id = state_.next_event_id - 1;
+  root.token.clear();
+  root.running.clear();
+  make_ready(root.id);
+  run();
 }
 
 void Interpreter::handle_timer(std::uint64_t timer_id) {
@@ -400,6 +419,13 @@ Expected<void, Error> Interpreter::handle(const Event& event) {
           if (state_.status != ExecutionStatus::RUNNING) return {};
           child_execution_finished(e);
           run();
+          return {};
+        } else if constexpr (std::is_same_v<T, events::RedriveRequested>) {
+          if (state_.status == ExecutionStatus::RUNNING ||
+              state_.status == ExecutionStatus::SUCCEEDED || state_.frames.empty()) {
+            return fail("ExecutionNotRedrivable", "The execution cannot be redriven");
+          }
+          redrive();
           return {};
         } else if constexpr (std::is_same_v<T, events::StopRequested>) {
           if (state_.status != ExecutionStatus::RUNNING) {

@@ -160,7 +160,7 @@ void Interpreter::task_failed(Frame& f, StateError error, HistoryEventType event
   cancel_timer(f.timeout_timer);
   cancel_timer(f.heartbeat_timer);
   state_.tasks.erase(f.token);
-  if (timed_out) commands_.push_back(commands::CancelTask{f.token});
+  if (timed_out) commands_.push_back(commands::CancelTask{f.token, true});
   f.token.clear();
   Value error_value = error.error.empty() ? Value() : Value::string(error.error);
   Value cause_value = error.cause ? Value::string(*error.cause) : Value();

@@ -1,0 +1,157 @@
+// `baton serve`: the Step Functions API on HTTP, executions kept in SQLite, until SIGTERM or
+// SIGINT.
+
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "api/server.h"
+#include "cli/command.h"
+#include "cli/io.h"
+#include "core/clock.h"
+#include "net/http_server.h"
+#include "service/service.h"
+#include "store/sqlite_store.h"
+
+namespace baton::cli {
+namespace {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8083;
+  std::string data = ".baton";
+  std::string mock_file;
+  std::string log_level = "info";
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  int threads = 2;
+  bool synchronous_full = false;
+};
+
+int serve_error(const std::string& message) {
+  std::cerr << "baton serve: " << message << "\n";
+  return kExitFailed;
+}
+
+// Blocks SIGTERM and SIGINT in every thread (call before any thread starts), so that
+// wait_for_stop_signal can take them synchronously.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int wait_for_stop_signal(const sigset_t& set) {
+  int signal = 0;
+  while (sigwait(&set, &signal) != 0) {
+  }
+  return signal;
+}
+
+int serve(const ServeOptions& options) {
+  api::LogLevel level = api::LogLevel::Info;
+  if (options.log_level == "debug") level = api::LogLevel::Debug;
+  if (options.log_level == "error") level = api::LogLevel::Error;
+
+  service::ServiceOptions service_options;
+  service_options.partition.region = options.region;
+  service_options.partition.account = options.account;
+  if (!options.mock_file.empty()) {
+    auto text = read_text_file(options.mock_file);
+    if (!text) return serve_error(text.error());
+    auto mocks = service::MockConfig::parse(*text);
+    if (!mocks) return serve_error(options.mock_file + ": " + mocks.error().cause);
+    service_options.mocks = std::move(*mocks);
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.data, ec);
+  if (ec) return serve_error("cannot create data folder " + options.data + ": " + ec.message());
+  std::string db_path = (std::filesystem::path(options.data) / "baton.db").string();
+  store::SqliteOptions sqlite_options;
+  sqlite_options.synchronous_full = options.synchronous_full;
+  auto store = store::SqliteStore::open(db_path, sqlite_options);
+  if (!store) return serve_error(db_path + ": " + store.error().cause);
+
+  sigset_t stop_signals = block_stop_signals();
+  SystemClock clock;
+  service::Service service(std::move(*store), service_options, clock);
+  if (auto started = service.start(); !started) {
+    return serve_error("recovering " + db_path + ": " + started.error().cause);
+  }
+  api::Api api(service, level);
+  net::HttpServerOptions http_options;
+  http_options.host = options.host;
+  http_options.port = static_cast<std::uint16_t>(options.port);
+  http_options.threads = options.threads;
+  net::HttpServer server(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
+    api.handle(std::move(request), std::move(respond));
+  });
+  if (auto listening = server.start(); !listening) {
+    service.stop();
+    return serve_error(listening.error().cause);
+  }
+  if (level != api::LogLevel::Error) {
+    std::cerr << "baton serve: listening on http://" << options.host << ":" << server.port()
+              << ", data in " << db_path << "\n"
+              << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
+              << server.port() << " list-state-machines\n";
+  }
+  int signal = wait_for_stop_signal(stop_signals);
+  if (level != api::LogLevel::Error) {
+    std::cerr << "baton serve: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+              << ", shutting down\n";
+  }
+  server.stop();
+  service.stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+Run register_serve(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Run the AWS Step Functions API on HTTP, keeping every execution in a SQLite database");
+  command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
+  command->add_option("--port", options->port, "Port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command->add_option("--data", options->data, "Folder for the database (baton.db)")
+      ->capture_default_str();
+  command
+      ->add_option("--mock", options->mock_file,
+                   "Step Functions Local mock file; start executions with "
+                   "stateMachineArn#TestCase to use a test case")
+      ->check(CLI::ExistingFile);
+  command
+      ->add_option("--log-level", options->log_level, "debug (one line per request), info, error")
+      ->check(CLI::IsMember({"debug", "info", "error"}))
+      ->capture_default_str();
+  command->add_option("--region", options->region, "Region in the ARNs")->capture_default_str();
+  command->add_option("--account", options->account, "Account id in the ARNs")
+      ->check([](const std::string& s) {
+        return s.size() == 12 && s.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : std::string("an account id is 12 digits");
+      })
+      ->capture_default_str();
+  command->add_option("--threads", options->threads, "HTTP threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->add_flag("--fsync-full", options->synchronous_full,
+                    "Make every commit survive power loss, not only a crash of baton (slower)");
+  return [command, options]() -> int {
+    if (!command->parsed()) return -1;
+    return serve(*options);
+  };
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+// HTTP messages as the layers above see them: plain values, no Beast types.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace baton::net {
+
+struct HttpRequest {
+  std::string method;                                        // "GET", "POST" ...
+  std::string target;                                        // path and query, as received
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote;  // "127.0.0.1:53412"
+
+  // The first header named `name` (lower case), or "".
+  std::string_view header(std::string_view name) const;
+  std::string_view path() const;   // target without the query
+  std::string_view query() const;  // after '?', or ""
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  HttpResponse& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Percent-decoding of a path segment or query value; '+' stays '+'.
+std::string url_decode(std::string_view text);
+// The query's parameters, decoded.
+std::map<std::string, std::string> parse_query(std::string_view query);
+
+}  // namespace baton::net

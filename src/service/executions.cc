@@ -1,0 +1,389 @@
+// Executions in the service: launching them, feeding them events, keeping what each step did,
+// carrying out its commands, and bringing them all back after a restart.
+
+#include "asl/parse.h"
+#include "core/crypto.h"
+#include "core/random.h"
+#include "engine/history_json.h"
+#include "engine/state_codec.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+std::string revision_arn(const std::string& digest) { return "revision:" + digest; }
+
+// An execution's record with `key` set.
+Value with(const Value& record, std::string_view key, Value value) {
+  return json::with_member(record, key, std::move(value));
+}
+
+Value text_or_null(const std::optional<std::string>& s) { return s ? Value::string(*s) : Value(); }
+
+}  // namespace
+
+std::string Service::Impl::keep_revision(const std::string& text) {
+  std::string digest = crypto::hex_digest(crypto::Digest::SHA256, text);
+  if (definitions.find(digest + "/S") == definitions.end() &&
+      definitions.find(digest + "/E") == definitions.end()) {
+    store::Resource r;
+    r.kind = store::Kind::Revision;
+    r.arn = revision_arn(digest);
+    r.name = digest;
+    r.created_ms = now_ms();
+    r.record = json::ObjectBuilder().add("definition", Value::string(text)).build();
+    stage(store::ops::PutResource{std::move(r)});
+  }
+  return digest;
+}
+
+Result<std::shared_ptr<const asl::Definition>> Service::Impl::definition_for(
+    const std::string& revision, const std::string& text, bool express) {
+  std::string key = revision + (express ? "/E" : "/S");
+  auto it = definitions.find(key);
+  if (it != definitions.end()) return it->second;
+  asl::ParseOptions parse_options;
+  parse_options.type = express ? asl::StateMachineType::EXPRESS : asl::StateMachineType::STANDARD;
+  auto parsed = asl::parse(text, parse_options);
+  if (!parsed) return fail("InvalidDefinition", asl::invalid_definition_message(parsed.error()));
+  definitions.emplace(key, parsed->definition);
+  return parsed->definition;
+}
+
+Result<LiveExecution*> Service::Impl::launch(std::string arn,
+                                             std::shared_ptr<const asl::Definition> definition,
+                                             std::string revision, Value record, Value input,
+                                             bool express, std::optional<MockTestCase> mocks,
+                                             engine::ExecutionIdentity identity,
+                                             std::uint32_t root_graph) {
+  auto owned = std::make_unique<LiveExecution>();
+  LiveExecution* e = owned.get();
+  e->arn = arn;
+  e->definition = std::move(definition);
+  e->revision = std::move(revision);
+  e->express = express;
+  e->mocks = std::move(mocks);
+  std::int64_t start_ms = now_ms();
+  record = with(record, "executionArn", Value::string(arn));
+  record = with(record, "status", Value::string("RUNNING"));
+  record = with(record, "startDate", Value::integer(start_ms));
+  record = with(record, "revision", Value::string(e->revision));
+  record = with(record, "type", Value::string(express ? "EXPRESS" : "STANDARD"));
+  e->record = record;
+  if (!express) {
+    const Value* map_run = record.find("mapRunArn");
+    stage(store::ops::PutExecution{store::Execution{
+        arn, std::string(record.find("stateMachineArn")->as_string()), "RUNNING", start_ms,
+        map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
+        Value()}});
+  }
+  live.emplace(arn, std::move(owned));
+  engine::events::ExecutionStarted start{Timestamp::from_millis(start_ms),
+                                         std::move(identity),
+                                         std::move(input),
+                                         os_entropy(),
+                                         express ? 0 : 25000,
+                                         root_graph};
+  auto applied = apply(*e, start);
+  if (!applied) return Unexpected<Error>(std::move(applied).error());
+  return e;
+}
+
+Expected<void, Error> Service::Impl::apply(LiveExecution& e, const engine::Event& event) {
+  auto step = engine::step(*e.definition, std::move(e.state), event);
+  if (!step) {
+    e.state = std::move(step.error().state);
+    return Unexpected<Error>(std::move(step.error().error));
+  }
+  e.state = std::move(step->state);
+  if (!e.express) {
+    for (const engine::HistoryEvent& h : step->history) {
+      stage(store::ops::AppendHistory{e.arn, h.id, json::to_string(engine::history_event_json(h))});
+    }
+  }
+  for (engine::Command& command : step->commands) carry_out(e, command);
+  if (e.state.status == engine::ExecutionStatus::RUNNING) {
+    if (!e.express) {
+      stage(store::ops::UpdateExecutionState{e.arn, "RUNNING", engine::encode_state(e.state)});
+    }
+  } else {
+    finish(e);
+  }
+  return {};
+}
+
+void Service::Impl::carry_out(LiveExecution& e, engine::Command& command) {
+  std::visit(
+      [&](auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, engine::commands::ScheduleTimer>) {
+          if (!e.express) {
+            stage(store::ops::PutTimer{store::Timer{e.arn, c.id, c.at.millis()}});
+          }
+          timers.push(TimerEntry{c.at.millis(), e.arn, c.id});
+        } else if constexpr (std::is_same_v<T, engine::commands::CancelTimer>) {
+          if (!e.express) stage(store::ops::DeleteTimer{e.arn, c.id});
+        } else if constexpr (std::is_same_v<T, engine::commands::InvokeTask>) {
+          dispatch_task(e, c);
+        } else if constexpr (std::is_same_v<T, engine::commands::CancelTask>) {
+          auto task = store->task(c.token);
+          if (task && *task) {
+            store::Task t = **task;
+            t.status = c.timed_out ? "TIMED_OUT" : "CANCELLED";
+            stage(store::ops::PutTask{std::move(t)});
+          }
+        } else if constexpr (std::is_same_v<T, engine::commands::StartChildExecution>) {
+          std::string parent = e.arn;
+          post([this, parent, child = c] {
+            if (LiveExecution* p = find_live(parent)) start_map_child(*p, child);
+          });
+        } else if constexpr (std::is_same_v<T, engine::commands::StopChildExecution>) {
+          post([this, arn = c.execution_arn] { stop_execution(arn, std::nullopt, std::nullopt); });
+        } else {
+          // CompleteExecution: finish() reads the end from the state.
+        }
+      },
+      command);
+}
+
+void Service::Impl::finish(LiveExecution& e) {
+  const engine::ExecutionState& s = e.state;
+  std::string status(engine::execution_status_name(s.status));
+  Value record = e.record;
+  record = with(record, "status", Value::string(status));
+  record = with(record, "stopDate", Value::integer(s.stop_time.millis()));
+  if (s.status == engine::ExecutionStatus::SUCCEEDED && s.output) {
+    record = with(record, "output", Value::string(json::to_string(*s.output)));
+  }
+  // AWS shows no error or cause for a timed-out execution.
+  if (s.status != engine::ExecutionStatus::TIMED_OUT) {
+    record = with(record, "error", text_or_null(s.error));
+    record = with(record, "cause", text_or_null(s.cause));
+  }
+  e.record = record;
+  if (!e.express) {
+    const Value* map_run = record.find("mapRunArn");
+    stage(store::ops::PutExecution{store::Execution{
+        e.arn, std::string(record.find("stateMachineArn")->as_string()), status,
+        record.find("startDate")->as_int64(),
+        map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
+        engine::encode_state(e.state)}});
+  }
+  auto waiting = std::move(e.on_end);
+  e.on_end.clear();
+  std::string arn = e.arn;
+  then([this, arn, record, waiting = std::move(waiting)] {
+    for (const auto& w : waiting) w(record);
+    live.erase(arn);
+  });
+  // A parent waiting on this execution hears of its end.
+  if (const Value* parent = record.find("parent"); parent != nullptr && parent->is_object()) {
+    std::string parent_arn(parent->find("executionArn")->as_string());
+    std::string token(parent->find("token")->as_string());
+    std::string pattern(parent->find("pattern")->as_string());
+    if (pattern == "sync" || pattern == "sync2") {
+      Value output = describe(record);
+      json::ObjectBuilder sdk;  // the SDK's shape: PascalCase members
+      for (const json::Member& m : output.members()) {
+        std::string key(m.name());
+        key[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
+        Value v = m.value;
+        if (pattern == "sync2" && (key == "Output" || key == "Input") && v.is_string()) {
+          auto parsed = json::parse(v.as_string());
+          if (parsed) v = *parsed;
+        }
+        sdk.add(key, v);
+      }
+      engine::Event event;
+      if (s.status == engine::ExecutionStatus::SUCCEEDED) {
+        event = engine::events::TaskSucceeded{s.stop_time, token, sdk.build()};
+      } else {
+        event = engine::events::TaskFailed{s.stop_time, token, "States.TaskFailed",
+                                           json::to_string(sdk.build())};
+      }
+      then([this, parent_arn, event] {
+        post([this, parent_arn, event] { complete_task(parent_arn, event); });
+      });
+    }
+  }
+  if (const Value* parent = record.find("mapParent"); parent != nullptr && parent->is_object()) {
+    std::string parent_arn(parent->find("executionArn")->as_string());
+    engine::events::ChildExecutionFinished event{
+        s.stop_time, e.arn, status, s.output.value_or(Value()), s.error, s.cause};
+    then([this, parent_arn, event] {
+      post([this, parent_arn, event] {
+        if (LiveExecution* p = find_live(parent_arn)) (void)apply(*p, event);
+      });
+    });
+  }
+}
+
+Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
+  const Value& record = stored.record;
+  std::string revision(record.find("revision")->as_string());
+  auto kept = store->resource(store::Kind::Revision, revision_arn(revision));
+  if (!kept || !*kept) return fail("InternalFailure", "The execution's definition is missing");
+  auto definition =
+      definition_for(revision, std::string((*kept)->record.find("definition")->as_string()), false);
+  if (!definition) return Unexpected<Error>(definition.error());
+  auto state = engine::decode_state(stored.state);
+  if (!state) return Unexpected<Error>(state.error());
+  auto e = std::make_unique<LiveExecution>();
+  e->arn = stored.arn;
+  e->definition = *definition;
+  e->revision = revision;
+  e->state = std::move(*state);
+  std::int64_t now = now_ms();
+  json::ObjectBuilder updated;
+  for (const json::Member& m : record.members()) {
+    std::string_view k = m.name();
+    if (k == "stopDate" || k == "error" || k == "cause" || k == "output") continue;
+    if (k == "status" || k == "redriveCount" || k == "redriveDate") continue;
+    updated.add(m.key, m.value);
+  }
+  const Value* count = record.find("redriveCount");
+  updated.add("status", Value::string("RUNNING"));
+  updated.add("redriveCount",
+              Value::integer((count != nullptr && count->is_int64() ? count->as_int64() : 0) + 1));
+  updated.add("redriveDate", Value::integer(now));
+  e->record = updated.build();
+  stage(store::ops::PutExecution{store::Execution{stored.arn, stored.state_machine_arn, "RUNNING",
+                                                  stored.start_ms, stored.map_run_arn, e->record,
+                                                  Value()}});
+  LiveExecution* live_execution = e.get();
+  live[stored.arn] = std::move(e);
+  return apply(*live_execution, engine::events::RedriveRequested{Timestamp::from_millis(now)});
+}
+
+std::optional<std::int64_t> Service::Impl::next_timer_ms() {
+  if (timers.empty()) return std::nullopt;
+  return timers.top().fire_ms;
+}
+
+void Service::Impl::fire_due_timers() {
+  std::int64_t now = now_ms();
+  while (!timers.empty() && timers.top().fire_ms <= now) {
+    TimerEntry t = timers.top();
+    timers.pop();
+    LiveExecution* e = find_live(t.execution_arn);
+    if (e == nullptr) continue;
+    if (e->state.timers.find(t.timer_id) == e->state.timers.end()) continue;  // cancelled
+    if (!e->express) stage(store::ops::DeleteTimer{e->arn, t.timer_id});
+    (void)apply(*e, engine::events::TimerFired{Timestamp::from_millis(now), t.timer_id});
+  }
+}
+
+Value Service::Impl::describe(const Value& record) const {
+  json::ObjectBuilder b;
+  auto copy = [&](std::string_view key) {
+    const Value* v = record.find(key);
+    if (v != nullptr && !v->is_null()) b.add(key, *v);
+  };
+  copy("executionArn");
+  copy("stateMachineArn");
+  copy("name");
+  copy("status");
+  b.add("startDate", epoch(record.find("startDate")->as_int64()));
+  if (const Value* stop = record.find("stopDate"); stop != nullptr && stop->is_int64()) {
+    b.add("stopDate", epoch(stop->as_int64()));
+  }
+  copy("input");
+  b.add("inputDetails", json::ObjectBuilder().add("included", Value::boolean(true)).build());
+  if (const Value* output = record.find("output"); output != nullptr && output->is_string()) {
+    b.add("output", *output);
+    b.add("outputDetails", json::ObjectBuilder().add("included", Value::boolean(true)).build());
+  }
+  copy("traceHeader");
+  copy("mapRunArn");
+  copy("error");
+  copy("cause");
+  copy("stateMachineVersionArn");
+  copy("stateMachineAliasArn");
+  const Value* redrives = record.find("redriveCount");
+  b.add("redriveCount", redrives != nullptr ? *redrives : Value::integer(0));
+  if (const Value* redrive = record.find("redriveDate");
+      redrive != nullptr && redrive->is_int64()) {
+    b.add("redriveDate", epoch(redrive->as_int64()));
+  }
+  std::string status(record.find("status")->as_string());
+  if (status != "RUNNING") {
+    bool redrivable = status != "SUCCEEDED";
+    b.add("redriveStatus", Value::string(redrivable ? "REDRIVABLE" : "NOT_REDRIVABLE"));
+    if (!redrivable) {
+      b.add("redriveStatusReason", Value::string("Execution is SUCCEEDED and cannot be redriven"));
+    }
+  }
+  return b.build();
+}
+
+Expected<void, Error> Service::Impl::recover() {
+  auto running = store->running_executions();
+  if (!running) return Unexpected<Error>(running.error());
+  for (store::Execution& x : *running) {
+    const Value* revision = x.record.find("revision");
+    if (revision == nullptr || !revision->is_string()) continue;
+    auto kept =
+        store->resource(store::Kind::Revision, revision_arn(std::string(revision->as_string())));
+    if (!kept || !*kept) {
+      return fail("StoreError", "the definition of execution " + x.arn + " is missing");
+    }
+    std::string text((*kept)->record.find("definition")->as_string());
+    auto definition = definition_for(std::string(revision->as_string()), text, false);
+    if (!definition) return Unexpected<Error>(definition.error());
+    auto state = engine::decode_state(x.state);
+    if (!state) return Unexpected<Error>(state.error());
+    auto e = std::make_unique<LiveExecution>();
+    e->arn = x.arn;
+    e->definition = *definition;
+    e->revision = std::string(revision->as_string());
+    e->state = std::move(*state);
+    e->record = x.record;
+    if (const Value* test_case = x.record.find("testCase");
+        test_case != nullptr && test_case->is_string() && options.mocks) {
+      auto mocks =
+          options.mocks->test_case(std::string(x.record.find("stateMachineName")->as_string()),
+                                   std::string(test_case->as_string()));
+      if (mocks) e->mocks = std::move(*mocks);
+    }
+    live.emplace(x.arn, std::move(e));
+  }
+  auto kept_timers = store->timers();
+  if (!kept_timers) return Unexpected<Error>(kept_timers.error());
+  for (const store::Timer& t : *kept_timers) {
+    timers.push(TimerEntry{t.fire_ms, t.execution_arn, t.timer_id});
+  }
+  auto tasks = store->open_tasks();
+  if (!tasks) return Unexpected<Error>(tasks.error());
+  for (const store::Task& t : *tasks) {
+    if (!t.activity_arn.empty() && t.status == "PENDING") {
+      activity_queue[t.activity_arn].push_back(t.token);
+    }
+  }
+  // Commands whose work may not have happened: do them again (each is safe to repeat).
+  auto pending = store->outbox();
+  if (!pending) return Unexpected<Error>(pending.error());
+  for (const store::OutboxEntry& entry : *pending) {
+    const Value& c = entry.command;
+    auto resource = asl::resource_from_arn(c.find("resource")->as_string());
+    if (!resource) continue;
+    engine::commands::InvokeTask task;
+    task.token = std::string(c.find("token")->as_string());
+    task.resource = *resource;
+    task.payload = *c.find("payload");
+    task.state_name = std::string(c.find("stateName")->as_string());
+    std::string arn = entry.execution_arn;
+    post([this, arn, task] {
+      if (task.resource.service == "states") {
+        start_nested(arn, task);
+      } else if (LiveExecution* e = find_live(arn)) {
+        dispatch_task(*e, task);
+      }
+    });
+  }
+  return {};
+}
+
+}  // namespace baton::service

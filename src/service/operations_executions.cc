@@ -1,0 +1,450 @@
+// Executions: starting them (asynchronously and synchronously), describing, listing, their
+// history, stopping and redriving them.
+
+#include <charconv>
+
+#include "core/crypto.h"
+#include "core/random.h"
+#include "engine/history_json.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+// AWS limit: an execution's input is at most 256 KiB.
+constexpr std::size_t kMaxInputBytes = 262144;
+
+Value text(std::string_view s) { return Value::string(s); }
+
+Unexpected<Error> invalid_arn(const std::string& arn) {
+  return fail("InvalidArn", "Invalid Arn: '" + arn + "'");
+}
+
+Unexpected<Error> no_execution(const std::string& arn) {
+  return fail("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+}
+
+// Checks an execution ARN: express ones are not described, as on AWS.
+Expected<void, Error> check_execution_arn(const std::string& arn) {
+  auto parsed = parse_arn(arn);
+  if (parsed && parsed->type == "express") {
+    return fail("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'");
+  }
+  if (!parsed || parsed->type != "execution" || parsed->qualifier.empty()) return invalid_arn(arn);
+  return {};
+}
+
+// GetExecutionHistory's nextToken: the id of the next event, opaque.
+std::string encode_history_token(std::int64_t id) {
+  return crypto::base64_encode("history|" + std::to_string(id));
+}
+
+std::optional<std::int64_t> decode_history_token(const std::string& token) {
+  auto text = crypto::base64_decode(token);
+  if (!text || !text->starts_with("history|")) return std::nullopt;
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text->data() + 8, text->data() + text->size(), id);
+  if (ec != std::errc() || ptr != text->data() + text->size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string fresh_name() {
+  Random r(os_entropy());
+  return uuid_v4(r);
+}
+
+}  // namespace
+
+namespace {
+
+struct StartRequest {
+  Service::Impl::Target target;
+  std::string name;
+  std::string input_text;
+  Value input;
+  std::string test_case;
+  bool express = false;
+};
+
+}  // namespace
+
+// Reads and checks what StartExecution and StartSyncExecution share.
+static Result<StartRequest> read_start(Service::Impl& d, const Request& r) {
+  auto arn = r.required("stateMachineArn");
+  if (!arn) return Unexpected<Error>(arn.error());
+  auto name = r.string("name");
+  auto input = r.string("input");
+  if (!name || !input) return fail("SerializationException", "A field has the wrong type");
+  auto parsed = parse_arn(*arn);
+  if (!parsed || parsed->type != "stateMachine") return invalid_arn(*arn);
+  std::string unqualified = *arn;
+  if (!parsed->test_case.empty()) unqualified = arn->substr(0, arn->find('#'));
+  auto target = d.resolve_target(unqualified);
+  if (!target) return Unexpected<Error>(target.error());
+  StartRequest s;
+  s.target = std::move(*target);
+  s.test_case = parsed->test_case;
+  s.name = name->value_or(fresh_name());
+  if (!valid_name(s.name)) return fail("InvalidName", "Invalid Name: '" + s.name + "'");
+  s.input_text = input->value_or("{}");
+  if (s.input_text.size() > kMaxInputBytes) {
+    return fail("ValidationException",
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+                "Member must have length less than or equal to 262144");
+  }
+  auto value = json::parse(s.input_text);
+  if (!value) {
+    return fail("InvalidExecutionInput",
+                "Invalid State Machine Execution Input: '" + value.error().message + "'");
+  }
+  s.input = std::move(*value);
+  s.express = s.target.machine.record.find("type")->as_string() == "EXPRESS";
+  return s;
+}
+
+// Launches what read_start accepted.
+static Result<LiveExecution*> launch_start(Service::Impl& d, StartRequest& s, std::string arn,
+                                           const Request& r) {
+  std::optional<MockTestCase> mocks;
+  if (!s.test_case.empty()) {
+    if (!d.options.mocks) {
+      return fail("InvalidName",
+                  "Invalid Name: '" + s.test_case + "' (baton serve was started without --mock)");
+    }
+    auto found = d.options.mocks->test_case(s.target.machine.name, s.test_case);
+    if (!found)
+      return fail("InvalidName", "Invalid Name: '" + s.test_case + "': " + found.error().cause);
+    mocks = std::move(*found);
+  }
+  std::string revision = d.keep_revision(s.target.definition);
+  auto definition = d.definition_for(revision, s.target.definition, s.express);
+  if (!definition) return Unexpected<Error>(definition.error());
+  const Value& machine = s.target.machine.record;
+  json::ObjectBuilder record;
+  record.add("stateMachineArn", text(s.target.machine.arn));
+  record.add("stateMachineName", text(s.target.machine.name));
+  record.add("name", text(s.name));
+  record.add("input", text(s.input_text));
+  record.add("roleArn", *machine.find("roleArn"));
+  if (!s.target.version_arn.empty())
+    record.add("stateMachineVersionArn", text(s.target.version_arn));
+  if (!s.target.alias_arn.empty()) record.add("stateMachineAliasArn", text(s.target.alias_arn));
+  if (!s.test_case.empty()) record.add("testCase", text(s.test_case));
+  if (const Value* trace = r.field("traceHeader"); trace != nullptr && trace->is_string()) {
+    record.add("traceHeader", *trace);
+  }
+  engine::ExecutionIdentity identity;
+  identity.execution_arn = arn;
+  identity.name = s.name;
+  identity.state_machine_arn = s.target.machine.arn;
+  identity.state_machine_name = s.target.machine.name;
+  identity.role_arn = std::string(machine.find("roleArn")->as_string());
+  identity.region = d.options.partition.region;
+  identity.state_machine_version_arn = s.target.version_arn;
+  identity.state_machine_alias_arn = s.target.alias_arn;
+  return d.launch(std::move(arn), *definition, revision, record.build(), s.input, s.express,
+                  std::move(mocks), identity, 0);
+}
+
+void Service::Impl::start_execution(const Request& r, Reply reply) {
+  auto start = read_start(*this, r);
+  if (!start) return answer(reply, Unexpected<Error>(start.error()));
+  std::string arn;
+  if (start->express) {
+    arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
+                                                  fresh_name());
+  } else {
+    arn = options.partition.execution_arn(start->target.machine.name, start->name);
+    // Idempotent on the name: the same input while the first still runs returns it again.
+    Value existing_record;
+    if (LiveExecution* e = find_live(arn)) {
+      existing_record = e->record;
+    } else {
+      auto stored = store->execution(arn);
+      if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+      if (*stored) existing_record = (*stored)->record;
+    }
+    if (!existing_record.is_null()) {
+      if (existing_record.find("status")->as_string() == "RUNNING" &&
+          existing_record.find("input")->as_string() == start->input_text) {
+        return answer(reply,
+                      json::ObjectBuilder()
+                          .add("executionArn", text(arn))
+                          .add("startDate", epoch(existing_record.find("startDate")->as_int64()))
+                          .build());
+      }
+      return answer(reply,
+                    fail("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'"));
+    }
+  }
+  auto launched = launch_start(*this, *start, arn, r);
+  if (!launched) return answer(reply, Unexpected<Error>(launched.error()));
+  answer(reply, json::ObjectBuilder()
+                    .add("executionArn", text(arn))
+                    .add("startDate", epoch((*launched)->record.find("startDate")->as_int64()))
+                    .build());
+}
+
+void Service::Impl::start_sync_execution(const Request& r, Reply reply) {
+  auto start = read_start(*this, r);
+  if (!start) return answer(reply, Unexpected<Error>(start.error()));
+  if (!start->express) {
+    return answer(reply, fail("StateMachineTypeNotSupported",
+                              "This operation is not supported by this type of state machine"));
+  }
+  std::string arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
+                                                            fresh_name());
+  auto launched = launch_start(*this, *start, arn, r);
+  if (!launched) return answer(reply, Unexpected<Error>(launched.error()));
+  auto respond = [this, reply](const Value& record) {
+    Value described = describe(record);
+    json::ObjectBuilder out;
+    for (const json::Member& m : described.members()) {
+      std::string_view key = m.name();
+      if (key == "redriveCount" || key == "redriveStatus" || key == "redriveStatusReason") continue;
+      out.add(m.key, m.value);
+    }
+    std::int64_t millis =
+        record.find("stopDate")->as_int64() - record.find("startDate")->as_int64();
+    out.add("billingDetails", json::ObjectBuilder()
+                                  .add("billedMemoryUsedInMB", Value::integer(64))
+                                  .add("billedDurationInMilliseconds",
+                                       Value::integer(std::max<std::int64_t>(100, millis)))
+                                  .build());
+    reply(out.build());
+  };
+  LiveExecution* e = *launched;
+  if (e->state.status != engine::ExecutionStatus::RUNNING) {
+    Value record = e->record;
+    then([respond, record] { respond(record); });
+  } else {
+    e->on_end.push_back(respond);
+  }
+}
+
+void Service::Impl::describe_execution(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto checked = check_execution_arn(*arn); !checked) {
+    return answer(reply, Unexpected<Error>(checked.error()));
+  }
+  auto stored = store->execution(*arn);
+  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+  if (!*stored) return answer(reply, no_execution(*arn));
+  answer(reply, describe((*stored)->record));
+}
+
+void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto checked = check_execution_arn(*arn); !checked) {
+    return answer(reply, Unexpected<Error>(checked.error()));
+  }
+  auto stored = store->execution(*arn);
+  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+  if (!*stored) return answer(reply, no_execution(*arn));
+  const Value& record = (*stored)->record;
+  auto kept = store->resource(store::Kind::Revision,
+                              "revision:" + std::string(record.find("revision")->as_string()));
+  if (!kept || !*kept)
+    return answer(reply, fail("InternalFailure", "The execution's definition is missing"));
+  json::ObjectBuilder out;
+  out.add("stateMachineArn", *record.find("stateMachineArn"));
+  out.add("name", *record.find("stateMachineName"));
+  out.add("definition", *(*kept)->record.find("definition"));
+  out.add("roleArn", *record.find("roleArn"));
+  out.add("updateDate", epoch((*kept)->created_ms));
+  out.add("loggingConfiguration", json::ObjectBuilder()
+                                      .add("level", text("OFF"))
+                                      .add("includeExecutionData", Value::boolean(false))
+                                      .build());
+  out.add("tracingConfiguration",
+          json::ObjectBuilder().add("enabled", Value::boolean(false)).build());
+  if (const Value* map_run = record.find("mapRunArn")) out.add("mapRunArn", *map_run);
+  answer(reply, out.build());
+}
+
+void Service::Impl::list_executions(const Request& r, Reply reply) {
+  auto machine_arn = r.string("stateMachineArn");
+  auto map_run = r.string("mapRunArn");
+  auto status = r.string("statusFilter");
+  if (!machine_arn || !map_run || !status) {
+    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+  }
+  if (const Value* max = r.field("maxResults");
+      max != nullptr && max->is_int64() && max->as_int64() > 1000) {
+    return answer(reply,
+                  fail("ValidationException",
+                       "1 validation error detected: Value '" + std::to_string(max->as_int64()) +
+                           "' at 'maxResults' failed to satisfy constraint: Member must have "
+                           "value less than or equal to 1000"));
+  }
+  if (!*machine_arn && !*map_run) {
+    return answer(reply,
+                  fail("ValidationException", "Must provide a StateMachine ARN or a MapRun ARN"));
+  }
+  std::string machine;
+  if (*machine_arn) {
+    auto found = state_machine_or_error(**machine_arn);
+    if (!found) return answer(reply, Unexpected<Error>(found.error()));
+    if (found->record.find("type")->as_string() == "EXPRESS") {
+      return answer(reply, fail("StateMachineTypeNotSupported",
+                                "This operation is not supported by this type of state machine"));
+    }
+    machine = found->arn;
+  }
+  auto after = page_key(r);
+  if (!after) return answer(reply, Unexpected<Error>(after.error()));
+  std::string next;
+  auto executions = store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                      store::PageRequest{*after, page_limit(r)}, next);
+  if (!executions) return answer(reply, Unexpected<Error>(executions.error()));
+  std::vector<Value> items;
+  for (const store::Execution& x : *executions) {
+    const Value& rec = x.record;
+    json::ObjectBuilder item;
+    item.add("executionArn", text(x.arn));
+    item.add("stateMachineArn", *rec.find("stateMachineArn"));
+    item.add("name", *rec.find("name"));
+    item.add("status", text(x.status));
+    item.add("startDate", epoch(x.start_ms));
+    if (const Value* stop = rec.find("stopDate"); stop != nullptr && stop->is_int64()) {
+      item.add("stopDate", epoch(stop->as_int64()));
+    }
+    if (!x.map_run_arn.empty()) item.add("mapRunArn", text(x.map_run_arn));
+    if (const Value* v = rec.find("stateMachineVersionArn")) item.add("stateMachineVersionArn", *v);
+    if (const Value* v = rec.find("stateMachineAliasArn")) item.add("stateMachineAliasArn", *v);
+    const Value* redrives = rec.find("redriveCount");
+    item.add("redriveCount", redrives != nullptr ? *redrives : Value::integer(0));
+    items.push_back(item.build());
+  }
+  json::ObjectBuilder out;
+  out.add("executions", Value::array(std::move(items)));
+  if (!next.empty()) out.add("nextToken", text(page_token(next)));
+  answer(reply, out.build());
+}
+
+namespace {
+
+// A history event without its payloads, for includeExecutionData: false.
+Value without_data(const Value& event) {
+  json::ObjectBuilder b;
+  for (const json::Member& m : event.members()) {
+    if (!m.value.is_object() || !m.name().ends_with("EventDetails")) {
+      b.add(m.key, m.value);
+      continue;
+    }
+    json::ObjectBuilder details;
+    for (const json::Member& d : m.value.members()) {
+      std::string_view k = d.name();
+      if (k == "input" || k == "output" || k == "inputDetails" || k == "outputDetails") continue;
+      details.add(d.key, d.value);
+    }
+    b.add(m.key, details.build());
+  }
+  return b.build();
+}
+
+}  // namespace
+
+void Service::Impl::get_execution_history(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto checked = check_execution_arn(*arn); !checked) {
+    return answer(reply, Unexpected<Error>(checked.error()));
+  }
+  auto reverse = r.boolean("reverseOrder");
+  auto include = r.boolean("includeExecutionData");
+  auto token = r.string("nextToken");
+  if (!reverse || !include || !token) {
+    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+  }
+  auto stored = store->execution(*arn);
+  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+  if (!*stored) return answer(reply, no_execution(*arn));
+  // The token holds the next event id to return.
+  std::int64_t from = 0;
+  if (*token && !(*token)->empty()) {
+    auto decoded = decode_history_token(**token);
+    if (!decoded) return answer(reply, fail("InvalidToken", "Invalid Token: '" + **token + "'"));
+    from = *decoded;
+  }
+  std::size_t limit = page_limit(r);
+  bool backwards = reverse->value_or(false);
+  auto events = backwards ? store->history(*arn, 1, from == 0 ? 0 : from, true, limit + 1)
+                          : store->history(*arn, from == 0 ? 1 : from, 0, false, limit + 1);
+  if (!events) return answer(reply, Unexpected<Error>(events.error()));
+  std::vector<Value> items;
+  std::string next;
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    auto event = json::parse((*events)[i]);
+    if (!event) continue;
+    if (i == limit) {
+      next = encode_history_token(event->find("id")->as_int64());
+      break;
+    }
+    items.push_back(include->value_or(true) ? *event : without_data(*event));
+  }
+  json::ObjectBuilder out;
+  out.add("events", Value::array(std::move(items)));
+  if (!next.empty()) out.add("nextToken", text(next));
+  answer(reply, out.build());
+}
+
+void Service::Impl::stop_execution_op(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  auto error = r.string("error");
+  auto cause = r.string("cause");
+  if (!error || !cause)
+    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+  auto parsed = parse_arn(*arn);
+  if (!parsed || (parsed->type != "execution" && parsed->type != "express")) {
+    return answer(reply, invalid_arn(*arn));
+  }
+  LiveExecution* e = find_live(*arn);
+  if (e == nullptr) {
+    auto stored = store->execution(*arn);
+    if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+    if (!*stored) return answer(reply, no_execution(*arn));
+    const Value* stop = (*stored)->record.find("stopDate");
+    return answer(reply,
+                  json::ObjectBuilder()
+                      .add("stopDate",
+                           epoch(stop != nullptr && stop->is_int64() ? stop->as_int64() : now_ms()))
+                      .build());
+  }
+  stop_execution(*arn, *error, *cause);
+  answer(reply, json::ObjectBuilder().add("stopDate", epoch(now_ms())).build());
+}
+
+void Service::Impl::redrive_execution(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto checked = check_execution_arn(*arn); !checked) {
+    return answer(reply, Unexpected<Error>(checked.error()));
+  }
+  auto stored = store->execution(*arn);
+  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+  if (!*stored) return answer(reply, no_execution(*arn));
+  const Value& record = (*stored)->record;
+  std::string status((*stored)->status);
+  if (status != "FAILED" && status != "TIMED_OUT" && status != "ABORTED") {
+    return answer(reply, fail("ExecutionNotRedrivable",
+                              "Execution " + *arn + " is " + status + " and cannot be redriven"));
+  }
+  // AWS limit: 14 days after the execution ended.
+  std::int64_t stopped = record.find("stopDate")->as_int64();
+  if (now_ms() - stopped > 14LL * 24 * 3600 * 1000) {
+    return answer(reply, fail("ExecutionNotRedrivable",
+                              "Execution " + *arn + " ended more than 14 days ago"));
+  }
+  auto redriven = redrive(**stored);
+  if (!redriven) return answer(reply, Unexpected<Error>(redriven.error()));
+  answer(reply, json::ObjectBuilder().add("redriveDate", epoch(now_ms())).build());
+}
+
+}  // namespace baton::service

@@ -1,0 +1,273 @@
+// The service thread: operations arrive in a queue, each group is committed once, and only
+// then are its answers sent and its commands carried out.
+
+#include "service/service.h"
+
+#include <cstdio>
+
+#include "core/check.h"
+#include "core/crypto.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+Unexpected<Error> validation(std::string message) {
+  return fail("ValidationException", std::move(message));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Request::string(std::string_view field, bool required) const {
+  const Value* v = body_.find(field);
+  if (v == nullptr || v->is_null()) {
+    if (required) {
+      return validation("1 validation error detected: Value null at '" + std::string(field) +
+                        "' failed to satisfy constraint: Member must not be null");
+    }
+    return std::optional<std::string>();
+  }
+  if (!v->is_string()) {
+    return fail("SerializationException", "Expected a string for '" + std::string(field) + "'");
+  }
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::string> Request::required(std::string_view field) const {
+  auto v = string(field, true);
+  if (!v) return Unexpected<Error>(std::move(v).error());
+  return std::move(**v);
+}
+
+Result<std::optional<bool>> Request::boolean(std::string_view field) const {
+  const Value* v = body_.find(field);
+  if (v == nullptr || v->is_null()) return std::optional<bool>();
+  if (!v->is_bool()) {
+    return fail("SerializationException", "Expected a boolean for '" + std::string(field) + "'");
+  }
+  return std::optional<bool>(v->as_bool());
+}
+
+Result<std::optional<std::int64_t>> Request::integer(std::string_view field) const {
+  const Value* v = body_.find(field);
+  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
+  if (!v->is_int64()) {
+    return fail("SerializationException", "Expected an integer for '" + std::string(field) + "'");
+  }
+  return std::optional<std::int64_t>(v->as_int64());
+}
+
+json::Value epoch(std::int64_t ms) {
+  if (ms % 1000 == 0) return Value::integer(ms / 1000);
+  return Value::number(static_cast<double>(ms) / 1000.0);
+}
+
+std::string page_token(const std::string& key) {
+  return key.empty() ? "" : crypto::base64_encode(key);
+}
+
+Result<std::string> page_key(const Request& r) {
+  auto token = r.string("nextToken");
+  if (!token) return Unexpected<Error>(std::move(token).error());
+  if (!*token || (*token)->empty()) return std::string();
+  auto key = crypto::base64_decode(**token);
+  if (!key || key->find('|') == std::string::npos) {
+    return fail("InvalidToken", "Invalid Token: '" + **token + "'");
+  }
+  return std::move(*key);
+}
+
+std::size_t page_limit(const Request& r) {
+  const Value* v = r.field("maxResults");
+  if (v == nullptr || !v->is_int64() || v->as_int64() <= 0) return 100;
+  return static_cast<std::size_t>(v->as_int64());
+}
+
+Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(store), std::move(options), clock)) {}
+
+Service::~Service() { stop(); }
+
+Expected<void, Error> Service::start() {
+  Impl& d = *impl_;
+  auto recovered = d.recover();
+  if (!recovered) return recovered;
+  for (int i = 0; i < std::max(1, d.options.dispatch_threads); ++i) {
+    d.dispatchers.emplace_back([&d] {
+      while (true) {
+        std::function<void()> work;
+        {
+          std::unique_lock lock(d.outbound_mutex);
+          d.outbound_wake.wait(lock, [&] { return d.stopping || !d.outbound.empty(); });
+          if (d.outbound.empty()) return;
+          work = std::move(d.outbound.front());
+          d.outbound.pop_front();
+        }
+        work();
+      }
+    });
+  }
+  d.started = true;
+  d.thread = std::thread([&d] { d.loop(); });
+  return {};
+}
+
+void Service::stop() {
+  Impl& d = *impl_;
+  if (!d.started) return;
+  {
+    std::lock_guard lock(d.mutex);
+    d.stopping = true;
+  }
+  d.wake.notify_all();
+  if (d.thread.joinable()) d.thread.join();
+  { std::lock_guard lock(d.outbound_mutex); }
+  d.outbound_wake.notify_all();
+  for (std::thread& t : d.dispatchers) t.join();
+  d.dispatchers.clear();
+  d.started = false;
+}
+
+void Service::Impl::post(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex);
+    queue.push_back(std::move(work));
+  }
+  wake.notify_one();
+}
+
+void Service::Impl::run_outbound(std::function<void()> work) {
+  {
+    std::lock_guard lock(outbound_mutex);
+    outbound.push_back(std::move(work));
+  }
+  outbound_wake.notify_one();
+}
+
+void Service::Impl::answer(const Reply& reply, Result<json::Value> result) {
+  then([reply, result = std::move(result)]() mutable { reply(std::move(result)); });
+}
+
+void Service::Impl::loop() {
+  std::deque<std::function<void()>> work;
+  while (true) {
+    {
+      std::unique_lock lock(mutex);
+      auto ready = [&] { return stopping || !queue.empty(); };
+      std::optional<std::int64_t> next = next_timer_ms();
+      for (const auto& [activity, waiting] : pollers) {
+        for (const Poller& p : waiting) {
+          if (!next || p.deadline_ms < *next) next = p.deadline_ms;
+        }
+      }
+      if (next) {
+        std::int64_t delay = *next - now_ms();
+        if (delay > 0) wake.wait_for(lock, std::chrono::milliseconds(delay), ready);
+      } else {
+        wake.wait(lock, ready);
+      }
+      if (stopping && queue.empty()) break;
+      // A group: at most max_batch operations share one commit.
+      while (!queue.empty() && work.size() < options.max_batch) {
+        work.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+    }
+    for (auto& item : work) item();
+    work.clear();
+    fire_due_timers();
+    expire_pollers();
+    flush();
+  }
+  flush();
+}
+
+void Service::Impl::flush() {
+  if (!batch.empty()) {
+    auto committed = store->commit(batch);
+    if (!committed) {
+      // The state in memory is ahead of the store: carrying on could lose or repeat work.
+      // Every step is in the store up to the last good commit; a restart resumes from there.
+      std::fprintf(stderr, "baton: cannot commit to the store: %s\n",
+                   committed.error().cause.c_str());
+      std::abort();
+    }
+    batch.ops.clear();
+  }
+  std::vector<std::function<void()>> waiting;
+  waiting.swap(after_commit);
+  for (auto& f : waiting) f();
+  // What those callbacks staged (a task handed to a worker, a child's start) waits for the
+  // next group, which they woke.
+}
+
+void Service::call(std::string_view operation, json::Value request, Reply reply) {
+  Impl& d = *impl_;
+  for (const Impl::OperationEntry& entry : Impl::operation_table()) {
+    if (entry.name != operation) continue;
+    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
+      if (!request.is_object()) {
+        d.answer(reply, fail("SerializationException", "The request body is not a JSON object"));
+        return;
+      }
+      Request r(request);
+      (d.*run)(r, reply);
+    });
+    return;
+  }
+  reply(fail("UnknownOperationException", "The action or operation " + std::string(operation) +
+                                              " is not supported by baton's Step Functions API"));
+}
+
+bool Service::implements(std::string_view operation) {
+  for (const Impl::OperationEntry& entry : Impl::operation_table()) {
+    if (entry.name == operation) return true;
+  }
+  return false;
+}
+
+const std::vector<Service::Impl::OperationEntry>& Service::Impl::operation_table() {
+  // Every supported action, in one place.
+  static const std::vector<OperationEntry> kTable = {
+      {"CreateStateMachine", &Impl::create_state_machine},
+      {"DescribeStateMachine", &Impl::describe_state_machine},
+      {"UpdateStateMachine", &Impl::update_state_machine},
+      {"DeleteStateMachine", &Impl::delete_state_machine},
+      {"ListStateMachines", &Impl::list_state_machines},
+      {"ValidateStateMachineDefinition", &Impl::validate_state_machine_definition},
+      {"PublishStateMachineVersion", &Impl::publish_state_machine_version},
+      {"ListStateMachineVersions", &Impl::list_state_machine_versions},
+      {"DeleteStateMachineVersion", &Impl::delete_state_machine_version},
+      {"CreateStateMachineAlias", &Impl::create_state_machine_alias},
+      {"DescribeStateMachineAlias", &Impl::describe_state_machine_alias},
+      {"UpdateStateMachineAlias", &Impl::update_state_machine_alias},
+      {"DeleteStateMachineAlias", &Impl::delete_state_machine_alias},
+      {"ListStateMachineAliases", &Impl::list_state_machine_aliases},
+      {"StartExecution", &Impl::start_execution},
+      {"StartSyncExecution", &Impl::start_sync_execution},
+      {"DescribeExecution", &Impl::describe_execution},
+      {"DescribeStateMachineForExecution", &Impl::describe_state_machine_for_execution},
+      {"ListExecutions", &Impl::list_executions},
+      {"GetExecutionHistory", &Impl::get_execution_history},
+      {"StopExecution", &Impl::stop_execution_op},
+      {"RedriveExecution", &Impl::redrive_execution},
+      {"CreateActivity", &Impl::create_activity},
+      {"DescribeActivity", &Impl::describe_activity},
+      {"DeleteActivity", &Impl::delete_activity},
+      {"ListActivities", &Impl::list_activities},
+      {"GetActivityTask", &Impl::get_activity_task},
+      {"SendTaskSuccess", &Impl::send_task_success},
+      {"SendTaskFailure", &Impl::send_task_failure},
+      {"SendTaskHeartbeat", &Impl::send_task_heartbeat},
+      {"TagResource", &Impl::tag_resource},
+      {"UntagResource", &Impl::untag_resource},
+      {"ListTagsForResource", &Impl::list_tags_for_resource},
+      {"TestState", &Impl::test_state},
+  };
+  return kTable;
+}
+
+}  // namespace baton::service

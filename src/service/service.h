@@ -1,0 +1,65 @@
+#pragma once
+
+// The running system: state machines, activities and executions kept in a Store, executions
+// advanced by the engine, their commands carried out. This is the one layer that joins the
+// engine, the store and the outside world.
+//
+// Threading: all state lives on the service's own thread. Operations are called from any
+// thread and answer through a callback, called once on the service thread after the
+// operation's writes are committed. A group of operations that arrive together shares one
+// commit (group commit).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/json.h"
+#include "service/arn.h"
+#include "service/mocks.h"
+#include "store/store.h"
+
+namespace baton::service {
+
+struct ServiceOptions {
+  Partition partition;
+  std::optional<MockConfig> mocks;  // Step Functions Local's mock file, for "arn#TestCase"
+  // Threads carrying out outbound work (HTTP tasks).
+  int dispatch_threads = 2;
+  // Largest group of operations committed together.
+  std::size_t max_batch = 2000;
+};
+
+// What an operation answers: the AWS response object, or an Error whose name is AWS's
+// exception name (StateMachineDoesNotExist, InvalidArn, ...).
+using Reply = std::function<void(Result<json::Value>)>;
+
+class Service {
+ public:
+  // Takes the store; recovers every running execution, timer, task and pending command.
+  Service(std::unique_ptr<store::Store> store, ServiceOptions options, Clock& clock);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Starts the service thread. Errors: what recovery found wrong in the store.
+  [[nodiscard]] Expected<void, Error> start();
+  // Stops taking work, finishes the group in progress, and joins the thread.
+  void stop();
+
+  // Runs `operation` (a Step Functions API action name) with its request body. Unknown
+  // operations answer UnknownOperationException.
+  void call(std::string_view operation, json::Value request, Reply reply);
+
+  // Whether `operation` is one this service implements.
+  static bool implements(std::string_view operation);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baton::service

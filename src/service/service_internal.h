@@ -1,0 +1,223 @@
+#pragma once
+
+// Service::Impl, shared by the service's files and nobody else. Everything here lives on the
+// service thread, except the queue (`post`), which any thread may use.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "asl/definition.h"
+#include "engine/execution_state.h"
+#include "engine/history.h"
+#include "engine/step.h"
+#include "service/service.h"
+#include "store/store.h"
+
+namespace baton::service {
+
+// An execution the service is running (or an EXPRESS one, held only here).
+struct LiveExecution {
+  std::string arn;
+  std::shared_ptr<const asl::Definition> definition;
+  std::string revision;  // the digest of the definition's text
+  engine::ExecutionState state;
+  json::Value record;  // what DescribeExecution shows, as stored
+  bool express = false;
+  // Step Functions Local mocks, when started as "arn#TestCase".
+  std::optional<MockTestCase> mocks;
+  std::map<std::string, std::int64_t> mock_invocations;  // per state
+  // Express executions keep their history here when asked (StartSyncExecution never).
+  engine::History express_history;
+  // Called with the final record when the execution ends (StartSyncExecution, .sync parents).
+  std::vector<std::function<void(const json::Value& record)>> on_end;
+};
+
+// A pending GetActivityTask.
+struct Poller {
+  std::string worker_name;
+  Reply reply;
+  std::int64_t deadline_ms = 0;
+};
+
+struct TimerEntry {
+  std::int64_t fire_ms = 0;
+  std::string execution_arn;
+  std::uint64_t timer_id = 0;
+  friend bool operator>(const TimerEntry& a, const TimerEntry& b) { return a.fire_ms > b.fire_ms; }
+};
+
+// Request fields, read with AWS's validation errors.
+class Request {
+ public:
+  explicit Request(const json::Value& body) : body_(body) {}
+  const json::Value& body() const { return body_; }
+
+  // A string field; absent -> nullopt (or ValidationException when required).
+  [[nodiscard]] Result<std::optional<std::string>> string(std::string_view field,
+                                                          bool required = false) const;
+  [[nodiscard]] Result<std::string> required(std::string_view field) const;
+  [[nodiscard]] Result<std::optional<bool>> boolean(std::string_view field) const;
+  [[nodiscard]] Result<std::optional<std::int64_t>> integer(std::string_view field) const;
+  const json::Value* field(std::string_view name) const { return body_.find(name); }
+
+ private:
+  const json::Value& body_;
+};
+
+struct Service::Impl {
+  Impl(std::unique_ptr<store::Store> s, ServiceOptions o, Clock& c)
+      : store(std::move(s)), options(std::move(o)), clock(c) {}
+
+  std::unique_ptr<store::Store> store;
+  ServiceOptions options;
+  Clock& clock;
+
+  // --- the service thread and its queue (service.cc) ---
+  std::thread thread;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> queue;
+  bool stopping = false;
+  bool started = false;
+
+  void post(std::function<void()> work);
+  void loop();
+  // Commits the group's writes, then runs what waited on them.
+  void flush();
+  std::int64_t now_ms() { return clock.now().millis(); }
+
+  // The group being built.
+  store::WriteBatch batch;
+  std::vector<std::function<void()>> after_commit;
+  void stage(store::Op op) { batch.ops.push_back(std::move(op)); }
+  void then(std::function<void()> f) { after_commit.push_back(std::move(f)); }
+  // Answers once the group is committed.
+  void answer(const Reply& reply, Result<json::Value> result);
+
+  // --- executions (executions.cc) ---
+  std::unordered_map<std::string, std::unique_ptr<LiveExecution>> live;
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers;
+  std::unordered_map<std::string, std::shared_ptr<const asl::Definition>> definitions;
+
+  // The parsed definition of a revision (cached), or the error of parsing it.
+  Result<std::shared_ptr<const asl::Definition>> definition_for(const std::string& revision,
+                                                                const std::string& text,
+                                                                bool express);
+  // Stores a definition's text under its digest (once) and returns the digest.
+  std::string keep_revision(const std::string& text);
+
+  // Creates and starts an execution; `record` holds its description so far.
+  Result<LiveExecution*> launch(std::string arn, std::shared_ptr<const asl::Definition> definition,
+                                std::string revision, json::Value record, json::Value input,
+                                bool express, std::optional<MockTestCase> mocks,
+                                engine::ExecutionIdentity identity, std::uint32_t root_graph);
+  // Feeds one event to a live execution, staging its writes and carrying out its commands.
+  Expected<void, Error> apply(LiveExecution& e, const engine::Event& event);
+  void carry_out(LiveExecution& e, engine::Command& command);
+  void finish(LiveExecution& e);
+  // Takes an ended execution up again (RedriveExecution).
+  Expected<void, Error> redrive(const store::Execution& stored);
+  void fire_due_timers();
+  std::optional<std::int64_t> next_timer_ms();
+  Expected<void, Error> recover();
+  LiveExecution* find_live(const std::string& arn) {
+    auto it = live.find(arn);
+    return it == live.end() ? nullptr : it->second.get();
+  }
+  json::Value describe(const json::Value& record) const;
+
+  // --- tasks (tasks.cc) ---
+  std::map<std::string, std::deque<std::string>> activity_queue;  // activity -> pending tokens
+  std::map<std::string, std::deque<Poller>> pollers;              // activity -> waiting workers
+  void dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task);
+  void offer_activity_task(const std::string& activity_arn);
+  void expire_pollers();
+  void send_task_event(const std::string& token, engine::Event event, Reply reply);
+  // Completes the task of `token` in its execution, from outside (nested executions, HTTP).
+  void complete_task(const std::string& execution_arn, engine::Event event);
+  // Outbound work on other threads (HTTP tasks), answered back on the service thread.
+  std::vector<std::thread> dispatchers;
+  std::deque<std::function<void()>> outbound;
+  std::mutex outbound_mutex;
+  std::condition_variable outbound_wake;
+  void run_outbound(std::function<void()> work);
+
+  // --- nested and child executions (children.cc) ---
+  void start_nested(const std::string& parent_arn, const engine::commands::InvokeTask& task);
+  void start_map_child(LiveExecution& parent, const engine::commands::StartChildExecution& child);
+  void stop_execution(const std::string& arn, std::optional<std::string> error,
+                      std::optional<std::string> cause);
+
+  // --- the operations (operations_*.cc) ---
+  using Operation = void (Impl::*)(const Request&, Reply);
+  struct OperationEntry {
+    std::string_view name;
+    Operation run;
+  };
+  static const std::vector<OperationEntry>& operation_table();
+
+  void create_state_machine(const Request& r, Reply reply);
+  void describe_state_machine(const Request& r, Reply reply);
+  void update_state_machine(const Request& r, Reply reply);
+  void delete_state_machine(const Request& r, Reply reply);
+  void list_state_machines(const Request& r, Reply reply);
+  void validate_state_machine_definition(const Request& r, Reply reply);
+  void publish_state_machine_version(const Request& r, Reply reply);
+  void list_state_machine_versions(const Request& r, Reply reply);
+  void delete_state_machine_version(const Request& r, Reply reply);
+  void create_state_machine_alias(const Request& r, Reply reply);
+  void describe_state_machine_alias(const Request& r, Reply reply);
+  void update_state_machine_alias(const Request& r, Reply reply);
+  void delete_state_machine_alias(const Request& r, Reply reply);
+  void list_state_machine_aliases(const Request& r, Reply reply);
+  void start_execution(const Request& r, Reply reply);
+  void start_sync_execution(const Request& r, Reply reply);
+  void describe_execution(const Request& r, Reply reply);
+  void describe_state_machine_for_execution(const Request& r, Reply reply);
+  void list_executions(const Request& r, Reply reply);
+  void get_execution_history(const Request& r, Reply reply);
+  void stop_execution_op(const Request& r, Reply reply);
+  void redrive_execution(const Request& r, Reply reply);
+  void create_activity(const Request& r, Reply reply);
+  void describe_activity(const Request& r, Reply reply);
+  void delete_activity(const Request& r, Reply reply);
+  void list_activities(const Request& r, Reply reply);
+  void get_activity_task(const Request& r, Reply reply);
+  void send_task_success(const Request& r, Reply reply);
+  void send_task_failure(const Request& r, Reply reply);
+  void send_task_heartbeat(const Request& r, Reply reply);
+  void tag_resource(const Request& r, Reply reply);
+  void untag_resource(const Request& r, Reply reply);
+  void list_tags_for_resource(const Request& r, Reply reply);
+  void test_state(const Request& r, Reply reply);
+
+  // Shared by the operations.
+  Result<store::Resource> state_machine_or_error(const std::string& arn);
+  // A state machine ARN possibly qualified by a version or an alias: the definition to run.
+  struct Target {
+    store::Resource machine;
+    std::string definition;
+    std::string version_arn;
+    std::string alias_arn;
+  };
+  Result<Target> resolve_target(const std::string& arn);
+};
+
+// Helpers shared by the operation files.
+json::Value epoch(std::int64_t ms);
+std::string page_token(const std::string& key);
+Result<std::string> page_key(const Request& r);
+std::size_t page_limit(const Request& r);
+
+}  // namespace baton::service

@@ -1,0 +1,249 @@
+// Task states in the service: where each kind of resource goes (mocks, activity workers,
+// callbacks, nested executions, HTTP), and the results that come back.
+
+#include "asl/errors.h"
+#include "net/http_client.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+// AWS's limit on a task's output.
+constexpr std::size_t kMaxOutputBytes = 262144;
+
+engine::Event mocked_event(const MockedOutcome& o, Timestamp now, const std::string& token) {
+  if (o.is_throw) return engine::events::TaskFailed{now, token, o.error, o.cause};
+  return engine::events::TaskSucceeded{now, token, o.result};
+}
+
+Value task_command_json(const engine::commands::InvokeTask& task) {
+  return json::ObjectBuilder()
+      .add("token", Value::string(task.token))
+      .add("resource", Value::string(task.resource.arn))
+      .add("payload", task.payload)
+      .add("stateName", Value::string(task.state_name))
+      .build();
+}
+
+// An HTTP task (arn:aws:states:::http:invoke) as AWS runs it: the response becomes
+// {StatusCode, StatusText, Headers, ResponseBody}; a status outside 2xx fails the task with
+// States.Http.StatusCode.<code>.
+engine::Event run_http_task(const engine::commands::InvokeTask& task, Clock& clock) {
+  const Value& p = task.payload;
+  auto text = [&](std::string_view key) {
+    const Value* v = p.find(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  net::HttpClientRequest request;
+  request.method = text("Method");
+  request.url = text("ApiEndpoint");
+  if (const Value* query = p.find("QueryParameters"); query != nullptr && query->is_object()) {
+    std::string q;
+    for (const json::Member& m : query->members()) {
+      if (!q.empty()) q += "&";
+      q += net::url_encode(m.name()) + "=" +
+           net::url_encode(m.value.is_string() ? std::string(m.value.as_string())
+                                               : json::to_string(m.value));
+    }
+    if (!q.empty()) request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + q;
+  }
+  if (const Value* headers = p.find("Headers"); headers != nullptr && headers->is_object()) {
+    for (const json::Member& m : headers->members()) {
+      request.headers.emplace_back(std::string(m.name()), m.value.is_string()
+                                                              ? std::string(m.value.as_string())
+                                                              : json::to_string(m.value));
+    }
+  }
+  if (const Value* body = p.find("RequestBody"); body != nullptr) {
+    request.body = body->is_string() ? std::string(body->as_string()) : json::to_string(*body);
+    request.headers.emplace_back("Content-Type", "application/json");
+  }
+  auto response = net::http_request(request);
+  if (!response) {
+    return engine::events::TaskFailed{clock.now(), task.token, "States.Http.Socket",
+                                      response.error().cause};
+  }
+  json::ObjectBuilder headers;
+  for (const auto& [name, value] : response->headers) {
+    headers.add(name, Value::array({Value::string(value)}));
+  }
+  auto parsed = json::parse(response->body);
+  Value body = parsed ? *parsed : Value::string(response->body);
+  Value result = json::ObjectBuilder()
+                     .add("Headers", headers.build())
+                     .add("ResponseBody", body)
+                     .add("StatusCode", Value::integer(response->status))
+                     .add("StatusText", Value::string(response->reason))
+                     .build();
+  if (response->status < 200 || response->status >= 300) {
+    return engine::events::TaskFailed{clock.now(), task.token,
+                                      "States.Http.StatusCode." + std::to_string(response->status),
+                                      json::to_string(result)};
+  }
+  return engine::events::TaskSucceeded{clock.now(), task.token, std::move(result)};
+}
+
+}  // namespace
+
+void Service::Impl::complete_task(const std::string& execution_arn, engine::Event event) {
+  LiveExecution* e = find_live(execution_arn);
+  if (e == nullptr) return;
+  (void)apply(*e, event);
+}
+
+void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task) {
+  std::string arn = e.arn;
+  Timestamp now = clock.now();
+  auto later = [this, arn](engine::Event event) {
+    post([this, arn, event] { complete_task(arn, event); });
+  };
+  if (e.mocks) {
+    auto outcome = e.mocks->outcome(task.state_name, e.mock_invocations[task.state_name]++);
+    if (!outcome) {
+      // As Step Functions Local: an invocation the mock does not cover fails the execution.
+      return later(engine::events::TaskFailed{now, task.token, std::string(asl::errors::kRuntime),
+                                              outcome.error().cause});
+    }
+    if (*outcome) return later(mocked_event(**outcome, now, task.token));
+  }
+  const asl::Resource& r = task.resource;
+  auto keep_task = [&](const std::string& activity) {
+    store::Task t;
+    t.token = task.token;
+    t.execution_arn = arn;
+    t.activity_arn = activity;
+    t.status = "PENDING";
+    t.created_ms = now.millis();
+    t.record = json::ObjectBuilder()
+                   .add("input", Value::string(json::to_string(task.payload)))
+                   .add("stateName", Value::string(task.state_name))
+                   .build();
+    stage(store::ops::PutTask{std::move(t)});
+  };
+  if (r.kind == asl::ResourceKind::Activity) {
+    auto activity = store->resource(store::Kind::Activity, r.arn);
+    if (!activity || !*activity) {
+      return later(engine::events::TaskFailed{now, task.token, std::string(asl::errors::kRuntime),
+                                              "The activity " + r.arn + " does not exist."});
+    }
+    keep_task(r.arn);
+    activity_queue[r.arn].push_back(task.token);
+    // A worker may take it once it is committed.
+    then([this, activity_arn = r.arn] {
+      post([this, activity_arn] { offer_activity_task(activity_arn); });
+    });
+    return;
+  }
+  if (r.service == "states" && r.action == "startExecution") {
+    if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) keep_task("");
+    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
+    // The child starts in a group of its own, after this one is committed.
+    then([this, arn, task] { post([this, arn, task] { start_nested(arn, task); }); });
+    return;
+  }
+  if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
+    // The callback comes from outside, with SendTaskSuccess or SendTaskFailure.
+    keep_task("");
+    return;
+  }
+  if (r.service == "http" && r.action == "invoke") {
+    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
+    then([this, arn, task] {
+      run_outbound([this, arn, task] {
+        engine::Event event = run_http_task(task, clock);
+        post([this, arn, event, token = task.token] {
+          complete_task(arn, event);
+          stage(store::ops::DeleteOutbox{token});
+        });
+      });
+    });
+    return;
+  }
+  if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
+    return later(engine::events::TaskFailed{
+        now, task.token, "Lambda.ResourceNotFoundException",
+        "Function not found: " + r.arn + " (baton serve has no Lambda functions yet)"});
+  }
+  later(engine::events::TaskFailed{now, task.token, std::string(asl::errors::kTaskFailed),
+                                   "baton does not run the service integration " + r.arn +
+                                       "; mock it (baton serve --mock FILE)"});
+}
+
+void Service::Impl::offer_activity_task(const std::string& activity_arn) {
+  auto& waiting = pollers[activity_arn];
+  auto& tokens = activity_queue[activity_arn];
+  while (!waiting.empty() && !tokens.empty()) {
+    std::string token = tokens.front();
+    tokens.pop_front();
+    auto task = store->task(token);
+    if (!task || !*task || (*task)->status != "PENDING") continue;
+    LiveExecution* e = find_live((*task)->execution_arn);
+    if (e == nullptr) continue;
+    Poller poller = std::move(waiting.front());
+    waiting.pop_front();
+    store::Task t = **task;
+    t.status = "STARTED";
+    t.record = json::with_member(t.record, "workerName", Value::string(poller.worker_name));
+    (void)apply(*e, engine::events::TaskStarted{clock.now(), token, poller.worker_name});
+    Value input = *t.record.find("input");
+    stage(store::ops::PutTask{std::move(t)});
+    answer(
+        poller.reply,
+        json::ObjectBuilder().add("taskToken", Value::string(token)).add("input", input).build());
+  }
+}
+
+void Service::Impl::expire_pollers() {
+  std::int64_t now = now_ms();
+  for (auto& [activity, waiting] : pollers) {
+    while (!waiting.empty() && waiting.front().deadline_ms <= now) {
+      // No task in the long-poll window: an empty answer, as AWS gives.
+      waiting.front().reply(Value::object({}));
+      waiting.pop_front();
+    }
+  }
+}
+
+void Service::Impl::send_task_event(const std::string& token, engine::Event event, Reply reply) {
+  if (token.empty() || token.size() > 2048) {
+    return answer(reply,
+                  fail("InvalidToken", "Invalid Token: 'Provided task token is malformed.'"));
+  }
+  auto task = store->task(token);
+  if (!task) return answer(reply, Unexpected<Error>(task.error()));
+  if (!*task) {
+    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
+  }
+  const std::string& status = (*task)->status;
+  if (status == "TIMED_OUT") {
+    return answer(reply, fail("TaskTimedOut", "Task Timed Out: '" + token + "'"));
+  }
+  bool heartbeat = std::holds_alternative<engine::events::HeartbeatReceived>(event);
+  if (status != "PENDING" && status != "STARTED") {
+    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
+  }
+  if (const auto* success = std::get_if<engine::events::TaskSucceeded>(&event)) {
+    if (json::serialized_size(success->output) > kMaxOutputBytes) {
+      return answer(reply, fail("InvalidOutput", "The output exceeds the 256 KiB limit"));
+    }
+  }
+  LiveExecution* e = find_live((*task)->execution_arn);
+  if (e == nullptr) {
+    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
+  }
+  auto applied = apply(*e, event);
+  if (!applied) {
+    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
+  }
+  if (!heartbeat) {
+    store::Task t = **task;
+    t.status = "DONE";
+    stage(store::ops::PutTask{std::move(t)});
+  }
+  answer(reply, Value::object({}));
+}
+
+}  // namespace baton::service
