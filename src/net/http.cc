@@ -11,6 +11,12 @@ std::string_view HttpRequest::header(std::string_view name) const {
 
 std::string_view HttpRequest::path() const {
   std::string_view t = target;
+  // The absolute form ("http://host:port/path"), which clients send to a proxy: the path
+  // only, as the Host is not ours to judge.
+  if (auto scheme = t.find("://"); scheme != std::string_view::npos && !t.starts_with("/")) {
+    auto slash = t.find('/', scheme + 3);
+    t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+  }
   return t.substr(0, t.find('?'));
 }
 

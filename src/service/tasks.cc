@@ -208,36 +208,27 @@ void Service::Impl::expire_pollers() {
 }
 
 void Service::Impl::send_task_event(const std::string& token, engine::Event event, Reply reply) {
-  if (token.empty() || token.size() > 2048) {
-    return answer(reply,
-                  fail("InvalidToken", "Invalid Token: 'Provided task token is malformed.'"));
-  }
+  // AWS's answers: a token it never issued is InvalidToken; one whose task has ended (by
+  // its timeout, by an earlier answer, or with its execution) is TaskTimedOut.
+  auto invalid = [&] { answer(reply, fail("InvalidToken", "Invalid Token: 'Invalid token'")); };
+  auto gone = [&] {
+    answer(reply, fail("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+  };
+  if (token.empty() || token.size() > 2048) return invalid();
   auto task = store->task(token);
   if (!task) return answer(reply, Unexpected<Error>(task.error()));
-  if (!*task) {
-    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
-  }
+  if (!*task) return invalid();
   const std::string& status = (*task)->status;
-  if (status == "TIMED_OUT") {
-    return answer(reply, fail("TaskTimedOut", "Task Timed Out: '" + token + "'"));
-  }
   bool heartbeat = std::holds_alternative<engine::events::HeartbeatReceived>(event);
-  if (status != "PENDING" && status != "STARTED") {
-    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
-  }
+  if (status != "PENDING" && status != "STARTED") return gone();
   if (const auto* success = std::get_if<engine::events::TaskSucceeded>(&event)) {
     if (json::serialized_size(success->output) > kMaxOutputBytes) {
       return answer(reply, fail("InvalidOutput", "The output exceeds the 256 KiB limit"));
     }
   }
   LiveExecution* e = find_live((*task)->execution_arn);
-  if (e == nullptr) {
-    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
-  }
-  auto applied = apply(*e, event);
-  if (!applied) {
-    return answer(reply, fail("TaskDoesNotExist", "Task Does Not Exist: '" + token + "'"));
-  }
+  if (e == nullptr) return gone();
+  if (!apply(*e, event)) return gone();
   if (!heartbeat) {
     store::Task t = **task;
     t.status = "DONE";
