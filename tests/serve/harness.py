@@ -71,6 +71,7 @@ class Server:
         self.log_path = os.path.join(self.data, "serve.log")
 
     def start(self, timeout=10):
+        seen = len(self.log())  # the log of earlier runs, when restarted
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [self.baton, "serve", "--port", "0", "--data", self.data, *self.args],
@@ -81,7 +82,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"baton serve exited with {self.process.returncode}:\n" +
                                    self.log())
-            found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", self.log())
+            found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", self.log()[seen:])
             if found:
                 self.port = int(found[-1])
                 return self

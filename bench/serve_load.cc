@@ -1,0 +1,181 @@
+// serve_load: load for `baton serve` through its HTTP API, as many clients on loopback would put
+// it. Each client is a thread with one keep-alive connection sending one request after another.
+//
+//   serve_load --port P --target AWSStepFunctions.StartSyncExecution --body JSON
+//              [--clients 32] [--count 100000] [--name-prefix run-]
+//
+// In --body, the text {n} becomes the request's sequence number (for unique execution names).
+// Prints requests/s, latency percentiles and the error count, as JSON on the last line.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Options {
+  int port = 8083;
+  std::string target;
+  std::string body = "{}";
+  int clients = 32;
+  long count = 10000;
+};
+
+using Clock = std::chrono::steady_clock;
+
+int connect_to(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool send_all(int fd, const std::string& data) {
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, 0);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Reads one response; returns its status (0 on a broken connection). `buffer` keeps what
+// follows it.
+int read_response(int fd, std::string& buffer, std::string& body) {
+  char chunk[16384];
+  std::size_t header_end;
+  while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return 0;
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
+  int status = std::atoi(buffer.c_str() + 9);
+  std::size_t length = 0;
+  std::string headers = buffer.substr(0, header_end);
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (auto at = headers.find("content-length:"); at != std::string::npos) {
+    length = std::strtoul(headers.c_str() + at + 15, nullptr, 10);
+  }
+  while (buffer.size() < header_end + 4 + length) {
+    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return 0;
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
+  body = buffer.substr(header_end + 4, length);
+  buffer.erase(0, header_end + 4 + length);
+  return status;
+}
+
+std::string request_for(const Options& o, long n) {
+  std::string body = o.body;
+  for (std::size_t at; (at = body.find("{n}")) != std::string::npos;) {
+    body.replace(at, 3, std::to_string(n));
+  }
+  std::string request =
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: " +
+      o.target + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return request;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    std::string value = argv[i + 1];
+    if (flag == "--port")
+      o.port = std::atoi(value.c_str());
+    else if (flag == "--target")
+      o.target = value;
+    else if (flag == "--body")
+      o.body = value;
+    else if (flag == "--clients")
+      o.clients = std::atoi(value.c_str());
+    else if (flag == "--count")
+      o.count = std::atol(value.c_str());
+    else {
+      std::fprintf(stderr, "serve_load: unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (o.target.empty()) {
+    std::fprintf(stderr, "serve_load: --target is required\n");
+    return 2;
+  }
+  std::atomic<long> next{0};
+  std::atomic<long> errors{0};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(o.clients));
+  std::map<std::string, long> error_samples;
+  std::mutex samples_mutex;
+  auto started = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < o.clients; ++c) {
+    threads.emplace_back([&, c] {
+      int fd = connect_to(o.port);
+      std::string buffer, body;
+      for (long n; (n = next.fetch_add(1)) < o.count;) {
+        auto t0 = Clock::now();
+        int status = 0;
+        if (fd >= 0 && send_all(fd, request_for(o, n))) status = read_response(fd, buffer, body);
+        if (status == 0) {  // reconnect once
+          if (fd >= 0) ::close(fd);
+          fd = connect_to(o.port);
+          buffer.clear();
+          if (fd >= 0 && send_all(fd, request_for(o, n))) status = read_response(fd, buffer, body);
+        }
+        latencies[static_cast<std::size_t>(c)].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if (status != 200) {
+          errors.fetch_add(1);
+          std::lock_guard lock(samples_mutex);
+          error_samples[std::to_string(status) + " " + body.substr(0, 200)]++;
+        }
+      }
+      if (fd >= 0) ::close(fd);
+    });
+  }
+  for (auto& t : threads) t.join();
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0
+                       : all[std::min(all.size() - 1, static_cast<std::size_t>(p * all.size()))];
+  };
+  for (auto& [sample, n] : error_samples)
+    std::fprintf(stderr, "error x%ld: %s\n", n, sample.c_str());
+  std::printf(
+      "{\"requests\": %ld, \"seconds\": %.3f, \"per_second\": %.0f, \"errors\": %ld, "
+      "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n",
+      o.count, seconds, static_cast<double>(o.count) / seconds, errors.load(), pct(0.5), pct(0.99),
+      all.empty() ? 0.0 : all.back());
+  return errors.load() == 0 ? 0 : 1;
+}
