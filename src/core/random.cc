@@ -1,6 +1,6 @@
 #include "core/random.h"
 
-#include <random>
+#include <sys/random.h>
 
 #include "core/check.h"
 
@@ -77,8 +77,16 @@ std::string uuid_v4(Random& random) {
 }
 
 std::uint64_t os_entropy() {
-  std::random_device device;
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  // getrandom(2): the kernel's generator, without the cost of constructing a random_device
+  // (which probes the CPU and opens a file each time).
+  std::uint64_t value = 0;
+  auto* bytes = reinterpret_cast<unsigned char*>(&value);
+  std::size_t filled = 0;
+  while (filled < sizeof value) {
+    ssize_t n = ::getrandom(bytes + filled, sizeof value - filled, 0);
+    if (n > 0) filled += static_cast<std::size_t>(n);
+  }
+  return value;
 }
 
 }  // namespace baton
