@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "api/constraints.h"
 #include "api/errors.h"
 #include "core/json.h"
 #include "core/random.h"
@@ -75,20 +76,30 @@ void Api::step_functions(net::HttpRequest&& request, net::Responder respond) {
     }
     body = std::move(*parsed);
   }
-  service_.call(operation, std::move(body),
-                [respond = std::move(respond), id, log](Result<json::Value> result) {
-                  if (!result) {
-                    auto response = json_error(result.error(), id);
-                    log(response.status, result.error().name);
-                    return respond(std::move(response));
-                  }
-                  net::HttpResponse response;
-                  response.header("Content-Type", "application/x-amz-json-1.0");
-                  response.header("x-amzn-RequestId", id);
-                  response.body = json::to_string(*result);
-                  log(200, "");
-                  respond(std::move(response));
-                });
+  if (service::Service::implements(operation)) {
+    if (auto violated = check_constraints(operation, body)) {
+      auto response = json_error(*violated, id);
+      log(response.status, violated->name);
+      return respond(std::move(response));
+    }
+  }
+  auto abandoned = [gone = request.client_gone] { return gone->load(); };
+  service_.call(
+      operation, std::move(body),
+      [respond = std::move(respond), id, log](Result<json::Value> result) {
+        if (!result) {
+          auto response = json_error(result.error(), id);
+          log(response.status, result.error().name);
+          return respond(std::move(response));
+        }
+        net::HttpResponse response;
+        response.header("Content-Type", "application/x-amz-json-1.0");
+        response.header("x-amzn-RequestId", id);
+        response.body = json::to_string(*result);
+        log(200, "");
+        respond(std::move(response));
+      },
+      abandoned);
 }
 
 }  // namespace baton::api

@@ -2,7 +2,9 @@
 
 // HTTP messages as the layers above see them: plain values, no Beast types.
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +18,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote;  // "127.0.0.1:53412"
+  // Set by the server when the client closes its connection before the answer is sent (a
+  // worker that gave up a long-poll).
+  std::shared_ptr<std::atomic<bool>> client_gone = std::make_shared<std::atomic<bool>>(false);
 
   // The first header named `name` (lower case), or "".
   std::string_view header(std::string_view name) const;

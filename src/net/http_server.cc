@@ -1,5 +1,7 @@
 #include "net/http_server.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -72,6 +74,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote = remote_;
+    client_gone_ = request.client_gone;
+    watch_for_close();
     handler_(std::move(request), [self = shared_from_this()](HttpResponse response) {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->write(std::move(response));
@@ -79,7 +83,24 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // While a request waits for its answer, notices the client closing the connection (the
+  // socket turns readable with nothing to read), without consuming a pipelined request.
+  void watch_for_close() {
+    if (watching_) return;
+    watching_ = true;
+    stream_.socket().async_wait(
+        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+          self->watching_ = false;
+          if (!self->client_gone_) return;
+          char byte;
+          ssize_t n =
+              ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (ec || n == 0) self->client_gone_->store(true);
+        });
+  }
+
   void write(HttpResponse response) {
+    client_gone_.reset();
     auto message = std::make_shared<http::response<http::string_body>>();
     message->result(static_cast<unsigned>(response.status));
     message->version(11);
@@ -107,6 +128,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t max_body_;
   bool keep_alive_ = true;
   std::string remote_;
+  std::shared_ptr<std::atomic<bool>> client_gone_;  // of the request awaiting its answer
+  bool watching_ = false;
 };
 
 }  // namespace

@@ -359,7 +359,7 @@ Expected<void, Error> Service::Impl::recover() {
   if (!tasks) return Unexpected<Error>(tasks.error());
   for (const store::Task& t : *tasks) {
     if (!t.activity_arn.empty() && t.status == "PENDING") {
-      activity_queue[t.activity_arn].push_back(t.token);
+      activity_queue[t.activity_arn].push_back(t);
     }
   }
   // Commands whose work may not have happened: do them again (each is safe to repeat).

@@ -1,5 +1,7 @@
 // Activities, their workers (GetActivityTask), and the task callbacks (SendTask*).
 
+#include <set>
+
 #include "service/service_internal.h"
 
 namespace baton::service {
@@ -14,7 +16,7 @@ constexpr std::int64_t kPollMillis = 60000;
 Value text(std::string_view s) { return Value::string(s); }
 
 Unexpected<Error> invalid_arn(const std::string& arn) {
-  return fail("InvalidArn", "Invalid Arn: '" + arn + "'");
+  return fail("InvalidArn", invalid_arn_message(arn));
 }
 
 Unexpected<Error> no_activity(const std::string& arn) {
@@ -34,6 +36,17 @@ void Service::Impl::create_activity(const Request& r, Reply reply) {
   if (!valid_name(*name))
     return answer(reply, fail("InvalidName", "Invalid Name: '" + *name + "'"));
   std::string arn = options.partition.activity_arn(*name);
+  if (const Value* tags = r.field("tags"); tags != nullptr && tags->is_array()) {
+    std::set<std::string_view> keys;
+    for (const Value& tag : tags->as_array()) {
+      const Value* key = tag.find("key");
+      if (key != nullptr && key->is_string()) keys.insert(key->as_string());
+    }
+    // AWS limit: 50 tags a resource.
+    if (keys.size() > 50) {
+      return answer(reply, fail("TooManyTags", "Too many tags for resource: '" + arn + "'"));
+    }
+  }
   auto existing = store->resource(store::Kind::Activity, arn);
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   std::int64_t created = now_ms();
@@ -113,7 +126,8 @@ void Service::Impl::get_activity_task(const Request& r, Reply reply) {
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   if (!*found) return answer(reply, no_activity(*arn));
   // Waits, holding no thread, until a task comes or the long-poll window closes.
-  pollers[*arn].push_back(Poller{worker->value_or(""), reply, now_ms() + kPollMillis});
+  pollers[*arn].push_back(
+      Poller{worker->value_or(""), reply, now_ms() + kPollMillis, r.abandoned()});
   offer_activity_task(*arn);
 }
 

@@ -204,16 +204,18 @@ void Service::Impl::flush() {
   // next group, which they woke.
 }
 
-void Service::call(std::string_view operation, json::Value request, Reply reply) {
+void Service::call(std::string_view operation, json::Value request, Reply reply,
+                   std::function<bool()> abandoned) {
   Impl& d = *impl_;
   for (const Impl::OperationEntry& entry : Impl::operation_table()) {
     if (entry.name != operation) continue;
-    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
+    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply),
+            abandoned = std::move(abandoned)] {
       if (!request.is_object()) {
         d.answer(reply, fail("SerializationException", "The request body is not a JSON object"));
         return;
       }
-      Request r(request);
+      Request r(request, abandoned);
       (d.*run)(r, reply);
     });
     return;

@@ -50,8 +50,10 @@ class Service {
   void stop();
 
   // Runs `operation` (a Step Functions API action name) with its request body. Unknown
-  // operations answer UnknownOperationException.
-  void call(std::string_view operation, json::Value request, Reply reply);
+  // operations answer UnknownOperationException. `abandoned` tells whether the caller has
+  // gone (a long-poll whose client disconnected is dropped rather than handed a task).
+  void call(std::string_view operation, json::Value request, Reply reply,
+            std::function<bool()> abandoned = {});
 
   // Whether `operation` is one this service implements.
   static bool implements(std::string_view operation);

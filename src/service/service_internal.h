@@ -48,6 +48,7 @@ struct Poller {
   std::string worker_name;
   Reply reply;
   std::int64_t deadline_ms = 0;
+  std::function<bool()> abandoned;  // the worker disconnected
 };
 
 struct TimerEntry {
@@ -60,8 +61,11 @@ struct TimerEntry {
 // Request fields, read with AWS's validation errors.
 class Request {
  public:
-  explicit Request(const json::Value& body) : body_(body) {}
+  explicit Request(const json::Value& body, std::function<bool()> abandoned = {})
+      : body_(body), abandoned_(std::move(abandoned)) {}
   const json::Value& body() const { return body_; }
+  // Whether the caller has gone away (its connection closed).
+  const std::function<bool()>& abandoned() const { return abandoned_; }
 
   // A string field; absent -> nullopt (or ValidationException when required).
   [[nodiscard]] Result<std::optional<std::string>> string(std::string_view field,
@@ -73,6 +77,7 @@ class Request {
 
  private:
   const json::Value& body_;
+  std::function<bool()> abandoned_;
 };
 
 struct Service::Impl {
@@ -138,8 +143,9 @@ struct Service::Impl {
   json::Value describe(const json::Value& record) const;
 
   // --- tasks (tasks.cc) ---
-  std::map<std::string, std::deque<std::string>> activity_queue;  // activity -> pending tokens
-  std::map<std::string, std::deque<Poller>> pollers;              // activity -> waiting workers
+  // activity -> its tasks no worker has taken yet, oldest first
+  std::map<std::string, std::deque<store::Task>> activity_queue;
+  std::map<std::string, std::deque<Poller>> pollers;  // activity -> waiting workers
   void dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task);
   void offer_activity_task(const std::string& activity_arn);
   void expire_pollers();

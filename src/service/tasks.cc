@@ -121,6 +121,7 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
                    .add("input", Value::string(json::to_string(task.payload)))
                    .add("stateName", Value::string(task.state_name))
                    .build();
+    if (!activity.empty()) activity_queue[activity].push_back(t);
     stage(store::ops::PutTask{std::move(t)});
   };
   if (r.kind == asl::ResourceKind::Activity) {
@@ -130,7 +131,6 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
                                               "The activity " + r.arn + " does not exist."});
     }
     keep_task(r.arn);
-    activity_queue[r.arn].push_back(task.token);
     // A worker may take it once it is committed.
     then([this, activity_arn = r.arn] {
       post([this, activity_arn] { offer_activity_task(activity_arn); });
@@ -174,17 +174,23 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
 
 void Service::Impl::offer_activity_task(const std::string& activity_arn) {
   auto& waiting = pollers[activity_arn];
-  auto& tokens = activity_queue[activity_arn];
-  while (!waiting.empty() && !tokens.empty()) {
-    std::string token = tokens.front();
-    tokens.pop_front();
-    auto task = store->task(token);
-    if (!task || !*task || (*task)->status != "PENDING") continue;
-    LiveExecution* e = find_live((*task)->execution_arn);
-    if (e == nullptr) continue;
+  auto& queued = activity_queue[activity_arn];
+  while (!waiting.empty() && !queued.empty()) {
+    if (waiting.front().abandoned && waiting.front().abandoned()) {
+      // The worker hung up: its task goes to the next one instead of into a closed socket.
+      waiting.front().reply(Value::object({}));
+      waiting.pop_front();
+      continue;
+    }
+    // The queue, not the store, is read: a task scheduled in the group being built is not
+    // committed yet, and the engine's own record says whether it still awaits an answer.
+    store::Task t = std::move(queued.front());
+    queued.pop_front();
+    LiveExecution* e = find_live(t.execution_arn);
+    if (e == nullptr || !e->state.tasks.contains(t.token)) continue;
+    std::string token = t.token;
     Poller poller = std::move(waiting.front());
     waiting.pop_front();
-    store::Task t = **task;
     t.status = "STARTED";
     t.record = json::with_member(t.record, "workerName", Value::string(poller.worker_name));
     (void)apply(*e, engine::events::TaskStarted{clock.now(), token, poller.worker_name});
@@ -204,6 +210,12 @@ void Service::Impl::expire_pollers() {
       waiting.front().reply(Value::object({}));
       waiting.pop_front();
     }
+    // Workers that hung up before their window ended.
+    std::erase_if(waiting, [](Poller& p) {
+      if (!p.abandoned || !p.abandoned()) return false;
+      p.reply(Value::object({}));
+      return true;
+    });
   }
 }
 

@@ -119,7 +119,9 @@ class Server:
 
     def close(self):
         self.stop()
-        if self.owns_data:
+        if os.environ.get("BATON_KEEP_DATA"):
+            print(f"kept {self.data}", file=sys.stderr)
+        elif self.owns_data:
             shutil.rmtree(self.data, ignore_errors=True)
 
     def __enter__(self):

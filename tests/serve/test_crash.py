@@ -8,6 +8,7 @@ Pass. A worker thread polls the activity throughout, following the server across
 see a task twice (dispatch is at least once), but the execution must take only one answer.
 """
 
+import http.server
 import json
 import os
 import random
@@ -40,6 +41,51 @@ DEFINITION = {
                  "End": True},
     },
 }
+
+# Nested executions and HTTP tasks through the same crashes: an HTTP call to a loopback server
+# (at least once), then a child execution with a Wait (.sync:2; started once, by a stable name).
+NESTED = 60
+CHILD = {"StartAt": "Nap", "States": {
+    "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Double"},
+    "Double": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"},
+               "End": True}}}
+
+
+def nested_definition(port):
+    return {"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+                 "Parameters": {"ApiEndpoint": f"http://127.0.0.1:{port}/hit", "Method": "POST",
+                                "RequestBody": {"id.$": "$$.Execution.Name"}},
+                 "ResultSelector": {"echo.$": "$.ResponseBody.id"}, "ResultPath": "$.http",
+                 "Next": "Child"},
+        "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                  "Parameters": {"StateMachineArn": harness.machine_arn("crash-child"),
+                                 "Input": {"n.$": "$.n"}},
+                  "ResultSelector": {"doubled.$": "$.Output.doubled"}, "ResultPath": "$.child",
+                  "Next": "Done"},
+        "Done": {"Type": "Pass", "Parameters": {"n.$": "$.n", "echo.$": "$.http.echo",
+                                                "doubled.$": "$.child.doubled"}, "End": True}}}
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    """Answers POST /hit with the body it got, counting the calls per id."""
+    hits = {}
+    lock = threading.Lock()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        identity = json.loads(body)["id"]
+        with Echo.lock:
+            Echo.hits[identity] = Echo.hits.get(identity, 0) + 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
 
 EXPECTED_TYPES = [
     "ExecutionStarted",
@@ -107,6 +153,13 @@ class CrashTest(unittest.TestCase):
         client.create_activity(name="crash-work")
         machine = client.create_state_machine(name="crash", definition=json.dumps(DEFINITION),
                                               roleArn=harness.ROLE)["stateMachineArn"]
+        echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+        threading.Thread(target=echo.serve_forever, daemon=True).start()
+        client.create_state_machine(name="crash-child", definition=json.dumps(CHILD),
+                                    roleArn=harness.ROLE)
+        nested = client.create_state_machine(
+            name="crash-nested", definition=json.dumps(nested_definition(echo.server_port)),
+            roleArn=harness.ROLE)["stateMachineArn"]
         worker = Worker(server)
         worker.start()
         rng = random.Random(int(os.environ.get("BATON_CRASH_SEED", "20261123")))
@@ -129,6 +182,8 @@ class CrashTest(unittest.TestCase):
             burst = min(EXECUTIONS - started, rng.randint(10, 40))
             for _ in range(burst):
                 self.start_idempotently(server, machine, f"run-{started:03d}", started)
+                if started < NESTED:
+                    self.start_idempotently(server, nested, f"nest-{started:03d}", started)
                 started += 1
             time.sleep(rng.uniform(0.05, 0.5))
         killing.join(60)
@@ -136,10 +191,22 @@ class CrashTest(unittest.TestCase):
         client = server.client()
         for i in range(EXECUTIONS):
             arn = harness.execution_arn("crash", f"run-{i:03d}")
-            description = harness.wait_for_status(client, arn, timeout=120)
+            description = harness.wait_for_status(client, arn, timeout=40)
             self.assertEqual(description["status"], "SUCCEEDED", f"{arn}: {description}")
             self.assertEqual(json.loads(description["output"]), {"n": i, "doubled": 2 * i}, arn)
             self.check_history(client, arn)
+        for i in range(NESTED):
+            arn = harness.execution_arn("crash-nested", f"nest-{i:03d}")
+            description = harness.wait_for_status(client, arn, timeout=40)
+            self.assertEqual(description["status"], "SUCCEEDED", f"{arn}: {description}")
+            self.assertEqual(json.loads(description["output"]),
+                             {"n": i, "echo": f"nest-{i:03d}", "doubled": 2 * i}, arn)
+            self.assertGreaterEqual(Echo.hits.get(f"nest-{i:03d}", 0), 1, arn)
+        # One child execution per parent, however often the parent's start was carried out.
+        children = client.get_paginator("list_executions").paginate(
+            stateMachineArn=harness.machine_arn("crash-child"))
+        self.assertEqual(sum(len(page["executions"]) for page in children), NESTED)
+        echo.shutdown()
         worker.stop.set()
         worker.join(10)
         # Every execution's task reached the worker (at least once).
@@ -147,8 +214,9 @@ class CrashTest(unittest.TestCase):
         listed = client.get_paginator("list_executions").paginate(stateMachineArn=machine)
         names = [e["name"] for page in listed for e in page["executions"]]
         self.assertEqual(sorted(names), [f"run-{i:03d}" for i in range(EXECUTIONS)])
-        print(f"crash: {EXECUTIONS} executions, {len(kills)} kills; tasks handed out "
-              f"{sum(worker.received.values())} times for {EXECUTIONS} tasks")
+        print(f"crash: {EXECUTIONS} + {NESTED} nested executions, {len(kills)} kills; activity "
+              f"tasks handed out {sum(worker.received.values())} times for {EXECUTIONS}; "
+              f"HTTP calls {sum(Echo.hits.values())} for {NESTED}")
 
     def start_idempotently(self, server, machine, name, n):
         """StartExecution, retried across a crash: the same name and input is idempotent while
