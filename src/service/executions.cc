@@ -358,7 +358,9 @@ Expected<void, Error> Service::Impl::recover() {
   auto tasks = store->open_tasks();
   if (!tasks) return Unexpected<Error>(tasks.error());
   for (const store::Task& t : *tasks) {
-    if (!t.activity_arn.empty() && t.status == "PENDING") {
+    // A task handed out just before a crash may never have reached its worker: it is offered
+    // again (dispatch is at least once; the first answer wins, a later one is TaskTimedOut).
+    if (!t.activity_arn.empty() && (t.status == "PENDING" || t.status == "STARTED")) {
       activity_queue[t.activity_arn].push_back(t);
     }
   }

@@ -191,9 +191,11 @@ void Service::Impl::offer_activity_task(const std::string& activity_arn) {
     std::string token = t.token;
     Poller poller = std::move(waiting.front());
     waiting.pop_front();
-    t.status = "STARTED";
-    t.record = json::with_member(t.record, "workerName", Value::string(poller.worker_name));
-    (void)apply(*e, engine::events::TaskStarted{clock.now(), token, poller.worker_name});
+    if (t.status != "STARTED") {  // not a task offered again after a restart
+      t.status = "STARTED";
+      t.record = json::with_member(t.record, "workerName", Value::string(poller.worker_name));
+      (void)apply(*e, engine::events::TaskStarted{clock.now(), token, poller.worker_name});
+    }
     Value input = *t.record.find("input");
     stage(store::ops::PutTask{std::move(t)});
     answer(

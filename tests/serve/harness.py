@@ -132,7 +132,8 @@ class Server:
 
     def client(self, read_timeout=70):
         """boto3's Step Functions client, with host prefixes off (no sync- host)."""
-        return boto3.client(
+        # A session of its own: boto3's default session is not safe to share between threads.
+        return boto3.session.Session().client(
             "stepfunctions", endpoint_url=self.endpoint, region_name=REGION,
             config=Config(inject_host_prefix=False, read_timeout=read_timeout,
                           retries={"max_attempts": 1}))

@@ -116,7 +116,7 @@ class Worker(threading.Thread):
             try:
                 if port != self.server.port:
                     port = self.server.port
-                    client = self.server.client(read_timeout=5)
+                    client = self.server.client()
                 task = client.get_activity_task(activityArn=harness.activity_arn("crash-work"),
                                                 workerName="crash-worker")
                 token = task.get("taskToken")
@@ -125,15 +125,27 @@ class Worker(threading.Thread):
                 payload = json.loads(task["input"])
                 with self.lock:
                     self.received[payload["seen"]] = self.received.get(payload["seen"], 0) + 1
-                try:
-                    client.send_task_success(taskToken=token,
-                                             output=json.dumps({"doubled": payload["n"] * 2}))
-                except client.exceptions.TaskTimedOut:
-                    pass  # answered already: a duplicate hand-out, which is allowed
+                self.answer(token, json.dumps({"doubled": payload["n"] * 2}))
             except (botocore.exceptions.EndpointConnectionError,
                     botocore.exceptions.ConnectionClosedError,
                     botocore.exceptions.ReadTimeoutError,
                     botocore.exceptions.ConnectTimeoutError):
+                time.sleep(0.05)
+
+
+    def answer(self, token, output):
+        """SendTaskSuccess until it is taken, as a worker must when the server may restart."""
+        while not self.stop.is_set():
+            try:
+                self.server.client().send_task_success(taskToken=token, output=output)
+                return
+            except botocore.exceptions.ClientError as e:
+                if e.response["Error"]["Code"] == "TaskTimedOut":
+                    return  # answered already: a task offered again after a restart
+                raise
+            except (botocore.exceptions.EndpointConnectionError,
+                    botocore.exceptions.ConnectionClosedError,
+                    botocore.exceptions.ReadTimeoutError):
                 time.sleep(0.05)
 
 
