@@ -62,6 +62,12 @@ std::optional<ParsedArn> parse_arn(std::string_view arn) {
   return p;
 }
 
+std::string invalid_arn_message(std::string_view arn) {
+  if (!arn.starts_with("arn:"))
+    return "Invalid Arn: 'Invalid ARN prefix: " + std::string(arn) + "'";
+  return "Invalid Arn: '" + std::string(arn) + "'";
+}
+
 bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > 80) return false;
   for (unsigned char c : name) {

@@ -34,6 +34,10 @@ struct ParsedArn {
 // Parses a states ARN; nullopt when it is not one.
 std::optional<ParsedArn> parse_arn(std::string_view arn);
 
+// AWS's InvalidArn message for `arn`: "Invalid Arn: 'Invalid ARN prefix: <arn>'" when it does
+// not start with "arn:", else "Invalid Arn: '<arn>'".
+std::string invalid_arn_message(std::string_view arn);
+
 // AWS's naming rule for state machines, executions, activities and aliases: 1-80 characters,
 // none of whitespace, brackets, wildcards, control characters or " # % \ ^ | ~ ` $ & , ; : /.
 bool valid_name(std::string_view name);

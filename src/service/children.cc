@@ -89,6 +89,15 @@ void Service::Impl::start_nested(const std::string& parent_arn,
     }
     if (!target->alias_arn.empty())
       record.add("stateMachineAliasArn", Value::string(target->alias_arn));
+    // When what it runs was last changed, for DescribeStateMachineForExecution.
+    const Value* updated = target->machine.record.find("updateDate");
+    std::int64_t update_ms = updated != nullptr && updated->is_int64() ? updated->as_int64()
+                                                                       : target->machine.created_ms;
+    if (!target->version_arn.empty()) {
+      auto version = store->resource(store::Kind::Version, target->version_arn);
+      if (version && *version) update_ms = (*version)->created_ms;
+    }
+    record.add("stateMachineUpdateDate", Value::integer(update_ms));
     record.add("parent", json::ObjectBuilder()
                              .add("executionArn", Value::string(parent_arn))
                              .add("token", Value::string(task.token))

@@ -20,7 +20,7 @@ constexpr std::size_t kMaxInputBytes = 262144;
 Value text(std::string_view s) { return Value::string(s); }
 
 Unexpected<Error> invalid_arn(const std::string& arn) {
-  return fail("InvalidArn", "Invalid Arn: '" + arn + "'");
+  return fail("InvalidArn", invalid_arn_message(arn));
 }
 
 Unexpected<Error> no_execution(const std::string& arn) {
@@ -96,6 +96,11 @@ static Result<StartRequest> read_start(Service::Impl& d, const Request& r) {
                 "Member must have length less than or equal to 262144");
   }
   auto value = json::parse(s.input_text);
+  if (s.input_text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    // AWS's words for an empty input.
+    return fail("InvalidExecutionInput",
+                "Invalid State Machine Execution Input: 'Invalid execution input.'");
+  }
   if (!value) {
     return fail("InvalidExecutionInput",
                 "Invalid State Machine Execution Input: '" + value.error().message + "'");
@@ -133,6 +138,26 @@ static Result<LiveExecution*> launch_start(Service::Impl& d, StartRequest& s, st
     record.add("stateMachineVersionArn", text(s.target.version_arn));
   if (!s.target.alias_arn.empty()) record.add("stateMachineAliasArn", text(s.target.alias_arn));
   if (!s.test_case.empty()) record.add("testCase", text(s.test_case));
+  // The revision it runs, for DescribeStateMachineForExecution (none before the first update).
+  Value revision_id = machine.find("revisionId") != nullptr ? *machine.find("revisionId") : Value();
+  // And when what it runs was last changed: the machine's last update (its creation if none),
+  // or the version's creation.
+  const Value* updated = machine.find("updateDate");
+  std::int64_t update_ms =
+      updated != nullptr && updated->is_int64() ? updated->as_int64() : s.target.machine.created_ms;
+  if (!s.target.version_arn.empty()) {
+    auto version = d.store->resource(store::Kind::Version, s.target.version_arn);
+    if (version && *version) {
+      if ((*version)->record.find("revisionId") != nullptr) {
+        revision_id = *(*version)->record.find("revisionId");
+      }
+      update_ms = (*version)->created_ms;
+    }
+  }
+  record.add("stateMachineUpdateDate", Value::integer(update_ms));
+  if (revision_id.is_string() && !revision_id.as_string().empty()) {
+    record.add("revisionId", revision_id);
+  }
   if (const Value* trace = r.field("traceHeader"); trace != nullptr && trace->is_string()) {
     record.add("traceHeader", *trace);
   }
@@ -231,10 +256,21 @@ void Service::Impl::describe_execution(const Request& r, Reply reply) {
   if (auto checked = check_execution_arn(*arn); !checked) {
     return answer(reply, Unexpected<Error>(checked.error()));
   }
+  auto included = r.string("includedData");
+  if (!included) return answer(reply, Unexpected<Error>(included.error()));
   auto stored = store->execution(*arn);
   if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
   if (!*stored) return answer(reply, no_execution(*arn));
-  answer(reply, describe((*stored)->record));
+  Value described = describe((*stored)->record);
+  if (included->value_or("ALL_DATA") == "METADATA_ONLY") {
+    // Without the execution's data, as AWS answers METADATA_ONLY.
+    json::ObjectBuilder metadata;
+    for (const json::Member& m : described.members()) {
+      if (m.name() != "input" && m.name() != "output") metadata.add(m.key, m.value);
+    }
+    described = metadata.build();
+  }
+  answer(reply, described);
 }
 
 void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply reply) {
@@ -256,7 +292,9 @@ void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply
   out.add("name", *record.find("stateMachineName"));
   out.add("definition", *(*kept)->record.find("definition"));
   out.add("roleArn", *record.find("roleArn"));
-  out.add("updateDate", epoch((*kept)->created_ms));
+  const Value* updated = record.find("stateMachineUpdateDate");
+  out.add("updateDate", epoch(updated != nullptr && updated->is_int64() ? updated->as_int64()
+                                                                        : (*kept)->created_ms));
   out.add("loggingConfiguration", json::ObjectBuilder()
                                       .add("level", text("OFF"))
                                       .add("includeExecutionData", Value::boolean(false))
@@ -264,6 +302,7 @@ void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply
   out.add("tracingConfiguration",
           json::ObjectBuilder().add("enabled", Value::boolean(false)).build());
   if (const Value* map_run = record.find("mapRunArn")) out.add("mapRunArn", *map_run);
+  if (const Value* revision_id = record.find("revisionId")) out.add("revisionId", *revision_id);
   answer(reply, out.build());
 }
 
@@ -287,6 +326,9 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
                   fail("ValidationException", "Must provide a StateMachine ARN or a MapRun ARN"));
   }
   std::string machine;
+  // A version or alias ARN lists the executions started with it, as on AWS.
+  std::string qualified_key;
+  std::string qualified_arn;
   if (*machine_arn) {
     auto found = state_machine_or_error(**machine_arn);
     if (!found) return answer(reply, Unexpected<Error>(found.error()));
@@ -295,15 +337,84 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
                                 "This operation is not supported by this type of state machine"));
     }
     machine = found->arn;
+    auto parsed = parse_arn(**machine_arn);
+    if (parsed && !parsed->qualifier.empty()) {
+      bool version = parsed->qualifier.find_first_not_of("0123456789") == std::string::npos;
+      qualified_arn = machine + ":" + parsed->qualifier;
+      qualified_key = version ? "stateMachineVersionArn" : "stateMachineAliasArn";
+      auto exists =
+          store->resource(version ? store::Kind::Version : store::Kind::Alias, qualified_arn);
+      if (!exists) return answer(reply, Unexpected<Error>(exists.error()));
+      if (!*exists) {
+        return answer(reply,
+                      fail("ResourceNotFound", "Resource not found: '" + qualified_arn + "'"));
+      }
+    }
   }
   auto after = page_key(r);
   if (!after) return answer(reply, Unexpected<Error>(after.error()));
+  std::size_t limit = page_limit(r);
+  auto redrive_filter = r.string("redriveFilter");
+  if (!redrive_filter) return answer(reply, Unexpected<Error>(redrive_filter.error()));
+  std::string redriven = redrive_filter->value_or("");
+  auto wanted = [&](const store::Execution& x) {
+    if (!redriven.empty()) {
+      const Value* count = x.record.find("redriveCount");
+      bool was_redriven = count != nullptr && count->is_int64() && count->as_int64() > 0;
+      if (was_redriven != (redriven == "REDRIVEN")) return false;
+    }
+    if (qualified_key.empty()) return true;
+    const Value* v = x.record.find(qualified_key);
+    return v != nullptr && v->is_string() && v->as_string() == qualified_arn;
+  };
+  // Pages of the store, filtered; the token is always a key the store gave.
+  std::vector<store::Execution> picked;
   std::string next;
-  auto executions = store->executions(machine, map_run->value_or(""), status->value_or(""),
-                                      store::PageRequest{*after, page_limit(r)}, next);
-  if (!executions) return answer(reply, Unexpected<Error>(executions.error()));
+  std::string from = *after;
+  while (true) {
+    std::string chunk_next;
+    auto chunk = store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                   store::PageRequest{from, limit}, chunk_next);
+    if (!chunk) return answer(reply, Unexpected<Error>(chunk.error()));
+    std::size_t i = 0;
+    bool full = false;
+    for (; i < chunk->size(); ++i) {
+      if (!wanted((*chunk)[i])) continue;
+      picked.push_back(std::move((*chunk)[i]));
+      if (picked.size() == limit) {
+        full = true;
+        break;
+      }
+    }
+    if (full) {
+      if (i + 1 == chunk->size()) {
+        next = chunk_next;
+      } else {
+        // The key just after item i: ask the store for the same page cut there.
+        auto cut = store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                     store::PageRequest{from, i + 1}, next);
+        if (!cut) return answer(reply, Unexpected<Error>(cut.error()));
+      }
+      break;
+    }
+    if (chunk_next.empty()) break;
+    from = chunk_next;
+  }
+  // No token when nothing that passes the filter is left: no empty last page.
+  if (!next.empty() && (!qualified_key.empty() || !redriven.empty())) {
+    bool more = false;
+    for (std::string ahead = next; !ahead.empty() && !more;) {
+      std::string ahead_next;
+      auto chunk = store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                     store::PageRequest{ahead, limit}, ahead_next);
+      if (!chunk) return answer(reply, Unexpected<Error>(chunk.error()));
+      for (const store::Execution& x : *chunk) more = more || wanted(x);
+      ahead = ahead_next;
+    }
+    if (!more) next.clear();
+  }
   std::vector<Value> items;
-  for (const store::Execution& x : *executions) {
+  for (const store::Execution& x : picked) {
     const Value& rec = x.record;
     json::ObjectBuilder item;
     item.add("executionArn", text(x.arn));
@@ -444,7 +555,14 @@ void Service::Impl::redrive_execution(const Request& r, Reply reply) {
   }
   auto redriven = redrive(**stored);
   if (!redriven) return answer(reply, Unexpected<Error>(redriven.error()));
-  answer(reply, json::ObjectBuilder().add("redriveDate", epoch(now_ms())).build());
+  // The date DescribeExecution shows from now on.
+  std::int64_t date = now_ms();
+  if (LiveExecution* e = find_live(*arn)) {
+    if (const Value* d = e->record.find("redriveDate"); d != nullptr && d->is_int64()) {
+      date = d->as_int64();
+    }
+  }
+  answer(reply, json::ObjectBuilder().add("redriveDate", epoch(date)).build());
 }
 
 }  // namespace baton::service

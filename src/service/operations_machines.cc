@@ -1,5 +1,11 @@
 // State machines, their versions and aliases, and definition validation.
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <climits>
+#include <set>
+
 #include "asl/parse.h"
 #include "core/random.h"
 #include "service/service_internal.h"
@@ -15,7 +21,7 @@ Unexpected<Error> does_not_exist(const std::string& arn) {
 }
 
 Unexpected<Error> invalid_arn(const std::string& arn) {
-  return fail("InvalidArn", "Invalid Arn: '" + arn + "'");
+  return fail("InvalidArn", invalid_arn_message(arn));
 }
 
 std::string new_revision_id() {
@@ -38,6 +44,23 @@ Value diagnostic_json(const asl::Diagnostic& d) {
   b.add("message", text(d.message));
   if (!d.location.empty()) b.add("location", text(d.location));
   return b.build();
+}
+
+// AWS's answer to a versionDescription without publish: true (CreateStateMachine,
+// UpdateStateMachine).
+Unexpected<Error> description_needs_publish() {
+  return fail("ValidationException", "Version description can only be set when publish is true");
+}
+
+// AWS limit: 50 tags a resource; a key given twice is one tag.
+bool too_many_tags(const Value& tags) {
+  if (!tags.is_array()) return false;
+  std::set<std::string_view> keys;
+  for (const Value& tag : tags.as_array()) {
+    const Value* key = tag.find("key");
+    if (key != nullptr && key->is_string()) keys.insert(key->as_string());
+  }
+  return keys.size() > 50;
 }
 
 // Checks a definition for a state machine of `type`: the InvalidDefinition error or nothing.
@@ -81,7 +104,7 @@ Result<Service::Impl::Target> Service::Impl::resolve_target(const std::string& a
     auto alias = store->resource(store::Kind::Alias, qualified);
     if (!alias) return Unexpected<Error>(alias.error());
     if (!*alias) {
-      return fail("ResourceNotFound", "Resource not found: '" + qualified + "'");
+      return fail("ResourceNotFound", "Request references a resource that does not exist.");
     }
     t.alias_arn = qualified;
     // Route by the alias's weights.
@@ -115,6 +138,7 @@ void Service::Impl::create_state_machine(const Request& r, Reply reply) {
   if (!type || !publish || !description) {
     return answer(reply, fail("SerializationException", "A field has the wrong type"));
   }
+  if (*description && !publish->value_or(false)) return answer(reply, description_needs_publish());
   std::string machine_type = type->value_or("STANDARD");
   if (machine_type != "STANDARD" && machine_type != "EXPRESS") {
     return answer(reply, fail("ValidationException",
@@ -134,6 +158,9 @@ void Service::Impl::create_state_machine(const Request& r, Reply reply) {
     return answer(reply, Unexpected<Error>(checked.error()));
   }
   std::string arn = options.partition.state_machine_arn(*name);
+  if (const Value* tags = r.field("tags"); tags != nullptr && too_many_tags(*tags)) {
+    return answer(reply, fail("TooManyTags", "Too many tags for resource: '" + arn + "'"));
+  }
   auto existing = store->resource(store::Kind::StateMachine, arn);
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   if (*existing) {
@@ -150,7 +177,8 @@ void Service::Impl::create_state_machine(const Request& r, Reply reply) {
                   fail("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'"));
   }
   std::int64_t now = now_ms();
-  std::string revision_id = new_revision_id();
+  // AWS gives a state machine no revision id until its first update.
+  std::string revision_id;
   json::ObjectBuilder record;
   record.add("stateMachineArn", text(arn));
   record.add("name", text(*name));
@@ -246,7 +274,7 @@ void Service::Impl::describe_state_machine(const Request& r, Reply reply) {
   out.add("tracingConfiguration",
           tracing != nullptr ? *tracing
                              : json::ObjectBuilder().add("enabled", Value::boolean(false)).build());
-  out.add("revisionId", revision);
+  if (revision.is_string() && !revision.as_string().empty()) out.add("revisionId", revision);
   if (!description.empty()) out.add("description", text(description));
   answer(reply, out.build());
 }
@@ -261,6 +289,7 @@ void Service::Impl::update_state_machine(const Request& r, Reply reply) {
   if (!definition || !role || !publish || !description) {
     return answer(reply, fail("SerializationException", "A field has the wrong type"));
   }
+  if (*description && !publish->value_or(false)) return answer(reply, description_needs_publish());
   if (!*definition && !*role && r.field("loggingConfiguration") == nullptr &&
       r.field("tracingConfiguration") == nullptr) {
     return answer(reply, fail("MissingRequiredParameter",
@@ -278,35 +307,57 @@ void Service::Impl::update_state_machine(const Request& r, Reply reply) {
   }
   std::int64_t now = now_ms();
   Value rec = machine->record;
-  if (*definition) rec = json::with_member(rec, "definition", text(**definition));
-  if (*role) rec = json::with_member(rec, "roleArn", text(**role));
-  if (const Value* logging = r.field("loggingConfiguration")) {
-    rec = json::with_member(rec, "loggingConfiguration", *logging);
+  // A new revision only when something changes; an update that changes nothing keeps it.
+  bool changed = false;
+  auto set = [&](std::string_view key, const Value& value) {
+    const Value* old = rec.find(key);
+    if (old != nullptr && *old == value) return;
+    changed = true;
+    rec = json::with_member(rec, key, value);
+  };
+  if (*definition) set("definition", text(**definition));
+  if (*role) set("roleArn", text(**role));
+  if (const Value* logging = r.field("loggingConfiguration")) set("loggingConfiguration", *logging);
+  if (const Value* tracing = r.field("tracingConfiguration")) set("tracingConfiguration", *tracing);
+  std::string revision_id = string_or(rec, "revisionId");
+  if (changed) {
+    revision_id = new_revision_id();
+    rec = json::with_member(rec, "revisionId", text(revision_id));
   }
-  if (const Value* tracing = r.field("tracingConfiguration")) {
-    rec = json::with_member(rec, "tracingConfiguration", *tracing);
-  }
-  std::string revision_id = new_revision_id();
-  rec = json::with_member(rec, "revisionId", text(revision_id));
   rec = json::with_member(rec, "updateDate", Value::integer(now));
   json::ObjectBuilder out;
   out.add("updateDate", epoch(now));
-  out.add("revisionId", text(revision_id));
+  if (!revision_id.empty()) out.add("revisionId", text(revision_id));
   if (publish->value_or(false)) {
-    std::int64_t number = rec.find("nextVersion")->as_int64();
-    rec = json::with_member(rec, "nextVersion", Value::integer(number + 1));
-    std::string version_arn = machine->arn + ":" + std::to_string(number);
-    json::ObjectBuilder version;
-    version.add("stateMachineVersionArn", text(version_arn));
-    version.add("definition", *rec.find("definition"));
-    version.add("roleArn", *rec.find("roleArn"));
-    version.add("type", text(type));
-    version.add("revisionId", text(revision_id));
-    if (*description) version.add("description", text(**description));
-    stage(store::ops::PutResource{store::Resource{store::Kind::Version, version_arn,
-                                                  std::to_string(number), machine->arn, now,
-                                                  version.build()}});
-    out.add("stateMachineVersionArn", text(version_arn));
+    // The version of this revision when there is one already (AWS publishes each once).
+    std::string existing;
+    if (!changed) {
+      std::string ignored;
+      auto versions = store->resources(store::Kind::Version, machine->arn,
+                                       store::PageRequest{"", 100000}, ignored);
+      if (!versions) return answer(reply, Unexpected<Error>(versions.error()));
+      for (const store::Resource& v : *versions) {
+        if (string_or(v.record, "revisionId") == revision_id) existing = v.arn;
+      }
+    }
+    if (!existing.empty()) {
+      out.add("stateMachineVersionArn", text(existing));
+    } else {
+      std::int64_t number = rec.find("nextVersion")->as_int64();
+      rec = json::with_member(rec, "nextVersion", Value::integer(number + 1));
+      std::string version_arn = machine->arn + ":" + std::to_string(number);
+      json::ObjectBuilder version;
+      version.add("stateMachineVersionArn", text(version_arn));
+      version.add("definition", *rec.find("definition"));
+      version.add("roleArn", *rec.find("roleArn"));
+      version.add("type", text(type));
+      version.add("revisionId", text(revision_id));
+      if (*description) version.add("description", text(**description));
+      stage(store::ops::PutResource{store::Resource{store::Kind::Version, version_arn,
+                                                    std::to_string(number), machine->arn, now,
+                                                    version.build()}});
+      out.add("stateMachineVersionArn", text(version_arn));
+    }
   }
   machine->record = rec;
   stage(store::ops::PutResource{std::move(*machine)});
@@ -343,12 +394,30 @@ void Service::Impl::delete_state_machine(const Request& r, Reply reply) {
 void Service::Impl::list_state_machines(const Request& r, Reply reply) {
   auto after = page_key(r);
   if (!after) return answer(reply, Unexpected<Error>(after.error()));
-  std::string next;
-  auto machines = store->resources(store::Kind::StateMachine, "",
-                                   store::PageRequest{*after, page_limit(r)}, next);
+  // By name, as AWS lists them (recorded: "sm_0", "sm_10", "sm_11", "sm_1", ...); the token
+  // holds the last name given.
+  std::string from;
+  if (!after->empty()) {
+    if (!after->starts_with("name|")) {
+      return answer(
+          reply, fail("InvalidToken", "Invalid Token: '" + string_or(r.body(), "nextToken") + "'"));
+    }
+    from = after->substr(5);
+  }
+  std::string ignored;
+  auto machines =
+      store->resources(store::Kind::StateMachine, "", store::PageRequest{"", 1000000}, ignored);
   if (!machines) return answer(reply, Unexpected<Error>(machines.error()));
-  std::vector<Value> items;
+  std::vector<const store::Resource*> sorted;
   for (const store::Resource& m : *machines) {
+    if (from.empty() || m.name > from) sorted.push_back(&m);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const store::Resource* a, const store::Resource* b) { return a->name < b->name; });
+  std::size_t limit = page_limit(r);
+  std::vector<Value> items;
+  for (std::size_t i = 0; i < sorted.size() && i < limit; ++i) {
+    const store::Resource& m = *sorted[i];
     items.push_back(json::ObjectBuilder()
                         .add("stateMachineArn", text(m.arn))
                         .add("name", text(m.name))
@@ -358,7 +427,8 @@ void Service::Impl::list_state_machines(const Request& r, Reply reply) {
   }
   json::ObjectBuilder out;
   out.add("stateMachines", Value::array(std::move(items)));
-  if (!next.empty()) out.add("nextToken", text(page_token(next)));
+  if (sorted.size() > limit)
+    out.add("nextToken", text(page_token("name|" + sorted[limit - 1]->name)));
   answer(reply, out.build());
 }
 
@@ -455,21 +525,45 @@ void Service::Impl::list_state_machine_versions(const Request& r, Reply reply) {
   if (!machine) return answer(reply, Unexpected<Error>(machine.error()));
   auto after = page_key(r);
   if (!after) return answer(reply, Unexpected<Error>(after.error()));
-  std::string next;
-  auto versions = store->resources(store::Kind::Version, machine->arn,
-                                   store::PageRequest{*after, page_limit(r)}, next);
+  // Newest first, as AWS lists them, across pages too: the token holds the number of the last
+  // version given. AWS limit: 1,000 versions a state machine, so all of them fit in memory.
+  std::int64_t below = INT64_MAX;
+  if (!after->empty()) {
+    std::int64_t number = 0;
+    auto [end, ec] = std::from_chars(after->data() + after->find('|') + 1,
+                                     after->data() + after->size(), number);
+    if (!after->starts_with("version|") || ec != std::errc() ||
+        end != after->data() + after->size()) {
+      return answer(
+          reply, fail("InvalidToken", "Invalid Token: '" + string_or(r.body(), "nextToken") + "'"));
+    }
+    below = number;
+  }
+  std::string ignored;
+  auto versions =
+      store->resources(store::Kind::Version, machine->arn, store::PageRequest{"", 100000}, ignored);
   if (!versions) return answer(reply, Unexpected<Error>(versions.error()));
+  std::vector<std::pair<std::int64_t, const store::Resource*>> numbered;
+  for (const store::Resource& v : *versions) {
+    std::int64_t number = 0;
+    (void)std::from_chars(v.name.data(), v.name.data() + v.name.size(), number);
+    if (number < below) numbered.emplace_back(number, &v);
+  }
+  std::sort(numbered.begin(), numbered.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::size_t limit = page_limit(r);
   std::vector<Value> items;
-  // Newest first, as AWS lists them.
-  for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+  for (std::size_t i = 0; i < numbered.size() && i < limit; ++i) {
     items.push_back(json::ObjectBuilder()
-                        .add("stateMachineVersionArn", text(it->arn))
-                        .add("creationDate", epoch(it->created_ms))
+                        .add("stateMachineVersionArn", text(numbered[i].second->arn))
+                        .add("creationDate", epoch(numbered[i].second->created_ms))
                         .build());
   }
   json::ObjectBuilder out;
   out.add("stateMachineVersions", Value::array(std::move(items)));
-  if (!next.empty()) out.add("nextToken", text(page_token(next)));
+  if (numbered.size() > limit) {
+    out.add("nextToken", text(page_token("version|" + std::to_string(numbered[limit - 1].first))));
+  }
   answer(reply, out.build());
 }
 
@@ -492,7 +586,7 @@ void Service::Impl::delete_state_machine_version(const Request& r, Reply reply) 
         return answer(reply, fail("ConflictException",
                                   "Version to be deleted must not be referenced by an alias. "
                                   "Current list of aliases referencing this version: [" +
-                                      a.arn + "]"));
+                                      a.name + "]"));
       }
     }
   }
@@ -502,31 +596,91 @@ void Service::Impl::delete_state_machine_version(const Request& r, Reply reply) 
 
 namespace {
 
-// An alias's routing: one or two versions of this state machine, weights 0-100 summing to 100.
+// "[a, b]", as AWS lists what it received in its messages.
+std::string bracketed(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + items[i];
+  return out + "]";
+}
+
+// An alias's routing: one or two distinct versions of one state machine (of `machine_arn` when
+// given), weights 0-100 summing to 100. The messages are AWS's.
 Expected<void, Error> check_routing(const Value* routing, const std::string& machine_arn) {
-  if (routing == nullptr || !routing->is_array() || routing->size() == 0 || routing->size() > 2) {
+  if (routing == nullptr || !routing->is_array() || routing->size() == 0) {
     return fail("ValidationException",
-                "Routing configuration must contain one or two state machine versions");
+                "1 validation error detected: Value null at 'routingConfiguration' failed to "
+                "satisfy constraint: Member must not be null");
   }
+  std::vector<std::string> arns;
+  std::vector<std::string> weights;
   std::int64_t total = 0;
-  for (const Value& route : routing->as_array()) {
+  bool all_versions = true;
+  std::string machine = machine_arn;
+  for (std::size_t i = 0; i < routing->size(); ++i) {
+    const Value& route = (*routing)[i];
     const Value* version = route.find("stateMachineVersionArn");
     const Value* weight = route.find("weight");
-    if (version == nullptr || !version->is_string() || weight == nullptr || !weight->is_int64() ||
-        weight->as_int64() < 0 || weight->as_int64() > 100) {
+    if (version == nullptr || !version->is_string() || weight == nullptr || !weight->is_int64()) {
       return fail("ValidationException",
-                  "Each route needs a stateMachineVersionArn and a weight from 0 to 100");
+                  "1 validation error detected: Value null at 'routingConfiguration." +
+                      std::to_string(i + 1) +
+                      ".member' failed to satisfy constraint: Member "
+                      "must not be null");
     }
-    if (!version->as_string().starts_with(machine_arn + ":")) {
+    if (weight->as_int64() < 0 || weight->as_int64() > 100) {
       return fail("ValidationException",
-                  "Routing configuration can only reference versions of the same state machine");
+                  "1 validation error detected: Value '" + std::to_string(weight->as_int64()) +
+                      "' at 'routingConfiguration." + std::to_string(i + 1) +
+                      ".member.weight' failed to satisfy constraint: Member must have value " +
+                      (weight->as_int64() < 0 ? "greater than or equal to 0"
+                                              : "less than or equal to 100"));
     }
+    std::string arn(version->as_string());
+    auto parsed = parse_arn(arn);
+    bool is_version = parsed && parsed->type == "stateMachine" && !parsed->qualifier.empty() &&
+                      parsed->qualifier.find_first_not_of("0123456789") == std::string::npos;
+    if (is_version) {
+      std::string owner = arn.substr(0, arn.rfind(':'));
+      if (machine.empty()) machine = owner;
+      if (owner != machine) is_version = false;
+    }
+    all_versions = all_versions && is_version;
+    arns.push_back(arn);
+    weights.push_back(std::to_string(weight->as_int64()));
     total += weight->as_int64();
   }
+  if (!all_versions) {
+    return fail("ValidationException",
+                "Routing configuration must contain state machine version ARNs. Received: " +
+                    bracketed(arns));
+  }
+  if (arns.size() == 2 && arns[0] == arns[1]) {
+    return fail("ValidationException",
+                "Routing configuration must contain distinct state machine version ARNs. "
+                "Received: " +
+                    bracketed(arns));
+  }
   if (total != 100) {
-    return fail("ValidationException", "Sum of routing configuration weights must equal 100");
+    return fail(
+        "ValidationException",
+        "Sum of routing configuration weights must equal 100. Received: " + bracketed(weights));
   }
   return {};
+}
+
+// AWS's rule for alias names: letters, digits, _ - . and at least one that is not a digit.
+bool valid_alias_name(std::string_view name) {
+  bool non_digit = false;
+  for (unsigned char c : name) {
+    bool digit = c >= '0' && c <= '9';
+    if (!digit && !std::isalpha(c) && c != '_' && c != '-' && c != '.') return false;
+    non_digit = non_digit || !digit;
+  }
+  return !name.empty() && non_digit;
+}
+
+Unexpected<Error> no_such_alias() {
+  return fail("ResourceNotFound", "Request references a resource that does not exist.");
 }
 
 }  // namespace
@@ -537,42 +691,43 @@ void Service::Impl::create_state_machine_alias(const Request& r, Reply reply) {
   auto description = r.string("description");
   if (!description) return answer(reply, Unexpected<Error>(description.error()));
   const Value* routing = r.field("routingConfiguration");
-  if (!valid_name(*name) || name->find_first_not_of("0123456789") == std::string::npos) {
-    return answer(reply, fail("InvalidName", "Invalid Name: '" + *name + "'"));
-  }
-  if (routing == nullptr || !routing->is_array() || routing->size() == 0) {
+  if (!valid_alias_name(*name)) {
     return answer(reply, fail("ValidationException",
-                              "1 validation error detected: Value null at 'routingConfiguration' "
-                              "failed to satisfy constraint: Member must not be null"));
+                              "1 validation error detected: Value '" + *name +
+                                  "' at 'name' failed to satisfy constraint: Member must satisfy "
+                                  "regular expression pattern: "
+                                  "^(?=.*[a-zA-Z_\\\\-\\\\.])[a-zA-Z0-9_\\\\-\\\\.]+$"));
   }
-  std::string first(routing->as_array()[0].find("stateMachineVersionArn") != nullptr
-                        ? routing->as_array()[0].find("stateMachineVersionArn")->as_string()
-                        : "");
-  auto parsed = parse_arn(first);
-  if (!parsed) return answer(reply, invalid_arn(first));
-  std::string machine_arn = options.partition.state_machine_arn(parsed->name);
-  if (auto checked = check_routing(routing, machine_arn); !checked) {
+  if (auto checked = check_routing(routing, ""); !checked) {
     return answer(reply, Unexpected<Error>(checked.error()));
   }
+  std::string first(routing->as_array()[0].find("stateMachineVersionArn")->as_string());
+  std::string machine_arn = first.substr(0, first.rfind(':'));
+  auto machine = state_machine_or_error(machine_arn);
+  if (!machine) return answer(reply, Unexpected<Error>(machine.error()));
   for (const Value& route : routing->as_array()) {
     std::string version(route.find("stateMachineVersionArn")->as_string());
     auto found = store->resource(store::Kind::Version, version);
     if (!found) return answer(reply, Unexpected<Error>(found.error()));
-    if (!*found)
-      return answer(reply, fail("ResourceNotFound", "Resource not found: '" + version + "'"));
+    if (!*found) return answer(reply, no_such_alias());
   }
   std::string alias_arn = machine_arn + ":" + *name;
   auto existing = store->resource(store::Kind::Alias, alias_arn);
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   if (*existing) {
-    if ((*existing)->record.find("routingConfiguration") != nullptr &&
-        *(*existing)->record.find("routingConfiguration") == *routing) {
+    // Idempotent only for the same routing and description.
+    const Value& rec = (*existing)->record;
+    if (rec.find("routingConfiguration") != nullptr &&
+        *rec.find("routingConfiguration") == *routing &&
+        string_or(rec, "description") == description->value_or("")) {
       return answer(reply, json::ObjectBuilder()
                                .add("stateMachineAliasArn", text(alias_arn))
                                .add("creationDate", epoch((*existing)->created_ms))
                                .build());
     }
-    return answer(reply, fail("ConflictException", "Alias already exists: '" + alias_arn + "'"));
+    return answer(reply, fail("ConflictException",
+                              "Failed to create alias because an alias with the same name and a "
+                              "different routing configuration already exists."));
   }
   std::int64_t now = now_ms();
   json::ObjectBuilder record;
@@ -598,7 +753,7 @@ void Service::Impl::describe_state_machine_alias(const Request& r, Reply reply) 
   }
   auto alias = store->resource(store::Kind::Alias, *arn);
   if (!alias) return answer(reply, Unexpected<Error>(alias.error()));
-  if (!*alias) return answer(reply, fail("ResourceNotFound", "Resource not found: '" + *arn + "'"));
+  if (!*alias) return answer(reply, no_such_alias());
   const Value& rec = (*alias)->record;
   json::ObjectBuilder out;
   out.add("stateMachineAliasArn", text(*arn));
@@ -617,11 +772,17 @@ void Service::Impl::update_state_machine_alias(const Request& r, Reply reply) {
   if (!description) return answer(reply, Unexpected<Error>(description.error()));
   auto alias = store->resource(store::Kind::Alias, *arn);
   if (!alias) return answer(reply, Unexpected<Error>(alias.error()));
-  if (!*alias) return answer(reply, fail("ResourceNotFound", "Resource not found: '" + *arn + "'"));
+  if (!*alias) return answer(reply, no_such_alias());
   Value rec = (*alias)->record;
   if (const Value* routing = r.field("routingConfiguration")) {
     if (auto checked = check_routing(routing, (*alias)->parent_arn); !checked) {
       return answer(reply, Unexpected<Error>(checked.error()));
+    }
+    for (const Value& route : routing->as_array()) {
+      std::string version(route.find("stateMachineVersionArn")->as_string());
+      auto found = store->resource(store::Kind::Version, version);
+      if (!found) return answer(reply, Unexpected<Error>(found.error()));
+      if (!*found) return answer(reply, no_such_alias());
     }
     rec = json::with_member(rec, "routingConfiguration", *routing);
   }
@@ -638,9 +799,7 @@ void Service::Impl::delete_state_machine_alias(const Request& r, Reply reply) {
   if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
   auto parsed = parse_arn(*arn);
   if (!parsed || parsed->qualifier.empty()) return answer(reply, invalid_arn(*arn));
-  auto alias = store->resource(store::Kind::Alias, *arn);
-  if (!alias) return answer(reply, Unexpected<Error>(alias.error()));
-  if (!*alias) return answer(reply, fail("ResourceNotFound", "Resource not found: '" + *arn + "'"));
+  // Deleting an alias that is not there succeeds, as on AWS.
   stage(store::ops::DeleteResource{store::Kind::Alias, *arn});
   answer(reply, Value::object({}));
 }

@@ -24,7 +24,7 @@ Value text(std::string_view s) { return Value::string(s); }
 static Expected<void, Error> check_taggable(Service::Impl& d, const std::string& arn) {
   auto parsed = parse_arn(arn);
   if (!parsed || (parsed->type != "stateMachine" && parsed->type != "activity")) {
-    return fail("InvalidArn", "Invalid Arn: '" + arn + "'");
+    return fail("InvalidArn", invalid_arn_message(arn));
   }
   store::Kind kind = parsed->type == "activity" ? store::Kind::Activity : store::Kind::StateMachine;
   auto found = d.store->resource(kind, arn);
@@ -48,21 +48,35 @@ void Service::Impl::tag_resource(const Request& r, Reply reply) {
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   std::set<std::string> keys;
   for (const auto& [key, value] : *existing) keys.insert(key);
+  // Every tag is checked before any is kept: a bad one leaves the resource as it was.
   for (const Value& tag : tags->as_array()) {
     const Value* key = tag.find("key");
     const Value* value = tag.find("value");
-    if (key == nullptr || !key->is_string() || key->as_string().empty() || key->size() > 128) {
-      return answer(reply, fail("ValidationException", "A tag key must be 1 to 128 characters"));
+    if (key == nullptr || !key->is_string() || key->as_string().empty() ||
+        key->as_string().size() > 128) {
+      return answer(reply, fail("ValidationException",
+                                "1 validation error detected: Value at 'tags.member.key' failed "
+                                "to satisfy constraint: Member must have length between 1 and "
+                                "128"));
+    }
+    if (value != nullptr && !value->is_null() &&
+        (!value->is_string() || value->as_string().size() > 256)) {
+      return answer(reply, fail("ValidationException",
+                                "1 validation error detected: Value at 'tags.member.value' "
+                                "failed to satisfy constraint: Member must have length less than "
+                                "or equal to 256"));
     }
     keys.insert(std::string(key->as_string()));
-    stage(store::ops::PutTag{
-        *arn, std::string(key->as_string()),
-        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
   }
   if (keys.size() > kMaxTags) {
-    batch.ops.resize(batch.ops.size() - tags->size());
     return answer(reply,
                   fail("TooManyTags", "Too many tags for resource: '" + *arn + "' (at most 50)"));
+  }
+  for (const Value& tag : tags->as_array()) {
+    const Value* value = tag.find("value");
+    stage(store::ops::PutTag{
+        *arn, std::string(tag.find("key")->as_string()),
+        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
   }
   answer(reply, Value::object({}));
 }
