@@ -30,8 +30,10 @@ inline constexpr std::string_view kResultWriterFailed = "States.ResultWriterFail
 // True when a Retrier's or Catcher's ErrorEquals list matches `error`:
 // a name matches itself; States.ALL matches everything but States.Runtime and
 // States.DataLimitExceeded (which only their own names catch); States.TaskFailed matches every
-// error except States.Timeout.
-bool matches(std::span<const std::string> error_equals, std::string_view error);
+// error except States.Timeout. A missed heartbeat is the error States.Timeout that
+// States.HeartbeatTimeout also matches.
+bool matches(std::span<const std::string> error_equals, std::string_view error,
+             bool missed_heartbeat = false);
 
 // Names the language reserves: those beginning with "States.".
 bool is_predefined(std::string_view name);

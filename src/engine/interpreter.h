@@ -29,6 +29,9 @@ struct StateError {
   bool from_state = false;
   // Raised by a task's result (so ResultSelector etc. did not run).
   bool from_task = false;
+  // A task's missed heartbeat: recorded as States.Timeout, as AWS does, yet matched by a
+  // retrier or catcher naming States.HeartbeatTimeout.
+  bool missed_heartbeat = false;
 };
 
 // Variables visible from a frame: its own, then each enclosing thread's.

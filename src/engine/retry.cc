@@ -56,7 +56,7 @@ void Interpreter::raise(Frame& f, StateError e) {
     f.retry_attempts.resize(retriers.size(), 0);
     for (std::size_t i = 0; i < retriers.size(); ++i) {
       const asl::Retrier& r = retriers[i];
-      if (!asl::errors::matches(r.error_equals, e.error)) continue;
+      if (!asl::errors::matches(r.error_equals, e.error, e.missed_heartbeat)) continue;
       // The first Retrier that names the error decides; once its attempts are spent, Catch.
       if (f.retry_attempts[i] < r.max_attempts) {
         std::int64_t attempt = ++f.retry_attempts[i];
@@ -82,7 +82,7 @@ void Interpreter::raise(Frame& f, StateError e) {
   }
   if (handlers.catch_ != nullptr) {
     for (const asl::Catcher& catcher : *handlers.catch_) {
-      if (!asl::errors::matches(catcher.error_equals, e.error)) continue;
+      if (!asl::errors::matches(catcher.error_equals, e.error, e.missed_heartbeat)) continue;
       Value error_output = asl::error_output(e.error, cause);
       auto assigned = evaluate_assign(f, catcher.assign, error_output);
       if (!assigned) return raise(f, std::move(assigned).error());

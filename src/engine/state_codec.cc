@@ -48,6 +48,7 @@ Value identity_json(const ExecutionIdentity& id) {
 Value frame_json(const Frame& f) {
   json::ObjectBuilder b;
   b.add("id", integer(f.id));
+  if (!f.alive) b.add("alive", Value::boolean(false));
   b.add("parent", f.parent == kNoFrame ? integer(-1) : integer(f.parent));
   b.add("graph", integer(f.graph));
   b.add("state", integer(f.state));
@@ -163,7 +164,11 @@ class Reader {
 Value encode_state(const ExecutionState& state) {
   std::vector<Value> frames;
   frames.reserve(state.frames.size());
-  for (const Frame& f : state.frames) frames.push_back(f.alive ? frame_json(f) : Value());
+  // Finished frames are left out, except the top-level one: RedriveExecution takes it up
+  // again at the state it ended in.
+  for (const Frame& f : state.frames) {
+    frames.push_back(f.alive || f.id == 0 ? frame_json(f) : Value());
+  }
   json::ObjectBuilder tasks;
   for (const auto& [token, frame] : state.tasks) tasks.add(token, integer(frame));
   std::vector<Value> timers;
@@ -246,6 +251,9 @@ Result<ExecutionState> decode_state(const Value& v) {
         continue;
       }
       Reader fr(frames[i], "state.frames[" + std::to_string(i) + "]");
+      if (const Value* alive = frames[i].find("alive"); alive != nullptr && alive->is_bool()) {
+        f.alive = alive->as_bool();
+      }
       std::int64_t parent = fr.int64("parent");
       f.parent = parent < 0 ? kNoFrame : static_cast<FrameId>(parent);
       f.graph = static_cast<std::uint32_t>(fr.int64("graph"));

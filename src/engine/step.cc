@@ -372,9 +372,7 @@ void Interpreter::handle_timer(std::uint64_t timer_id) {
     case TimerPurpose::Kind::Heartbeat: {
       bool heartbeat = purpose.kind == TimerPurpose::Kind::Heartbeat;
       (heartbeat ? f.heartbeat_timer : f.timeout_timer) = 0;
-      StateError error{
-          std::string(heartbeat ? asl::errors::kHeartbeatTimeout : asl::errors::kTimeout),
-          std::nullopt, false, true};
+      StateError error{std::string(asl::errors::kTimeout), std::nullopt, false, true, heartbeat};
       task_failed(f, std::move(error), HistoryEventType::TaskTimedOut);
       break;
     }

@@ -211,7 +211,26 @@ TEST(TaskTest, HeartbeatsKeepATaskAlive) {
   ASSERT_EQ(run.timers().size(), 2u);
   ASSERT_TRUE(run.fire_next_timer());  // the heartbeat timer goes first
   EXPECT_EQ(run.status(), "FAILED");
-  EXPECT_EQ(*run.state().error, "States.HeartbeatTimeout");
+  // AWS records a missed heartbeat as States.Timeout.
+  EXPECT_EQ(*run.state().error, "States.Timeout");
+}
+
+TEST(TaskTest, OnlyAMissedHeartbeatMatchesStatesHeartbeatTimeout) {
+  auto definition = [](std::string_view seconds) {
+    return std::string(R"({"StartAt":"T","States":{"T":{"Type":"Task",)"
+                       R"("Resource":"arn:aws:states:us-east-1:123456789012:activity:a",)") +
+           std::string(seconds) +
+           R"(,"Catch":[{"ErrorEquals":["States.HeartbeatTimeout"],"Next":"Caught"}],)"
+           R"("End":true},"Caught":{"Type":"Pass","End":true}}})";
+  };
+  EngineRun missed(definition(R"("TimeoutSeconds":100,"HeartbeatSeconds":10)"));
+  ASSERT_TRUE(missed.fire_next_timer());
+  EXPECT_EQ(missed.status(), "SUCCEEDED");
+  EXPECT_NE(missed.output().find("States.Timeout"), std::string::npos) << missed.output();
+  EngineRun timed_out(definition(R"("TimeoutSeconds":10)"));
+  ASSERT_TRUE(timed_out.fire_next_timer());
+  EXPECT_EQ(timed_out.status(), "FAILED");
+  EXPECT_EQ(*timed_out.state().error, "States.Timeout");
 }
 
 TEST(TaskTest, TimeoutSecondsPathIsResolvedFromTheInput) {

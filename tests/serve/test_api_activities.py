@@ -280,13 +280,11 @@ class ActivityTest(unittest.TestCase):
         self.error("TaskTimedOut", self.sfn.send_task_success, taskToken=task["taskToken"],
                    output="{}")
 
-    @unittest.expectedFailure  # engine bug: see the comment below
     def test_a_missed_heartbeat_is_recorded_as_states_timeout(self):
         # AWS records a missed heartbeat as States.Timeout, in the TaskTimedOut/ActivityTimedOut
         # event and in ExecutionFailed (LocalStack's AWS-validated snapshot
         # tests/aws/services/stepfunctions/v2/timeouts/test_heartbeats.snapshot.json); only a
-        # Catch or Retry naming States.HeartbeatTimeout tells it apart. baton's engine
-        # (src/engine/step.cc, handle_timer) records States.HeartbeatTimeout instead.
+        # Catch or Retry naming States.HeartbeatTimeout tells it apart.
         _, execution, _ = self.start_with_task("silent-name", {"HeartbeatSeconds": 1})
         d = harness.wait_for_status(self.sfn, execution, timeout=10)
         self.assertEqual(d["error"], "States.Timeout")

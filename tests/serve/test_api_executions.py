@@ -414,11 +414,8 @@ class RedriveTest(ApiTest):
                                                   redriveFilter="NOT_REDRIVEN")["executions"],
                          [])
 
-    @unittest.expectedFailure  # engine bug: see the comment below
     def test_redrive_resumes_at_the_state_that_failed(self):
-        # AWS restarts from the failed state with the input it had; baton's engine stores a
-        # finished execution's frames as null (src/engine/state_codec.cc), so the redriven run
-        # starts again at the first state with input null.
+        # AWS restarts from the failed state with the input it had, not from StartAt.
         _, arn = self.start_failing_once("redrive-resume", {"Parameters": {"item.$": "$.item"}})
         before = len(self.history(arn))
         self.sfn.redrive_execution(executionArn=arn)
