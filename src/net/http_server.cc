@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -54,10 +55,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
+      draining_ = true;
       HttpResponse too_large;
       too_large.status = 413;
-      too_large.header("Content-Type", "application/json");
-      too_large.body = R"({"message":"Request body too large"})";
+      too_large.header("Content-Type", "application/x-amz-json-1.0");
+      too_large.header("X-Amzn-ErrorType", "RequestEntityTooLargeException");
+      too_large.body = R"({"__type":"RequestEntityTooLargeException","message":)"
+                       R"("Request body exceeds the limit of )" +
+                       std::to_string(max_body_) + R"( bytes"})";
       return write(std::move(too_large));
     }
     if (ec) return close();
@@ -118,7 +123,28 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (draining_) return drain();
     stream_.socket().close(ec);
+  }
+
+  // After refusing an oversized body: read and drop what the client is still sending, for a
+  // while, so that it reads the answer instead of a reset connection.
+  void drain() {
+    draining_ = false;
+    stream_.expires_after(std::chrono::seconds(5));
+    drain_some();
+  }
+
+  void drain_some() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                beast::error_code ignored;
+                                self->stream_.socket().close(ignored);
+                                return;
+                              }
+                              self->drain_some();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -130,6 +156,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   std::shared_ptr<std::atomic<bool>> client_gone_;  // of the request awaiting its answer
   bool watching_ = false;
+  bool draining_ = false;
+  std::array<char, 16384> scratch_{};
 };
 
 }  // namespace
