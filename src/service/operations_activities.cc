@@ -96,24 +96,16 @@ void Service::Impl::delete_activity(const Request& r, Reply reply) {
 }
 
 void Service::Impl::list_activities(const Request& r, Reply reply) {
-  auto after = page_key(r);
-  if (!after) return answer(reply, Unexpected<Error>(after.error()));
-  std::string next;
-  auto activities =
-      store->resources(store::Kind::Activity, "", store::PageRequest{*after, page_limit(r)}, next);
-  if (!activities) return answer(reply, Unexpected<Error>(activities.error()));
-  std::vector<Value> items;
-  for (const store::Resource& a : *activities) {
-    items.push_back(json::ObjectBuilder()
-                        .add("activityArn", text(a.arn))
-                        .add("name", text(a.name))
-                        .add("creationDate", epoch(a.created_ms))
-                        .build());
-  }
-  json::ObjectBuilder out;
-  out.add("activities", Value::array(std::move(items)));
-  if (!next.empty()) out.add("nextToken", text(page_token(next)));
-  answer(reply, out.build());
+  answer_resource_page(
+      store::Kind::Activity, "", r, "activities",
+      [](const store::Resource& a) {
+        return json::ObjectBuilder()
+            .add("activityArn", text(a.arn))
+            .add("name", text(a.name))
+            .add("creationDate", epoch(a.created_ms))
+            .build();
+      },
+      reply);
 }
 
 void Service::Impl::get_activity_task(const Request& r, Reply reply) {

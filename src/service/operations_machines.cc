@@ -809,23 +809,15 @@ void Service::Impl::list_state_machine_aliases(const Request& r, Reply reply) {
   if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
   auto machine = state_machine_or_error(*arn);
   if (!machine) return answer(reply, Unexpected<Error>(machine.error()));
-  auto after = page_key(r);
-  if (!after) return answer(reply, Unexpected<Error>(after.error()));
-  std::string next;
-  auto aliases = store->resources(store::Kind::Alias, machine->arn,
-                                  store::PageRequest{*after, page_limit(r)}, next);
-  if (!aliases) return answer(reply, Unexpected<Error>(aliases.error()));
-  std::vector<Value> items;
-  for (const store::Resource& a : *aliases) {
-    items.push_back(json::ObjectBuilder()
-                        .add("stateMachineAliasArn", text(a.arn))
-                        .add("creationDate", epoch(a.created_ms))
-                        .build());
-  }
-  json::ObjectBuilder out;
-  out.add("stateMachineAliases", Value::array(std::move(items)));
-  if (!next.empty()) out.add("nextToken", text(page_token(next)));
-  answer(reply, out.build());
+  answer_resource_page(
+      store::Kind::Alias, machine->arn, r, "stateMachineAliases",
+      [](const store::Resource& a) {
+        return json::ObjectBuilder()
+            .add("stateMachineAliasArn", text(a.arn))
+            .add("creationDate", epoch(a.created_ms))
+            .build();
+      },
+      reply);
 }
 
 }  // namespace baton::service

@@ -86,6 +86,23 @@ std::size_t page_limit(const Request& r) {
   return static_cast<std::size_t>(v->as_int64());
 }
 
+void Service::Impl::answer_resource_page(store::Kind kind, const std::string& parent,
+                                         const Request& r, std::string_view list_name,
+                                         const std::function<Value(const store::Resource&)>& item,
+                                         const Reply& reply) {
+  auto after = page_key(r);
+  if (!after) return answer(reply, Unexpected<Error>(after.error()));
+  std::string next;
+  auto found = store->resources(kind, parent, store::PageRequest{*after, page_limit(r)}, next);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  std::vector<Value> items;
+  for (const store::Resource& resource : *found) items.push_back(item(resource));
+  json::ObjectBuilder out;
+  out.add(list_name, Value::array(std::move(items)));
+  if (!next.empty()) out.add("nextToken", Value::string(page_token(next)));
+  answer(reply, out.build());
+}
+
 Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(store), std::move(options), clock)) {}
 

@@ -218,6 +218,12 @@ struct Service::Impl {
     std::string alias_arn;
   };
   Result<Target> resolve_target(const std::string& arn);
+  // Answers one page of the resources of `kind` under `parent` (nextToken, maxResults), as
+  // {list_name: [item(resource)...], nextToken}.
+  void answer_resource_page(store::Kind kind, const std::string& parent, const Request& r,
+                            std::string_view list_name,
+                            const std::function<json::Value(const store::Resource&)>& item,
+                            const Reply& reply);
 };
 
 // Helpers shared by the operation files.

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import http.client
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "aws-model")
@@ -189,10 +190,44 @@ def wait_for_status(client, arn, statuses=("SUCCEEDED", "FAILED", "TIMED_OUT", "
     return wait_for(done, timeout, what=f"{arn} to reach {statuses}")
 
 
+BATON = None
+
+
 def baton_binary():
-    """The baton binary: argv[1] of the test, or BATON, or the release build."""
+    """The baton binary: argv[1] of the test, or BATON, or the release build. Call it once,
+    before unittest.main(); ServerTest uses it."""
+    global BATON
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
-        return os.path.abspath(sys.argv.pop(1))
-    if os.environ.get("BATON"):
-        return os.environ["BATON"]
-    return os.path.join(HERE, "..", "..", "build", "src", "cli", "baton")
+        BATON = os.path.abspath(sys.argv.pop(1))
+    elif os.environ.get("BATON"):
+        BATON = os.environ["BATON"]
+    else:
+        BATON = os.path.join(HERE, "..", "..", "build", "src", "cli", "baton")
+    return BATON
+
+
+class ServerTest(unittest.TestCase):
+    """A test class with one `baton serve` for all its tests (`server_args` are added to its
+    command line), its boto3 client `sfn`, and the checks the tests share."""
+
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(BATON, args=cls.server_args).start()
+        cls.sfn = cls.server.client()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sfn.close()
+        cls.server.close()
+
+    def error(self, code, call, **kwargs):
+        """Calls `call`, expects the AWS error `code` as HTTP 400; returns the message."""
+        import botocore.exceptions
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            call(**kwargs)
+        response = caught.exception.response
+        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        return response["Error"]["Message"]

@@ -13,26 +13,7 @@ from botocore.exceptions import ClientError
 import harness
 
 
-class ActivityTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server(BATON).start()
-        cls.sfn = cls.server.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
-
-    def error(self, code, call, **kwargs):
-        """Calls `call`, expects the AWS error `code` as HTTP 400; returns the message."""
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
+class ActivityTest(harness.ServerTest):
 
     def machine(self, name, task_fields):
         state = dict({"Type": "Task", "End": True}, **task_fields)

@@ -17,7 +17,7 @@ TARGET = "AWSStepFunctions."
 PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 
 
-class ErrorsTest(unittest.TestCase):
+class ErrorsTest(harness.ServerTest):
 
     @classmethod
     def setUpClass(cls):
@@ -26,11 +26,6 @@ class ErrorsTest(unittest.TestCase):
         cls.machine = cls.sfn.create_state_machine(name="errors", roleArn=harness.ROLE,
                                                    definition=json.dumps(PASS))[
                                                        "stateMachineArn"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
 
     def still_answering(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)

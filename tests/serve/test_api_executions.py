@@ -20,27 +20,8 @@ FAIL = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-class ApiTest(unittest.TestCase):
+class ApiTest(harness.ServerTest):
     """One server for the class; helpers shared by the tests."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server(BATON).start()
-        cls.sfn = cls.server.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
-
-    def error(self, code, call, **kwargs):
-        """Calls `call`, expects the AWS error `code` as HTTP 400; returns the message."""
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
 
     def create(self, name, definition, **kwargs):
         return self.sfn.create_state_machine(

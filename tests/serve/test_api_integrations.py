@@ -14,26 +14,7 @@ import harness
 CONNECTION = f"arn:aws:events:{harness.REGION}:{harness.ACCOUNT}:connection/c/1"
 
 
-class ApiTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server(BATON).start()
-        cls.sfn = cls.server.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
-
-    def error(self, code, call, **kwargs):
-        """Calls `call`, expects the AWS error `code` as HTTP 400; returns the message."""
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
+class ApiTest(harness.ServerTest):
 
     def create(self, name, states, start=None, **kwargs):
         definition = {"StartAt": start or next(iter(states)), "States": states}

@@ -13,29 +13,8 @@ PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 OTHER = {"StartAt": "Q", "States": {"Q": {"Type": "Pass", "Result": 1, "End": True}}}
 
 
-class ApiTest(unittest.TestCase):
+class ApiTest(harness.ServerTest):
     """One server for the class; helpers shared by the tests."""
-
-    server = None
-    args = ()
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server(BATON, args=cls.args).start()
-        cls.sfn = cls.server.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def error(self, code, call, **kwargs):
-        """Calls `call`, expects the AWS error `code` as HTTP 400; returns the message."""
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
 
     def create(self, name, definition=PASS, **kwargs):
         return self.sfn.create_state_machine(

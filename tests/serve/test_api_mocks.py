@@ -53,7 +53,7 @@ CALLBACK = {"StartAt": "Wait", "States": {"Wait": {
     "End": True}}}
 
 
-class MockTest(unittest.TestCase):
+class MockTest(harness.ServerTest):
 
     @classmethod
     def setUpClass(cls):
@@ -61,26 +61,17 @@ class MockTest(unittest.TestCase):
         cls.mock_file = os.path.join(cls.folder, "MockConfigFile.json")
         with open(cls.mock_file, "w") as f:
             json.dump(MOCKS, f)
-        cls.server = harness.Server(BATON, args=["--mock", cls.mock_file]).start()
-        cls.sfn = cls.server.client()
+        cls.server_args = ["--mock", cls.mock_file]
+        super().setUpClass()
         cls.orders = cls.sfn.create_state_machine(name="Orders", roleArn=harness.ROLE,
                                                   definition=json.dumps(ORDERS))[
                                                       "stateMachineArn"]
 
     @classmethod
     def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
+        super().tearDownClass()
         os.remove(cls.mock_file)
         os.rmdir(cls.folder)
-
-    def error(self, code, call, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
 
     def run_case(self, case, input_='{"id": "o-1"}', machine=None):
         started = self.sfn.start_execution(stateMachineArn=f"{machine or self.orders}#{case}",
@@ -144,7 +135,7 @@ class MockTest(unittest.TestCase):
                                                   statusFilter="RUNNING")["executions"], [])
 
 
-class NoMockFileTest(unittest.TestCase):
+class NoMockFileTest(harness.ServerTest):
 
     def test_a_test_case_without_a_mock_file_is_invalid_name(self):
         with harness.Server(BATON) as server:

@@ -19,25 +19,7 @@ def result_machine(result, wait=0):
     return {"StartAt": next(iter(states)), "States": states}
 
 
-class VersionsTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server(BATON).start()
-        cls.sfn = cls.server.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sfn.close()
-        cls.server.close()
-
-    def error(self, code, call, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            call(**kwargs)
-        response = caught.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        return response["Error"]["Message"]
+class VersionsTest(harness.ServerTest):
 
     def create(self, name, definition, **kwargs):
         return self.sfn.create_state_machine(name=name, roleArn=harness.ROLE,
