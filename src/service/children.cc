@@ -149,11 +149,13 @@ void Service::Impl::start_map_child(LiveExecution& parent,
   }
 }
 
-void Service::Impl::stop_execution(const std::string& arn, std::optional<std::string> error,
-                                   std::optional<std::string> cause) {
+Timestamp Service::Impl::stop_execution(const std::string& arn, std::optional<std::string> error,
+                                        std::optional<std::string> cause) {
+  Timestamp now = clock.now();
   LiveExecution* e = find_live(arn);
-  if (e == nullptr) return;
-  (void)apply(*e, engine::events::StopRequested{clock.now(), std::move(error), std::move(cause)});
+  if (e == nullptr) return now;
+  (void)apply(*e, engine::events::StopRequested{now, std::move(error), std::move(cause)});
+  return now;
 }
 
 }  // namespace baton::service

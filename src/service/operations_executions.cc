@@ -528,8 +528,8 @@ void Service::Impl::stop_execution_op(const Request& r, Reply reply) {
                            epoch(stop != nullptr && stop->is_int64() ? stop->as_int64() : now_ms()))
                       .build());
   }
-  stop_execution(*arn, *error, *cause);
-  answer(reply, json::ObjectBuilder().add("stopDate", epoch(now_ms())).build());
+  Timestamp stopped = stop_execution(*arn, *error, *cause);
+  answer(reply, json::ObjectBuilder().add("stopDate", epoch(stopped.millis())).build());
 }
 
 void Service::Impl::redrive_execution(const Request& r, Reply reply) {

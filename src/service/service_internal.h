@@ -162,8 +162,9 @@ struct Service::Impl {
   // --- nested and child executions (children.cc) ---
   void start_nested(const std::string& parent_arn, const engine::commands::InvokeTask& task);
   void start_map_child(LiveExecution& parent, const engine::commands::StartChildExecution& child);
-  void stop_execution(const std::string& arn, std::optional<std::string> error,
-                      std::optional<std::string> cause);
+  // Returns the time of the stop (the stopDate).
+  Timestamp stop_execution(const std::string& arn, std::optional<std::string> error,
+                           std::optional<std::string> cause);
 
   // --- the operations (operations_*.cc) ---
   using Operation = void (Impl::*)(const Request&, Reply);
