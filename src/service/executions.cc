@@ -204,19 +204,16 @@ void Service::Impl::finish(LiveExecution& e) {
         event = engine::events::TaskFailed{s.stop_time, token, "States.TaskFailed",
                                            json::to_string(sdk.build())};
       }
-      then([this, parent_arn, event] {
-        post([this, parent_arn, event] { complete_task(parent_arn, event); });
-      });
+      // In the same commit as the child's end: a crash cannot separate the two.
+      before_commit([this, parent_arn, event] { complete_task(parent_arn, event); });
     }
   }
   if (const Value* parent = record.find("mapParent"); parent != nullptr && parent->is_object()) {
     std::string parent_arn(parent->find("executionArn")->as_string());
     engine::events::ChildExecutionFinished event{
         s.stop_time, e.arn, status, s.output.value_or(Value()), s.error, s.cause};
-    then([this, parent_arn, event] {
-      post([this, parent_arn, event] {
-        if (LiveExecution* p = find_live(parent_arn)) (void)apply(*p, event);
-      });
+    before_commit([this, parent_arn, event] {
+      if (LiveExecution* p = find_live(parent_arn)) (void)apply(*p, event);
     });
   }
 }

@@ -203,6 +203,12 @@ void Service::Impl::loop() {
 }
 
 void Service::Impl::flush() {
+  // Work that belongs to this group's commit (a parent hearing of its child's end).
+  while (!in_group.empty()) {
+    auto f = std::move(in_group.front());
+    in_group.pop_front();
+    f();
+  }
   if (!batch.empty()) {
     auto committed = store->commit(batch);
     if (!committed) {

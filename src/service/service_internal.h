@@ -107,6 +107,10 @@ struct Service::Impl {
   std::vector<std::function<void()>> after_commit;
   void stage(store::Op op) { batch.ops.push_back(std::move(op)); }
   void then(std::function<void()> f) { after_commit.push_back(std::move(f)); }
+  // Runs `f` before the group is committed, so that what it stages commits with the rest:
+  // two executions' steps that must not be separated by a crash.
+  std::deque<std::function<void()>> in_group;
+  void before_commit(std::function<void()> f) { in_group.push_back(std::move(f)); }
   // Answers once the group is committed.
   void answer(const Reply& reply, Result<json::Value> result);
 
