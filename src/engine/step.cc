@@ -114,9 +114,10 @@ void Interpreter::cancel_timer(std::uint64_t& id) {
 
 std::string Interpreter::new_task_token() {
   // Opaque and unique: 256 bits from the execution's seeded source, so a replay makes the
-  // same tokens.
+  // same tokens. Base64's alphabet, as AWS's tokens: never a leading '-', which command lines
+  // would take for an option.
   static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string token;
   token.reserve(44);
   for (int i = 0; i < 4; ++i) {

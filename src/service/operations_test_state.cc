@@ -1,4 +1,5 @@
-// Tags, and TestState: one state run on its own, with an optional mocked result.
+// TestState: one state run on its own, in memory, with an optional mocked result; and what
+// its data processing did at each step (inspectionData).
 
 #include <set>
 
@@ -13,103 +14,7 @@ using json::Value;
 
 namespace {
 
-// AWS limit: 50 tags a resource.
-constexpr std::size_t kMaxTags = 50;
-
 Value text(std::string_view s) { return Value::string(s); }
-
-}  // namespace
-
-// The resource a tag call names: a state machine or an activity that exists.
-static Expected<void, Error> check_taggable(Service::Impl& d, const std::string& arn) {
-  auto parsed = parse_arn(arn);
-  if (!parsed || (parsed->type != "stateMachine" && parsed->type != "activity")) {
-    return fail("InvalidArn", invalid_arn_message(arn));
-  }
-  store::Kind kind = parsed->type == "activity" ? store::Kind::Activity : store::Kind::StateMachine;
-  auto found = d.store->resource(kind, arn);
-  if (!found) return Unexpected<Error>(found.error());
-  if (!*found) return fail("ResourceNotFound", "Resource not found: '" + arn + "'");
-  return {};
-}
-
-void Service::Impl::tag_resource(const Request& r, Reply reply) {
-  auto arn = r.required("resourceArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto ok = check_taggable(*this, *arn); !ok)
-    return answer(reply, Unexpected<Error>(ok.error()));
-  const Value* tags = r.field("tags");
-  if (tags == nullptr || !tags->is_array()) {
-    return answer(reply, fail("ValidationException",
-                              "1 validation error detected: Value null at 'tags' failed to satisfy "
-                              "constraint: Member must not be null"));
-  }
-  auto existing = store->tags(*arn);
-  if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
-  std::set<std::string> keys;
-  for (const auto& [key, value] : *existing) keys.insert(key);
-  // Every tag is checked before any is kept: a bad one leaves the resource as it was.
-  for (const Value& tag : tags->as_array()) {
-    const Value* key = tag.find("key");
-    const Value* value = tag.find("value");
-    if (key == nullptr || !key->is_string() || key->as_string().empty() ||
-        key->as_string().size() > 128) {
-      return answer(reply, fail("ValidationException",
-                                "1 validation error detected: Value at 'tags.member.key' failed "
-                                "to satisfy constraint: Member must have length between 1 and "
-                                "128"));
-    }
-    if (value != nullptr && !value->is_null() &&
-        (!value->is_string() || value->as_string().size() > 256)) {
-      return answer(reply, fail("ValidationException",
-                                "1 validation error detected: Value at 'tags.member.value' "
-                                "failed to satisfy constraint: Member must have length less than "
-                                "or equal to 256"));
-    }
-    keys.insert(std::string(key->as_string()));
-  }
-  if (keys.size() > kMaxTags) {
-    return answer(reply,
-                  fail("TooManyTags", "Too many tags for resource: '" + *arn + "' (at most 50)"));
-  }
-  for (const Value& tag : tags->as_array()) {
-    const Value* value = tag.find("value");
-    stage(store::ops::PutTag{
-        *arn, std::string(tag.find("key")->as_string()),
-        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
-  }
-  answer(reply, Value::object({}));
-}
-
-void Service::Impl::untag_resource(const Request& r, Reply reply) {
-  auto arn = r.required("resourceArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto ok = check_taggable(*this, *arn); !ok)
-    return answer(reply, Unexpected<Error>(ok.error()));
-  const Value* keys = r.field("tagKeys");
-  if (keys != nullptr && keys->is_array()) {
-    for (const Value& key : keys->as_array()) {
-      if (key.is_string()) stage(store::ops::DeleteTag{*arn, std::string(key.as_string())});
-    }
-  }
-  answer(reply, Value::object({}));
-}
-
-void Service::Impl::list_tags_for_resource(const Request& r, Reply reply) {
-  auto arn = r.required("resourceArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto ok = check_taggable(*this, *arn); !ok)
-    return answer(reply, Unexpected<Error>(ok.error()));
-  auto tags = store->tags(*arn);
-  if (!tags) return answer(reply, Unexpected<Error>(tags.error()));
-  std::vector<Value> items;
-  for (const auto& [key, value] : *tags) {
-    items.push_back(json::ObjectBuilder().add("key", text(key)).add("value", text(value)).build());
-  }
-  answer(reply, json::ObjectBuilder().add("tags", Value::array(std::move(items))).build());
-}
-
-namespace {
 
 // The names a state transitions to.
 void targets_of(const Value& state, std::set<std::string>& out) {
@@ -123,6 +28,70 @@ void targets_of(const Value& state, std::set<std::string>& out) {
     if (items == nullptr || !items->is_array()) continue;
     for (const Value& item : items->as_array()) add(item.find("Next"));
   }
+}
+
+// What each step of the state's data processing made, as TestState's inspectionData shows
+// it: input, afterInputPath, afterParameters, result, afterResultSelector, afterResultPath.
+// A step that fails (the run reports why) is left out.
+Value inspection_data(const asl::State& state, const Value& input, const engine::History& history,
+                      const Value& output) {
+  json::ObjectBuilder inspection;
+  auto add = [&](std::string_view key, const Value& v) {
+    inspection.add(key, text(json::to_string(v)));
+  };
+  add("input", input);
+  const asl::PayloadTemplate* parameters = nullptr;
+  const asl::PayloadTemplate* result_selector = nullptr;
+  const std::optional<asl::Path>* result_path = nullptr;
+  std::optional<Value> result;
+  bool show_result = true;
+  if (const auto* task = std::get_if<asl::TaskState>(&state.body)) {
+    if (task->parameters) parameters = &*task->parameters;
+    if (task->result_selector) result_selector = &*task->result_selector;
+    result_path = &task->result_path;
+    for (const engine::HistoryEvent& e : history) {
+      if (const auto* succeeded = std::get_if<engine::details::TaskOutput>(&e.details)) {
+        result = succeeded->output;
+      }
+    }
+  } else if (const auto* pass = std::get_if<asl::PassState>(&state.body)) {
+    if (pass->parameters) parameters = &*pass->parameters;
+    if (pass->result) result = *pass->result;
+    result_path = &pass->result_path;
+  } else {
+    add("afterInputPath", input);
+    if (!output.is_null()) add("afterResultPath", output);
+    return inspection.build();
+  }
+  Random random(os_entropy());
+  asl::Scope scope{&input, nullptr, nullptr, &random};
+  auto after_input = asl::select_path(state.input_path, scope);
+  if (after_input) {
+    add("afterInputPath", *after_input);
+    scope.input = &*after_input;
+    auto after_parameters = parameters ? parameters->evaluate(scope) : Result<Value>(*after_input);
+    if (after_parameters) {
+      add("afterParameters", *after_parameters);
+      // A Pass state without Result passes its parameters on: AWS shows no "result" then.
+      if (!result && std::holds_alternative<asl::PassState>(state.body)) {
+        result = *after_parameters;
+        show_result = false;
+      }
+    }
+  }
+  if (!result) {
+    if (!output.is_null()) add("afterResultPath", output);
+    return inspection.build();
+  }
+  if (show_result) add("result", *result);
+  asl::Scope result_scope{&*result, nullptr, nullptr, &random};
+  auto selected =
+      result_selector ? result_selector->evaluate(result_scope) : Result<Value>(*result);
+  if (!selected) return inspection.build();
+  add("afterResultSelector", *selected);
+  auto placed = asl::apply_result_path(*result_path, input, *selected);
+  if (placed) add("afterResultPath", *placed);
+  return inspection.build();
 }
 
 }  // namespace
@@ -312,18 +281,8 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
   }
   out.add("status", text(status));
   if (level->value_or("INFO") != "INFO") {
-    json::ObjectBuilder inspection;
-    inspection.add("input", text(json::to_string(*input)));
-    if (!output.is_null()) inspection.add("afterResultPath", text(json::to_string(output)));
-    for (const engine::HistoryEvent& e : history) {
-      if (const auto* scheduled = std::get_if<engine::details::TaskScheduled>(&e.details)) {
-        inspection.add("afterParameters", text(json::to_string(scheduled->parameters)));
-      }
-      if (const auto* succeeded = std::get_if<engine::details::TaskOutput>(&e.details)) {
-        inspection.add("result", text(json::to_string(succeeded->output)));
-      }
-    }
-    out.add("inspectionData", inspection.build());
+    const asl::State* tested = parsed->definition->root->find(name);
+    out.add("inspectionData", inspection_data(*tested, *input, history, output));
   }
   answer(reply, out.build());
 }

@@ -1,0 +1,109 @@
+// Tags on state machines and activities: TagResource, UntagResource, ListTagsForResource.
+
+#include <set>
+
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+// AWS limit: 50 tags a resource.
+constexpr std::size_t kMaxTags = 50;
+
+Value text(std::string_view s) { return Value::string(s); }
+
+}  // namespace
+
+// The resource a tag call names: a state machine or an activity that exists.
+static Expected<void, Error> check_taggable(Service::Impl& d, const std::string& arn) {
+  auto parsed = parse_arn(arn);
+  if (!parsed || (parsed->type != "stateMachine" && parsed->type != "activity")) {
+    return fail("InvalidArn", invalid_arn_message(arn));
+  }
+  store::Kind kind = parsed->type == "activity" ? store::Kind::Activity : store::Kind::StateMachine;
+  auto found = d.store->resource(kind, arn);
+  if (!found) return Unexpected<Error>(found.error());
+  if (!*found) return fail("ResourceNotFound", "Resource not found: '" + arn + "'");
+  return {};
+}
+
+void Service::Impl::tag_resource(const Request& r, Reply reply) {
+  auto arn = r.required("resourceArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto ok = check_taggable(*this, *arn); !ok)
+    return answer(reply, Unexpected<Error>(ok.error()));
+  const Value* tags = r.field("tags");
+  if (tags == nullptr || !tags->is_array()) {
+    return answer(reply, fail("ValidationException",
+                              "1 validation error detected: Value null at 'tags' failed to satisfy "
+                              "constraint: Member must not be null"));
+  }
+  auto existing = store->tags(*arn);
+  if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
+  std::set<std::string> keys;
+  for (const auto& [key, value] : *existing) keys.insert(key);
+  // Every tag is checked before any is kept: a bad one leaves the resource as it was.
+  for (const Value& tag : tags->as_array()) {
+    const Value* key = tag.find("key");
+    const Value* value = tag.find("value");
+    if (key == nullptr || !key->is_string() || key->as_string().empty() ||
+        key->as_string().size() > 128) {
+      return answer(reply, fail("ValidationException",
+                                "1 validation error detected: Value at 'tags.member.key' failed "
+                                "to satisfy constraint: Member must have length between 1 and "
+                                "128"));
+    }
+    if (value != nullptr && !value->is_null() &&
+        (!value->is_string() || value->as_string().size() > 256)) {
+      return answer(reply, fail("ValidationException",
+                                "1 validation error detected: Value at 'tags.member.value' "
+                                "failed to satisfy constraint: Member must have length less than "
+                                "or equal to 256"));
+    }
+    keys.insert(std::string(key->as_string()));
+  }
+  if (keys.size() > kMaxTags) {
+    return answer(reply,
+                  fail("TooManyTags", "Too many tags for resource: '" + *arn + "' (at most 50)"));
+  }
+  for (const Value& tag : tags->as_array()) {
+    const Value* value = tag.find("value");
+    stage(store::ops::PutTag{
+        *arn, std::string(tag.find("key")->as_string()),
+        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
+  }
+  answer(reply, Value::object({}));
+}
+
+void Service::Impl::untag_resource(const Request& r, Reply reply) {
+  auto arn = r.required("resourceArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto ok = check_taggable(*this, *arn); !ok)
+    return answer(reply, Unexpected<Error>(ok.error()));
+  const Value* keys = r.field("tagKeys");
+  if (keys != nullptr && keys->is_array()) {
+    for (const Value& key : keys->as_array()) {
+      if (key.is_string()) stage(store::ops::DeleteTag{*arn, std::string(key.as_string())});
+    }
+  }
+  answer(reply, Value::object({}));
+}
+
+void Service::Impl::list_tags_for_resource(const Request& r, Reply reply) {
+  auto arn = r.required("resourceArn");
+  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (auto ok = check_taggable(*this, *arn); !ok)
+    return answer(reply, Unexpected<Error>(ok.error()));
+  auto tags = store->tags(*arn);
+  if (!tags) return answer(reply, Unexpected<Error>(tags.error()));
+  std::vector<Value> items;
+  for (const auto& [key, value] : *tags) {
+    items.push_back(json::ObjectBuilder().add("key", text(key)).add("value", text(value)).build());
+  }
+  answer(reply, json::ObjectBuilder().add("tags", Value::array(std::move(items))).build());
+}
+
+}  // namespace baton::service
