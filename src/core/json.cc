@@ -28,9 +28,8 @@ void Value::ObjectNode::build_order() {
   std::uint32_t* index = order();
   for (std::uint32_t i = 0; i < size; ++i) index[i] = i;
   Member* m = members();
-  std::sort(index, index + size, [m](std::uint32_t a, std::uint32_t b) {
-    return m[a].name() < m[b].name();
-  });
+  std::sort(index, index + size,
+            [m](std::uint32_t a, std::uint32_t b) { return m[a].name() < m[b].name(); });
 }
 
 const Value* Value::ObjectNode::find(std::string_view key) {
@@ -42,9 +41,8 @@ const Value* Value::ObjectNode::find(std::string_view key) {
     return nullptr;
   }
   std::uint32_t* index = order();
-  auto it = std::lower_bound(index, index + size, key, [m](std::uint32_t i, std::string_view k) {
-    return m[i].name() < k;
-  });
+  auto it = std::lower_bound(index, index + size, key,
+                             [m](std::uint32_t i, std::string_view k) { return m[i].name() < k; });
   if (it == index + size || m[*it].name() != key) return nullptr;
   return &m[*it].value;
 }

@@ -79,9 +79,7 @@ class Value {
   bool is_number() const {
     return small_.kind == Kind::Int || small_.kind == Kind::UInt || small_.kind == Kind::Double;
   }
-  bool is_string() const {
-    return small_.kind == Kind::SmallString || small_.kind == Kind::String;
-  }
+  bool is_string() const { return small_.kind == Kind::SmallString || small_.kind == Kind::String; }
   bool is_array() const { return small_.kind == Kind::Array; }
   bool is_object() const { return small_.kind == Kind::Object; }
   // An integer held exactly (int64 or uint64), as opposed to a double.

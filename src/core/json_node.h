@@ -38,8 +38,12 @@ struct Value::StringNode : Node {
 struct Value::ArrayNode : Node {
   std::uint32_t size = 0;
   std::uint32_t unused = 0;
-  Value* items() { return reinterpret_cast<Value*>(reinterpret_cast<char*>(this) + sizeof(ArrayNode)); }
-  static std::size_t bytes_for(std::size_t count) { return sizeof(ArrayNode) + count * sizeof(Value); }
+  Value* items() {
+    return reinterpret_cast<Value*>(reinterpret_cast<char*>(this) + sizeof(ArrayNode));
+  }
+  static std::size_t bytes_for(std::size_t count) {
+    return sizeof(ArrayNode) + count * sizeof(Value);
+  }
 };
 
 // Members inline; objects of kIndexFrom members or more also keep `order`, their member
