@@ -4,11 +4,14 @@
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -30,8 +33,8 @@ constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
 // Lives on its own strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Handler& handler, std::size_t max_body)
-      : stream_(std::move(socket)), handler_(handler), max_body_(max_body) {
+  Session(tcp::socket socket, std::shared_ptr<const Handler> handler, std::size_t max_body)
+      : stream_(std::move(socket)), handler_(std::move(handler)), max_body_(max_body) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -81,7 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.remote = remote_;
     client_gone_ = request.client_gone;
     watch_for_close();
-    handler_(std::move(request), [self = shared_from_this()](HttpResponse response) {
+    (*handler_)(std::move(request), [self = shared_from_this()](HttpResponse response) {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->write(std::move(response));
       });
@@ -150,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  const Handler& handler_;
+  std::shared_ptr<const Handler> handler_;
   std::size_t max_body_;
   bool keep_alive_ = true;
   std::string remote_;
@@ -162,65 +165,114 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// An acceptor and the handler of the connections it accepts.
+struct Listener {
+  explicit Listener(asio::io_context& io) : acceptor(io) {}
+  tcp::acceptor acceptor;
+  std::shared_ptr<const Handler> handler;
+};
+
 struct HttpServer::Impl {
   HttpServerOptions options;
-  Handler handler;
   asio::io_context io{1};
-  tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::mutex mutex;
+  std::map<std::uint16_t, std::shared_ptr<Listener>> listeners;  // by port
 
-  void accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-      } else {
-        std::make_shared<Session>(std::move(s), handler, options.max_body_bytes)->start();
+  void accept(std::shared_ptr<Listener> listener) {
+    listener->acceptor.async_accept(asio::make_strand(io), [this, listener](beast::error_code ec,
+                                                                            tcp::socket s) {
+      if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) return;
+      if (!ec) {
+        std::make_shared<Session>(std::move(s), listener->handler, options.max_body_bytes)->start();
       }
-      accept();
+      accept(listener);
     });
+  }
+
+  Result<std::uint16_t> open(std::uint16_t wanted, Handler handler) {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options.host, ec);
+    if (ec) return fail("InvalidAddress", "'" + options.host + "' is not an IP address");
+    tcp::endpoint endpoint(address, wanted);
+    auto listener = std::make_shared<Listener>(io);
+    listener->handler = std::make_shared<const Handler>(std::move(handler));
+    listener->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) listener->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) listener->acceptor.bind(endpoint, ec);
+    if (!ec) listener->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return fail(
+          ec == asio::error::address_in_use ? "AddressInUse" : "ListenFailed",
+          "cannot listen on " + options.host + ":" + std::to_string(wanted) + ": " + ec.message());
+    }
+    std::uint16_t bound = listener->acceptor.local_endpoint().port();
+    {
+      std::lock_guard lock(mutex);
+      listeners[bound] = listener;
+    }
+    asio::post(io, [this, listener] { accept(listener); });
+    return bound;
   }
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>()), handler_(std::move(handler)) {
   impl_->options = std::move(options);
-  impl_->handler = std::move(handler);
 }
 
 HttpServer::~HttpServer() { stop(); }
 
 Expected<void, Error> HttpServer::start() {
-  beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) return fail("InvalidAddress", "'" + impl_->options.host + "' is not an IP address");
-  tcp::endpoint endpoint(address, impl_->options.port);
-  impl_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(endpoint, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return fail(ec == asio::error::address_in_use ? "AddressInUse" : "ListenFailed",
-                "cannot listen on " + impl_->options.host + ":" +
-                    std::to_string(impl_->options.port) + ": " + ec.message());
+  if (handler_) {
+    auto bound = impl_->open(impl_->options.port, std::move(handler_));
+    if (!bound) return Unexpected<Error>(bound.error());
+    impl_->port = *bound;
   }
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  impl_->accept();
   int threads = std::max(1, impl_->options.threads);
   for (int i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->threads.emplace_back([this] {
+      auto work = asio::make_work_guard(impl_->io);
+      impl_->io.run();
+    });
   }
   return {};
 }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
 
+Result<std::uint16_t> HttpServer::listen(Handler handler) {
+  return impl_->open(0, std::move(handler));
+}
+
+void HttpServer::unlisten(std::uint16_t port) {
+  std::shared_ptr<Listener> listener;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->listeners.find(port);
+    if (it == impl_->listeners.end()) return;
+    listener = std::move(it->second);
+    impl_->listeners.erase(it);
+  }
+  asio::post(impl_->io, [listener] {
+    beast::error_code ec;
+    listener->acceptor.close(ec);
+  });
+}
+
 void HttpServer::stop() {
   if (!impl_ || impl_->threads.empty()) return;
-  asio::post(impl_->io, [this] {
-    beast::error_code ec;
-    impl_->acceptor.close(ec);
-  });
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& [port, listener] : impl_->listeners) {
+      asio::post(impl_->io, [listener] {
+        beast::error_code ec;
+        listener->acceptor.close(ec);
+      });
+    }
+    impl_->listeners.clear();
+  }
   impl_->io.stop();
   for (std::thread& t : impl_->threads) t.join();
   impl_->threads.clear();

@@ -29,6 +29,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
+  // With no handler, start() listens nowhere; listen() adds listeners.
   HttpServer(HttpServerOptions options, Handler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -38,12 +39,18 @@ class HttpServer {
   [[nodiscard]] Expected<void, Error> start();
   // The port listened on (the real one when the options asked for 0).
   std::uint16_t port() const;
+  // Another listener on the options' host and a free port, with its own handler, served by the
+  // same threads; returns its port. Thread-safe; valid once started.
+  [[nodiscard]] Result<std::uint16_t> listen(Handler handler);
+  // Stops accepting on a port listen() returned. Thread-safe.
+  void unlisten(std::uint16_t port);
   // Stops accepting, closes connections, joins the threads.
   void stop();
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  Handler handler_;  // the main listener's, until start()
 };
 
 }  // namespace baton::net

@@ -1,0 +1,45 @@
+#include "runtime/bootstraps.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace baton::runtime {
+
+namespace {
+
+Expected<void, Error> write_if_changed(const std::filesystem::path& path, std::string_view text) {
+  std::ifstream existing(path, std::ios::binary);
+  if (existing) {
+    std::stringstream buffer;
+    buffer << existing.rdbuf();
+    if (buffer.str() == text) return {};
+  }
+  // Written beside, then renamed: a sandbox starting meanwhile never reads half a file.
+  std::filesystem::path temporary = path;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return fail("Runtime.Unknown", "cannot write " + temporary.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return fail("Runtime.Unknown", "cannot write " + path.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
+Expected<void, Error> write_bootstraps(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail("Runtime.Unknown", "cannot create " + dir + ": " + ec.message());
+  std::filesystem::path folder(dir);
+  if (auto ok = write_if_changed(folder / kNodeBootstrapName, kNodeBootstrapSource); !ok) {
+    return ok;
+  }
+  return write_if_changed(folder / kPythonBootstrapName, kPythonBootstrapSource);
+}
+
+}  // namespace baton::runtime

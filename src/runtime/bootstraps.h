@@ -1,0 +1,24 @@
+#pragma once
+
+// The bootstraps baton ships for the Node.js and Python runtimes: small programs that load the
+// function's handler and speak the Lambda Runtime API for it. They are compiled into baton
+// (from bootstraps/) and written out to a folder before sandboxes use them.
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace baton::runtime {
+
+inline constexpr std::string_view kNodeBootstrapName = "node_bootstrap.js";
+inline constexpr std::string_view kPythonBootstrapName = "python_bootstrap.py";
+
+// The sources, as compiled in.
+extern const std::string_view kNodeBootstrapSource;
+extern const std::string_view kPythonBootstrapSource;
+
+// Writes both bootstraps into `dir` (created if needed), unless they are there already.
+[[nodiscard]] Expected<void, Error> write_bootstraps(const std::string& dir);
+
+}  // namespace baton::runtime

@@ -1,0 +1,754 @@
+#include "runtime/function_host.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/json.h"
+#include "core/random.h"
+#include "core/time.h"
+#include "net/http_server.h"
+#include "runtime/bootstraps.h"
+#include "runtime/sandbox_process.h"
+
+namespace baton::runtime {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
+// Lambda's largest synchronous response.
+constexpr std::size_t kMaxResponseBytes = 6 * 1024 * 1024 + 100;
+
+std::int64_t epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+net::HttpResponse api_answer(int status, std::string body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.header("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+net::HttpResponse api_error(int status, std::string_view type, std::string_view message) {
+  return api_answer(status, json::to_string(json::ObjectBuilder()
+                                                .add("errorMessage", json::Value::string(message))
+                                                .add("errorType", json::Value::string(type))
+                                                .build()));
+}
+
+std::string error_object(std::string_view type, std::string_view message) {
+  return json::to_string(json::ObjectBuilder()
+                             .add("errorType", json::Value::string(type))
+                             .add("errorMessage", json::Value::string(message))
+                             .build());
+}
+
+std::string seconds_text(int seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", static_cast<double>(seconds));
+  return buffer;
+}
+
+}  // namespace
+
+// One invocation, from invoke() to its answer.
+struct Pending {
+  std::string request_id;
+  FunctionConfig config;
+  InvokeRequest request;
+  InvokeCallback done;
+  SteadyClock::time_point queued;
+  SteadyClock::time_point handed_out;
+  SteadyClock::time_point deadline;
+  std::string output;  // what the sandbox printed while running it
+  bool cold = false;
+  double init_ms = 0;
+};
+
+struct Sandbox {
+  enum class Phase { Starting, Waiting, Busy, Answered };
+  std::uint64_t id = 0;
+  FunctionConfig config;
+  SandboxProcess process;
+  std::uint16_t port = 0;
+  Phase phase = Phase::Starting;
+  std::optional<net::Responder> next;  // its GET /next, waiting for an invocation
+  std::shared_ptr<Pending> current;
+  SteadyClock::time_point started;
+  SteadyClock::time_point idle_since;
+  bool first = true;      // has not run an invocation yet (a cold start)
+  bool stopping = false;  // killed
+  bool retired = false;   // to be stopped once idle: its function changed
+  bool exited = false;    // reaped
+  int exit_status = 0;
+  std::int64_t peak_rss = 0;
+  std::string init_output;  // printed before its first invocation
+};
+
+struct Pool {
+  std::deque<std::shared_ptr<Pending>> queue;
+  FunctionHost::Stats stats;
+};
+
+struct FunctionHost::Impl {
+  HostOptions options;
+  net::HttpServer runtime_api{net::HttpServerOptions{"127.0.0.1", 0, 2, 8 * 1024 * 1024}, nullptr};
+  std::string node;
+  std::string python;
+  mutable std::mutex mutex;
+  std::map<std::uint64_t, std::unique_ptr<Sandbox>> sandboxes;
+  std::map<std::string, Pool> pools;
+  std::uint64_t next_id = 1;
+  std::thread supervisor;
+  int wake_pipe[2] = {-1, -1};
+  bool stopping = false;
+  Random random{os_entropy()};
+  // Work to do once the lock is released: answers to sandboxes and callers.
+  std::vector<std::function<void()>> deferred;
+
+  void wake() {
+    char byte = 1;
+    [[maybe_unused]] auto n = ::write(wake_pipe[1], &byte, 1);
+  }
+
+  void run_deferred(std::unique_lock<std::mutex>& lock) {
+    std::vector<std::function<void()>> work;
+    work.swap(deferred);
+    lock.unlock();
+    for (auto& f : work) f();
+    lock.lock();
+  }
+
+  // --- sandboxes ---
+
+  std::vector<std::string> command_for(const FunctionConfig& f) const {
+    auto kind = runtime_kind(f.runtime);
+    if (kind && *kind == RuntimeKind::Node) {
+      return {node, options.bootstrap_dir + "/" + std::string(kNodeBootstrapName)};
+    }
+    if (kind && *kind == RuntimeKind::Python) {
+      return {python, "-u", options.bootstrap_dir + "/" + std::string(kPythonBootstrapName)};
+    }
+    return {f.code_dir + "/bootstrap"};
+  }
+
+  std::map<std::string, std::string> environment_for(const FunctionConfig& f, std::uint16_t port) {
+    std::map<std::string, std::string> env;
+    for (const auto& [key, value] : f.environment) env[key] = value;
+    // Lambda's own variables; a function's may not replace them.
+    char stream[64];
+    std::snprintf(stream, sizeof stream, "%016llx%016llx",
+                  static_cast<unsigned long long>(random.next_u64()),
+                  static_cast<unsigned long long>(random.next_u64()));
+    std::string date = format_rfc3339_millis(Timestamp::from_millis(epoch_ms())).substr(0, 10);
+    for (char& c : date) c = c == '-' ? '/' : c;
+    env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
+    env["_HANDLER"] = f.handler;
+    env["LAMBDA_TASK_ROOT"] = f.code_dir;
+    env["LAMBDA_RUNTIME_DIR"] = options.bootstrap_dir;
+    env["AWS_LAMBDA_FUNCTION_NAME"] = f.name;
+    env["AWS_LAMBDA_FUNCTION_VERSION"] = f.version;
+    env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(f.memory_mb);
+    env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + f.name;
+    env["AWS_LAMBDA_LOG_STREAM_NAME"] = date + "/[" + f.version + "]" + stream;
+    env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+    env["AWS_REGION"] = options.region;
+    env["AWS_DEFAULT_REGION"] = options.region;
+    auto kind = runtime_kind(f.runtime);
+    if (kind && *kind != RuntimeKind::Provided)
+      env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + f.runtime;
+    env["TZ"] = ":UTC";
+    env["LANG"] = "en_US.UTF-8";
+    env["PATH"] = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
+    env["LD_LIBRARY_PATH"] = "/usr/local/lib:/usr/lib:/lib:/opt/lib";
+    return env;
+  }
+
+  // Starts a sandbox for `f`; on failure, fails the first invocation waiting for one.
+  void start_sandbox(const FunctionConfig& f) {
+    auto sandbox = std::make_unique<Sandbox>();
+    sandbox->id = next_id++;
+    sandbox->config = f;
+    sandbox->started = SteadyClock::now();
+    std::uint64_t id = sandbox->id;
+    auto port = runtime_api.listen([this, id](net::HttpRequest&& request, net::Responder respond) {
+      on_runtime_api(id, std::move(request), std::move(respond));
+    });
+    Result<SandboxProcess> process =
+        port ? spawn_sandbox(command_for(f), f.code_dir, environment_for(f, *port))
+             : Result<SandboxProcess>(Unexpected<Error>(port.error()));
+    if (!process) {
+      if (port) runtime_api.unlisten(*port);
+      fail_first_queued(f.name, process.error().name, process.error().cause);
+      return;
+    }
+    sandbox->port = *port;
+    sandbox->process = *process;
+    Pool& pool = pools[f.name];
+    pool.stats.cold_starts++;
+    sandboxes.emplace(id, std::move(sandbox));
+    int running = count_sandboxes(f.name);
+    pool.stats.most_sandboxes = std::max(pool.stats.most_sandboxes, running);
+    wake();
+  }
+
+  int count_sandboxes(const std::string& name) const {
+    int n = 0;
+    for (const auto& [id, s] : sandboxes) {
+      if (s->config.name == name && !s->exited) ++n;
+    }
+    return n;
+  }
+
+  // Starts sandboxes for queued invocations, within the function's concurrency.
+  void scale(const std::string& name) {
+    Pool& pool = pools[name];
+    if (pool.queue.empty()) return;
+    const FunctionConfig& f = pool.queue.front()->config;
+    int limit = f.reserved_concurrency > 0 ? f.reserved_concurrency : options.default_concurrency;
+    int running = 0;
+    int starting = 0;
+    for (const auto& [id, s] : sandboxes) {
+      if (s->config.name != name || s->exited) continue;
+      ++running;
+      // Starting, or done with an invocation and about to ask for the next: soon available.
+      bool soon = s->phase == Sandbox::Phase::Starting || s->phase == Sandbox::Phase::Answered;
+      if (soon && !s->stopping && !s->retired && s->config.revision == f.revision) ++starting;
+    }
+    // One new sandbox for each queued invocation no sandbox about to be free will take.
+    int wanted = static_cast<int>(pool.queue.size()) - starting;
+    while (wanted-- > 0 && running < limit) {
+      start_sandbox(f);
+      ++running;
+    }
+  }
+
+  void fail_first_queued(const std::string& name, const std::string& type,
+                         const std::string& message) {
+    Pool& pool = pools[name];
+    if (pool.queue.empty()) return;
+    std::shared_ptr<Pending> pending = pool.queue.front();
+    pool.queue.pop_front();
+    finish(*pending, error_object(type, message), true, type, nullptr);
+  }
+
+  // Hands `pending` to a sandbox waiting in /next.
+  void hand_out(Sandbox& s, std::shared_ptr<Pending> pending) {
+    auto now = SteadyClock::now();
+    // What it printed while starting or between invocations goes to the log as it is.
+    drain(s);
+    append_log(s.config.name, s.init_output);
+    s.init_output.clear();
+    s.phase = Sandbox::Phase::Busy;
+    pending->handed_out = now;
+    pending->deadline = now + std::chrono::seconds(pending->config.timeout_seconds);
+    pending->cold = s.first;
+    if (s.first) pending->init_ms = ms_between(s.started, now);
+    s.first = false;
+    s.current = pending;
+    net::HttpResponse r;
+    r.header("Content-Type", "application/json");
+    r.header("Lambda-Runtime-Aws-Request-Id", pending->request_id);
+    r.header("Lambda-Runtime-Deadline-Ms",
+             std::to_string(epoch_ms() + pending->config.timeout_seconds * 1000LL));
+    const std::string& arn =
+        pending->request.invoked_arn.empty() ? pending->config.arn : pending->request.invoked_arn;
+    r.header("Lambda-Runtime-Invoked-Function-Arn", arn);
+    char trace[96];
+    std::snprintf(trace, sizeof trace, "Root=1-%08llx-%012llx%012llx;Parent=%016llx;Sampled=0",
+                  static_cast<unsigned long long>(epoch_ms() / 1000),
+                  static_cast<unsigned long long>(random.next_u64() & 0xffffffffffffULL),
+                  static_cast<unsigned long long>(random.next_u64() & 0xffffffffffffULL),
+                  static_cast<unsigned long long>(random.next_u64()));
+    r.header("Lambda-Runtime-Trace-Id", trace);
+    if (!pending->request.client_context.empty()) {
+      r.header("Lambda-Runtime-Client-Context", pending->request.client_context);
+    }
+    r.body = pending->request.payload;
+    net::Responder respond = std::move(*s.next);
+    s.next.reset();
+    deferred.push_back(
+        [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
+  }
+
+  // Gives queued invocations to sandboxes waiting for one.
+  void dispatch(const std::string& name) {
+    Pool& pool = pools[name];
+    for (auto& [id, s] : sandboxes) {
+      if (pool.queue.empty()) break;
+      if (s->config.name != name || s->phase != Sandbox::Phase::Waiting || !s->next ||
+          s->stopping || s->retired || s->exited) {
+        continue;
+      }
+      if (s->config.revision != pool.queue.front()->config.revision) continue;
+      std::shared_ptr<Pending> pending = pool.queue.front();
+      pool.queue.pop_front();
+      hand_out(*s, std::move(pending));
+    }
+    scale(name);
+  }
+
+  // Ends an invocation: its log, the caller's answer.
+  void finish(Pending& p, std::string payload, bool function_error, std::string error_type,
+              Sandbox* s) {
+    if (s != nullptr) {
+      drain(*s);
+      s->current.reset();
+    }
+    auto now = SteadyClock::now();
+    InvokeResult result;
+    result.request_id = p.request_id;
+    result.payload = std::move(payload);
+    result.function_error = function_error;
+    result.error_type = std::move(error_type);
+    result.cold_start = p.cold;
+    result.duration_ms =
+        p.handed_out.time_since_epoch().count() == 0 ? 0 : ms_between(p.handed_out, now);
+    char report[320];
+    double billed = std::ceil(result.duration_ms);
+    std::int64_t used = s != nullptr ? std::max(s->peak_rss, resident_bytes(s->process.pid)) : 0;
+    std::snprintf(report, sizeof report,
+                  "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory "
+                  "Size: %d MB\tMax Memory Used: %lld MB\t",
+                  p.request_id.c_str(), result.duration_ms, billed, p.config.memory_mb,
+                  static_cast<long long>(used / (1024 * 1024)));
+    std::string log =
+        "START RequestId: " + p.request_id + " Version: " + p.config.version + "\n" + p.output;
+    if (!p.output.empty() && p.output.back() != '\n') log += "\n";
+    log += "END RequestId: " + p.request_id + "\n" + report;
+    if (p.cold) {
+      char init[64];
+      std::snprintf(init, sizeof init, "Init Duration: %.2f ms\t", p.init_ms);
+      log += init;
+    }
+    log += "\n";
+    result.log = log;
+    append_log(p.config.name, log);
+    Pool& pool = pools[p.config.name];
+    pool.stats.invocations++;
+    deferred.push_back([done = std::move(p.done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+  }
+
+  void append_log(const std::string& name, const std::string& text) {
+    if (options.log_dir.empty() || text.empty()) return;
+    std::ofstream file(options.log_dir + "/" + name + ".log", std::ios::app);
+    file << text;
+  }
+
+  // Reads what the sandbox has printed so far.
+  void drain(Sandbox& s) {
+    char buffer[16384];
+    for (int* fd : {&s.process.out_fd, &s.process.err_fd}) {
+      while (*fd >= 0) {
+        ssize_t n = ::read(*fd, buffer, sizeof buffer);
+        if (n > 0) {
+          std::string& into = s.current ? s.current->output : s.init_output;
+          into.append(buffer, static_cast<std::size_t>(n));
+          continue;
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+          ::close(*fd);
+          *fd = -1;
+        }
+        break;
+      }
+    }
+  }
+
+  // --- the Runtime API of one sandbox ---
+
+  void on_runtime_api(std::uint64_t id, net::HttpRequest&& request, net::Responder respond) {
+    std::unique_lock lock(mutex);
+    auto it = sandboxes.find(id);
+    if (it == sandboxes.end() || it->second->exited) {
+      lock.unlock();
+      return respond(api_error(500, "Runtime.Stopped", "The sandbox is stopping"));
+    }
+    Sandbox& s = *it->second;
+    std::string_view path = request.path();
+    if (!path.starts_with(kApiPrefix)) {
+      lock.unlock();
+      return respond(api_error(404, "NotFound", "No such Runtime API path: " + std::string(path)));
+    }
+    std::string_view route = path.substr(kApiPrefix.size());
+    if (route == "invocation/next" && request.method == "GET") {
+      if (s.current) {
+        // Asked for the next invocation without answering this one.
+        finish(*s.current,
+               error_object("Runtime.InvalidStateTransition",
+                            "The runtime asked for the next invocation before "
+                            "answering this one"),
+               true, "Runtime.InvalidStateTransition", &s);
+      }
+      s.phase = Sandbox::Phase::Waiting;
+      s.idle_since = SteadyClock::now();
+      s.next = std::move(respond);
+      dispatch(s.config.name);
+      run_deferred(lock);
+      return;
+    }
+    if (route == "init/error" && request.method == "POST") {
+      std::string type(request.header("lambda-runtime-function-error-type"));
+      auto body = json::parse(request.body);
+      if (type.empty() && body && body->is_object()) {
+        if (const json::Value* t = body->find("errorType"); t != nullptr && t->is_string()) {
+          type = std::string(t->as_string());
+        }
+      }
+      if (type.empty()) type = "Runtime.Unknown";
+      s.stopping = true;
+      kill_sandbox(s.process);
+      Pool& pool = pools[s.config.name];
+      if (!pool.queue.empty()) {
+        std::shared_ptr<Pending> pending = pool.queue.front();
+        pool.queue.pop_front();
+        pending->output = s.init_output;
+        s.init_output.clear();
+        finish(*pending, request.body.empty() ? error_object(type, "") : request.body, true, type,
+               nullptr);
+      }
+      deferred.push_back(
+          [respond = std::move(respond)] { respond(api_answer(202, R"({"status":"OK"})")); });
+      run_deferred(lock);
+      return;
+    }
+    // invocation/{id}/response and invocation/{id}/error
+    std::string_view rest = route.starts_with("invocation/") ? route.substr(11) : "";
+    auto slash = rest.find('/');
+    std::string request_id(rest.substr(0, slash));
+    std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+    if (request.method != "POST" || (action != "response" && action != "error")) {
+      lock.unlock();
+      return respond(api_error(404, "NotFound", "No such Runtime API path: " + std::string(path)));
+    }
+    if (!s.current || s.current->request_id != request_id) {
+      lock.unlock();
+      return respond(api_error(400, "InvalidRequestID", "Invalid request ID"));
+    }
+    std::shared_ptr<Pending> pending = s.current;
+    if (action == "response") {
+      if (request.body.size() > kMaxResponseBytes) {
+        finish(*pending,
+               error_object("Function.ResponseSizeTooLarge",
+                            "Response payload size exceeded maximum allowed payload size (6291556 "
+                            "bytes)."),
+               true, "Function.ResponseSizeTooLarge", &s);
+      } else {
+        finish(*pending, std::move(request.body), false, "", &s);
+      }
+    } else {
+      std::string type(request.header("lambda-runtime-function-error-type"));
+      auto body = json::parse(request.body);
+      if (body && body->is_object()) {
+        if (const json::Value* t = body->find("errorType"); t != nullptr && t->is_string()) {
+          type = std::string(t->as_string());
+        }
+      }
+      if (type.empty()) type = "Unhandled";
+      finish(*pending, request.body.empty() ? error_object(type, "") : std::move(request.body),
+             true, type, &s);
+    }
+    s.phase = Sandbox::Phase::Answered;
+    deferred.push_back(
+        [respond = std::move(respond)] { respond(api_answer(202, R"({"status":"OK"})")); });
+    run_deferred(lock);
+  }
+
+  // --- the supervisor: output, exits, timeouts, memory, idleness ---
+
+  void supervise() {
+    std::unique_lock lock(mutex);
+    auto last_memory_check = SteadyClock::now();
+    while (!stopping) {
+      std::vector<pollfd> fds;
+      fds.push_back(pollfd{wake_pipe[0], POLLIN, 0});
+      for (const auto& [id, s] : sandboxes) {
+        if (s->process.out_fd >= 0) fds.push_back(pollfd{s->process.out_fd, POLLIN, 0});
+        if (s->process.err_fd >= 0) fds.push_back(pollfd{s->process.err_fd, POLLIN, 0});
+      }
+      lock.unlock();
+      ::poll(fds.data(), fds.size(), 20);
+      if (fds[0].revents & POLLIN) {
+        char buffer[64];
+        while (::read(wake_pipe[0], buffer, sizeof buffer) > 0) {
+        }
+      }
+      lock.lock();
+      auto now = SteadyClock::now();
+      bool check_memory = now - last_memory_check > std::chrono::milliseconds(100);
+      if (check_memory) last_memory_check = now;
+      std::vector<std::string> touched;
+      for (auto& [id, s] : sandboxes) {
+        drain(*s);
+        supervise_one(*s, now, check_memory, touched);
+      }
+      // The dead and drained are gone.
+      for (auto it = sandboxes.begin(); it != sandboxes.end();) {
+        Sandbox& s = *it->second;
+        if (s.exited && s.process.out_fd < 0 && s.process.err_fd < 0) {
+          append_log(s.config.name, s.init_output);
+          runtime_api.unlisten(s.port);
+          if (s.next) {
+            net::Responder respond = std::move(*s.next);
+            deferred.push_back([respond = std::move(respond)] {
+              respond(api_error(500, "Runtime.Stopped", "The sandbox is stopping"));
+            });
+          }
+          touched.push_back(s.config.name);
+          it = sandboxes.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      for (const std::string& name : touched) dispatch(name);
+      run_deferred(lock);
+    }
+  }
+
+  void supervise_one(Sandbox& s, SteadyClock::time_point now, bool check_memory,
+                     std::vector<std::string>& touched) {
+    if (!s.exited) {
+      int status = 0;
+      if (::waitpid(s.process.pid, &status, WNOHANG) == s.process.pid) {
+        s.exited = true;
+        s.exit_status = status;
+        touched.push_back(s.config.name);
+        on_exit(s);
+        return;
+      }
+    }
+    if (s.exited || s.stopping) return;
+    if (s.current && now > s.current->deadline) {
+      std::shared_ptr<Pending> p = s.current;
+      s.stopping = true;
+      kill_sandbox(s.process);
+      finish(*p,
+             error_object("Sandbox.Timedout",
+                          "RequestId: " + p->request_id + " Error: Task timed out after " +
+                              seconds_text(p->config.timeout_seconds) + " seconds"),
+             true, "Sandbox.Timedout", &s);
+      return;
+    }
+    if (check_memory && s.current) {
+      std::int64_t rss = resident_bytes(s.process.pid);
+      s.peak_rss = std::max(s.peak_rss, rss);
+      if (rss > static_cast<std::int64_t>(s.config.memory_mb) * 1024 * 1024) {
+        std::shared_ptr<Pending> p = s.current;
+        s.stopping = true;
+        kill_sandbox(s.process);
+        finish(*p,
+               error_object("Runtime.OutOfMemory", "RequestId: " + p->request_id +
+                                                       " Error: Runtime exited with error: "
+                                                       "signal: killed"),
+               true, "Runtime.OutOfMemory", &s);
+        return;
+      }
+    }
+    bool idle = s.phase == Sandbox::Phase::Waiting && !s.current;
+    if (idle && (s.retired || now - s.idle_since > options.idle_timeout)) {
+      s.stopping = true;
+      kill_sandbox(s.process);
+      return;
+    }
+    if (s.phase == Sandbox::Phase::Starting && now - s.started > options.init_timeout) {
+      // Lambda's init phase has a limit too: the invocation waiting for this sandbox fails.
+      s.stopping = true;
+      kill_sandbox(s.process);
+      fail_first_queued(s.config.name, "Sandbox.Timedout",
+                        "Error: The function's runtime did not start within " +
+                            seconds_text(static_cast<int>(options.init_timeout.count() / 1000)) +
+                            " seconds");
+    }
+  }
+
+  // The sandbox's process ended: the invocation it was running fails as Lambda's do.
+  void on_exit(Sandbox& s) {
+    std::string why;
+    if (WIFEXITED(s.exit_status)) {
+      why = "exit status " + std::to_string(WEXITSTATUS(s.exit_status));
+    } else if (WIFSIGNALED(s.exit_status)) {
+      why = std::string("signal: ") +
+            (WTERMSIG(s.exit_status) == SIGKILL ? "killed" : strsignal(WTERMSIG(s.exit_status)));
+    }
+    if (s.current) {
+      std::shared_ptr<Pending> p = s.current;
+      finish(*p,
+             error_object("Runtime.ExitError", "RequestId: " + p->request_id +
+                                                   " Error: Runtime exited with error: " + why),
+             true, "Runtime.ExitError", &s);
+    } else if (s.phase == Sandbox::Phase::Starting && !s.stopping) {
+      // It died before asking for work: the invocation it was started for fails.
+      drain(s);
+      Pool& pool = pools[s.config.name];
+      if (!pool.queue.empty()) {
+        std::shared_ptr<Pending> p = pool.queue.front();
+        pool.queue.pop_front();
+        p->output = s.init_output;
+        s.init_output.clear();
+        finish(*p,
+               error_object("Runtime.ExitError",
+                            "RequestId: " + p->request_id +
+                                " Error: Runtime exited without providing a reason: " + why),
+               true, "Runtime.ExitError", nullptr);
+      }
+    }
+  }
+};
+
+FunctionHost::FunctionHost(HostOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+FunctionHost::~FunctionHost() { stop(); }
+
+Expected<void, Error> FunctionHost::start() {
+  Impl& d = *impl_;
+  if (d.options.bootstrap_dir.empty()) {
+    d.options.bootstrap_dir =
+        (std::filesystem::temp_directory_path() / ("baton-bootstraps-" + std::to_string(getuid())))
+            .string();
+  }
+  if (auto written = write_bootstraps(d.options.bootstrap_dir); !written) {
+    return Unexpected<Error>(written.error());
+  }
+  if (!d.options.log_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(d.options.log_dir, ec);
+    if (ec) return fail("StoreError", "cannot create " + d.options.log_dir + ": " + ec.message());
+  }
+  d.node = find_on_path("node");
+  d.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : find_on_path("python3");
+  if (::pipe2(d.wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return fail("Runtime.Unknown", std::string("pipe: ") + std::strerror(errno));
+  }
+  if (auto started = d.runtime_api.start(); !started) return started;
+  d.supervisor = std::thread([&d] { d.supervise(); });
+  return {};
+}
+
+void FunctionHost::stop() {
+  Impl& d = *impl_;
+  {
+    std::lock_guard lock(d.mutex);
+    if (d.stopping) return;
+    d.stopping = true;
+    for (auto& [id, s] : d.sandboxes) kill_sandbox(s->process);
+  }
+  if (d.wake_pipe[1] >= 0) d.wake();
+  if (d.supervisor.joinable()) d.supervisor.join();
+  d.runtime_api.stop();
+  std::unique_lock lock(d.mutex);
+  for (auto& [id, s] : d.sandboxes) {
+    if (!s->exited) ::waitpid(s->process.pid, nullptr, 0);
+    for (int fd : {s->process.out_fd, s->process.err_fd}) {
+      if (fd >= 0) ::close(fd);
+    }
+    if (s->current) {
+      s->current->done(InvokeResult{s->current->request_id,
+                                    error_object("Runtime.Stopped", "baton is stopping"), true,
+                                    "Runtime.Stopped", "", 0, false});
+    }
+  }
+  d.sandboxes.clear();
+  for (int fd : d.wake_pipe) {
+    if (fd >= 0) ::close(fd);
+  }
+  d.wake_pipe[0] = d.wake_pipe[1] = -1;
+}
+
+Expected<void, Error> FunctionHost::check_runnable(const FunctionConfig& f) const {
+  auto kind = runtime_kind(f.runtime);
+  if (!kind) return Unexpected<Error>(kind.error());
+  if (*kind == RuntimeKind::Node && impl_->node.empty()) {
+    return fail("InvalidRuntimeException",
+                "The runtime " + f.runtime +
+                    " needs Node.js, and there is no `node` on this machine's PATH");
+  }
+  if (*kind == RuntimeKind::Python && impl_->python.empty()) {
+    return fail("InvalidRuntimeException",
+                "The runtime " + f.runtime + " needs Python 3, and there is no `python3` here");
+  }
+  return {};
+}
+
+void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, InvokeCallback done) {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.mutex);
+  auto pending = std::make_shared<Pending>();
+  pending->request_id = uuid_v4(d.random);
+  pending->config = f;
+  pending->request = std::move(request);
+  pending->done = std::move(done);
+  pending->queued = SteadyClock::now();
+  if (d.stopping) {
+    lock.unlock();
+    return pending->done(InvokeResult{pending->request_id,
+                                      error_object("Runtime.Stopped", "baton is stopping"), true,
+                                      "Runtime.Stopped", "", 0, false});
+  }
+  if (auto runnable = check_runnable(f); !runnable) {
+    d.finish(*pending, error_object(runnable.error().name, runnable.error().cause), true,
+             runnable.error().name, nullptr);
+    d.run_deferred(lock);
+    return;
+  }
+  d.pools[f.name].queue.push_back(std::move(pending));
+  d.dispatch(f.name);
+  d.run_deferred(lock);
+}
+
+void FunctionHost::retire(const std::string& name) {
+  Impl& d = *impl_;
+  std::lock_guard lock(d.mutex);
+  for (auto& [id, s] : d.sandboxes) {
+    if (s->config.name != name) continue;
+    if (s->current) {
+      s->retired = true;  // not reused once it answers
+    } else {
+      s->stopping = true;
+      kill_sandbox(s->process);
+    }
+  }
+  d.wake();
+}
+
+FunctionHost::Stats FunctionHost::stats(const std::string& name) const {
+  const Impl& d = *impl_;
+  std::lock_guard lock(d.mutex);
+  Stats stats;
+  if (auto it = d.pools.find(name); it != d.pools.end()) stats = it->second.stats;
+  stats.sandboxes = 0;
+  stats.busy = 0;
+  for (const auto& [id, s] : d.sandboxes) {
+    if (s->config.name != name || s->exited) continue;
+    stats.sandboxes++;
+    if (s->current) stats.busy++;
+  }
+  return stats;
+}
+
+}  // namespace baton::runtime

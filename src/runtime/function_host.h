@@ -1,0 +1,76 @@
+#pragma once
+
+// The function host: runs Lambda functions in sandboxes, child processes that each talk to an
+// endpoint of the Lambda Runtime API of their own (AWS_LAMBDA_RUNTIME_API). Sandboxes are
+// started on demand up to a function's concurrency, kept warm and reused, killed at the
+// function's timeout or when they outgrow its memory size, and reaped when idle. Each
+// invocation's output is kept with START/END/REPORT lines, as Lambda's logs have them.
+//
+// Thread-safe. Callbacks run on the host's threads; they must not block.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "runtime/function.h"
+
+namespace baton::runtime {
+
+struct HostOptions {
+  // Where baton writes its Node.js and Python bootstraps.
+  std::string bootstrap_dir;
+  // Each function's log is appended to LOG_DIR/NAME.log; "" keeps no files.
+  std::string log_dir;
+  std::string region = "us-east-1";
+  // Sandboxes a function may have when it reserves no concurrency of its own.
+  int default_concurrency = 10;
+  // A sandbox left idle this long is stopped.
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+  // A sandbox that has not asked for its first invocation by then is stopped (Lambda's init
+  // phase limit).
+  std::chrono::milliseconds init_timeout{std::chrono::seconds(10)};
+};
+
+using InvokeCallback = std::function<void(InvokeResult)>;
+
+class FunctionHost {
+ public:
+  explicit FunctionHost(HostOptions options);
+  ~FunctionHost();  // stops every sandbox
+  FunctionHost(const FunctionHost&) = delete;
+  FunctionHost& operator=(const FunctionHost&) = delete;
+
+  // Writes the bootstraps and starts the host's threads. Errors: what could not be written.
+  [[nodiscard]] Expected<void, Error> start();
+  void stop();
+
+  // Whether this machine can run `function`'s runtime. Errors: InvalidRuntimeException saying
+  // what is missing (an interpreter, the bootstrap).
+  [[nodiscard]] Expected<void, Error> check_runnable(const FunctionConfig& function) const;
+
+  // Runs one invocation of `function`, queued while all its sandboxes are busy. `done` is
+  // called exactly once.
+  void invoke(const FunctionConfig& function, InvokeRequest request, InvokeCallback done);
+
+  // Stops the sandboxes of the function `name` (its code or configuration changed, or it was
+  // deleted); busy ones finish their invocation first.
+  void retire(const std::string& name);
+
+  struct Stats {
+    int sandboxes = 0;  // running processes
+    int busy = 0;
+    std::int64_t cold_starts = 0;
+    std::int64_t invocations = 0;
+    int most_sandboxes = 0;  // the largest number running at once
+  };
+  Stats stats(const std::string& name) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baton::runtime
