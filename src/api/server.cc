@@ -38,6 +38,13 @@ void Api::handle(net::HttpRequest&& request, net::Responder respond) {
   if (request.method == "POST" && !request.header("x-amz-target").empty()) {
     return step_functions(std::move(request), std::move(respond));
   }
+  if (LambdaApi::handles(request)) {
+    std::string id = next_request_id();
+    if (level_ == LogLevel::Debug) {
+      std::fprintf(stderr, "baton: Lambda %s %s\n", request.method.c_str(), request.target.c_str());
+    }
+    return lambda_.handle(std::move(request), std::move(respond), id);
+  }
   std::string id = next_request_id();
   respond(json_error(Error{"UnknownOperationException",
                            "No operation at " + request.method + " " + request.target +

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <string>
 
+#include "api/lambda_api.h"
 #include "net/http_server.h"
 #include "service/service.h"
 
@@ -18,7 +19,8 @@ enum class LogLevel { Debug, Info, Error };
 
 class Api {
  public:
-  Api(service::Service& service, LogLevel level) : service_(service), level_(level) {}
+  Api(service::Service& service, LogLevel level)
+      : service_(service), lambda_(service), level_(level) {}
 
   // The net::Handler of the server. Thread-safe.
   void handle(net::HttpRequest&& request, net::Responder respond);
@@ -28,6 +30,7 @@ class Api {
   std::string next_request_id();
 
   service::Service& service_;
+  LambdaApi lambda_;
   LogLevel level_;
   std::atomic<std::uint64_t> requests_{0};
 };

@@ -13,6 +13,7 @@
 #include "cli/io.h"
 #include "core/clock.h"
 #include "net/http_server.h"
+#include "runtime/function_host.h"
 #include "service/service.h"
 #include "store/sqlite_store.h"
 
@@ -28,6 +29,7 @@ struct ServeOptions {
   std::string region = "us-east-1";
   std::string account = "123456789012";
   int threads = 2;
+  int function_concurrency = 10;
   bool synchronous_full = false;
 };
 
@@ -80,9 +82,21 @@ int serve(const ServeOptions& options) {
   if (!store) return serve_error(db_path + ": " + store.error().cause);
 
   sigset_t stop_signals = block_stop_signals();
+  // Functions: their code under DATA/functions, their logs under DATA/logs.
+  std::filesystem::path data(options.data);
+  runtime::HostOptions host_options;
+  host_options.bootstrap_dir = (data / "runtime").string();
+  host_options.log_dir = (data / "logs").string();
+  host_options.region = options.region;
+  host_options.default_concurrency = options.function_concurrency;
+  runtime::FunctionHost functions(host_options);
+  if (auto started = functions.start(); !started) return serve_error(started.error().cause);
+  service_options.functions = &functions;
+  service_options.code_dir = (data / "functions").string();
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
   if (auto started = service.start(); !started) {
+    functions.stop();
     return serve_error("recovering " + db_path + ": " + started.error().cause);
   }
   api::Api api(service, level);
@@ -94,6 +108,7 @@ int serve(const ServeOptions& options) {
     api.handle(std::move(request), std::move(respond));
   });
   if (auto listening = server.start(); !listening) {
+    functions.stop();
     service.stop();
     return serve_error(listening.error().cause);
   }
@@ -108,7 +123,9 @@ int serve(const ServeOptions& options) {
     std::cerr << "baton serve: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
               << ", shutting down\n";
   }
+  // In order: no new requests, then no function still running, then the service's last commit.
   server.stop();
+  functions.stop();
   service.stop();
   return kExitOk;
 }
@@ -145,6 +162,12 @@ Run register_serve(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--threads", options->threads, "HTTP threads")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--function-concurrency", options->function_concurrency,
+                   "Sandboxes a function may run at once, unless it reserves its own "
+                   "concurrency")
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");

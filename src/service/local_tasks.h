@@ -12,18 +12,10 @@
 #include "core/random.h"
 #include "engine/command.h"
 #include "engine/event.h"
+#include "service/lambda_results.h"
 #include "service/local_run.h"
 
 namespace baton::service {
-
-// The Lambda function a task resource calls: from a function ARN, or the FunctionName
-// parameter of arn:aws:states:::lambda:invoke (a name, an ARN or a partial ARN, with an
-// optional qualifier). Empty when the resource calls no function.
-std::string lambda_function_name(const asl::Resource& resource, const json::Value& payload);
-
-// The result of arn:aws:states:::lambda:invoke, wrapped as AWS wraps it.
-json::Value lambda_invoke_result(const json::Value& payload, const std::string& request_id,
-                                 Timestamp now);
 
 class LocalTasks {
  public:

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "runtime/function_host.h"
 #include "service/arn.h"
 #include "service/mocks.h"
 #include "store/store.h"
@@ -30,6 +31,18 @@ struct ServiceOptions {
   int dispatch_threads = 2;
   // Largest group of operations committed together.
   std::size_t max_batch = 2000;
+  // Runs Lambda functions (not owned; must outlive the service); their code is unpacked
+  // under `code_dir`.
+  runtime::FunctionHost* functions = nullptr;
+  std::string code_dir;
+};
+
+// What Invoke answers: the HTTP status (200, 202 for Event, 204 for DryRun) and, for a
+// synchronous call, the function's result.
+struct InvokeOutcome {
+  int status = 200;
+  runtime::InvokeResult result;
+  std::string executed_version = "$LATEST";
 };
 
 // What an operation answers: the AWS response object, or an Error whose name is AWS's
@@ -57,6 +70,16 @@ class Service {
 
   // Whether `operation` is one this service implements.
   static bool implements(std::string_view operation);
+
+  // The Lambda API's control plane (CreateFunction, GetFunction, ...). `request` holds the
+  // body's members with FunctionName, Qualifier, Marker and MaxItems from the path and query.
+  // Unknown operations answer UnknownOperationException.
+  void call_lambda(std::string_view operation, json::Value request, Reply reply);
+
+  // Lambda's Invoke: `invocation_type` is RequestResponse, Event or DryRun.
+  void invoke_function(std::string function_name, std::string qualifier,
+                       std::string invocation_type, runtime::InvokeRequest request,
+                       std::function<void(Result<InvokeOutcome>)> reply);
 
   struct Impl;
 

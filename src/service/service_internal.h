@@ -21,6 +21,7 @@
 #include "engine/execution_state.h"
 #include "engine/history.h"
 #include "engine/step.h"
+#include "service/functions_internal.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -212,6 +213,30 @@ struct Service::Impl {
   void untag_resource(const Request& r, Reply reply);
   void list_tags_for_resource(const Request& r, Reply reply);
   void test_state(const Request& r, Reply reply);
+
+  // --- the Lambda API (functions.cc, function_invoke.cc) ---
+  static const std::vector<OperationEntry>& lambda_operation_table();
+  void create_function(const Request& r, Reply reply);
+  void get_function(const Request& r, Reply reply);
+  void get_function_configuration(const Request& r, Reply reply);
+  void list_functions(const Request& r, Reply reply);
+  void delete_function(const Request& r, Reply reply);
+  void update_function_code(const Request& r, Reply reply);
+  void update_function_configuration(const Request& r, Reply reply);
+  void put_function_concurrency(const Request& r, Reply reply);
+  void get_function_concurrency(const Request& r, Reply reply);
+  void delete_function_concurrency(const Request& r, Reply reply);
+  runtime::FunctionHost& functions();
+  std::string function_arn(const std::string& name) const;
+  // The stored function a FunctionName names. Errors: ResourceNotFoundException.
+  Result<store::Resource> function_or_error(const std::string& reference);
+  Result<StoredCode> store_code(const std::string& name, const json::Value* code);
+  Expected<void, Error> check_revision(const Request& r, const json::Value& record);
+  void save_function_update(store::Resource function, json::Value record, const Reply& reply);
+  std::string new_function_revision();
+  // Runs a task's Lambda function; its outcome comes back to the execution as an event.
+  void invoke_for_task(const std::string& execution_arn, const engine::commands::InvokeTask& task,
+                       const runtime::FunctionConfig& function);
 
   // Shared by the operations.
   Result<store::Resource> state_machine_or_error(const std::string& arn);

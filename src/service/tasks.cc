@@ -3,6 +3,7 @@
 
 #include "asl/errors.h"
 #include "net/http_client.h"
+#include "service/lambda_results.h"
 #include "service/service_internal.h"
 
 namespace baton::service {
@@ -163,9 +164,25 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
     return;
   }
   if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
-    return later(engine::events::TaskFailed{
-        now, task.token, "Lambda.ResourceNotFoundException",
-        "Function not found: " + r.arn + " (baton serve has no Lambda functions yet)"});
+    std::string name = lambda_function_name(r, task.payload);
+    auto function = options.functions != nullptr && !name.empty()
+                        ? function_or_error(name)
+                        : Result<store::Resource>(
+                              fail("ResourceNotFoundException", "Function not found: " + r.arn));
+    if (!function) {
+      // As Step Functions words the Lambda service's answer.
+      return later(engine::events::TaskFailed{
+          now, task.token, "Lambda." + function.error().name,
+          function.error().cause +
+              " (Service: AWSLambda; Status Code: 404; Error Code: " + function.error().name +
+              "; Request ID: " + task.token.substr(0, 8) + "; Proxy: null)"});
+    }
+    // At least once: the outbox entry starts it again after a crash, with the same token.
+    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
+    then([this, arn, task, config = function_config(*function)] {
+      invoke_for_task(arn, task, config);
+    });
+    return;
   }
   later(engine::events::TaskFailed{now, task.token, std::string(asl::errors::kTaskFailed),
                                    "baton does not run the service integration " + r.arn +

@@ -21,7 +21,7 @@ namespace baton::store {
 
 // A resource kept as one JSON record plus the fields queries need. `kind` says which table.
 // Revision: a definition as some execution runs it, kept once by its digest.
-enum class Kind { StateMachine, Version, Alias, Activity, Revision };
+enum class Kind { StateMachine, Version, Alias, Activity, Revision, Function };
 
 struct Resource {
   Kind kind = Kind::StateMachine;

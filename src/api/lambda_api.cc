@@ -1,0 +1,218 @@
+#include "api/lambda_api.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "core/crypto.h"
+#include "core/json.h"
+
+namespace baton::api {
+
+namespace {
+
+// Lambda's exceptions and their HTTP statuses.
+int lambda_status(const std::string& name) {
+  static const std::map<std::string, int, std::less<>> kStatus = {
+      {"ResourceNotFoundException", 404},
+      {"ResourceConflictException", 409},
+      {"PreconditionFailedException", 412},
+      {"RequestTooLargeException", 413},
+      {"UnsupportedMediaTypeException", 415},
+      {"TooManyRequestsException", 429},
+      {"ServiceException", 500},
+      {"StoreError", 500},
+      {"InvalidRuntimeException", 502},
+      {"InvalidZipFileException", 502},
+      {"UnknownOperationException", 404},
+  };
+  auto it = kStatus.find(name);
+  return it == kStatus.end() ? 400 : it->second;
+}
+
+// Lambda's error shape: {"Type", "message"} (ResourceNotFoundException writes "Message"),
+// the name in x-amzn-ErrorType.
+net::HttpResponse lambda_error(const Error& e, const std::string& request_id) {
+  int status = lambda_status(e.name);
+  net::HttpResponse r;
+  r.status = status;
+  r.header("Content-Type", "application/json");
+  r.header("x-amzn-RequestId", request_id);
+  r.header("x-amzn-ErrorType", e.name);
+  r.body = json::to_string(json::ObjectBuilder()
+                               .add("Type", json::Value::string(status >= 500 ? "Service" : "User"))
+                               .add(e.name == "ResourceNotFoundException" ? "Message" : "message",
+                                    json::Value::string(e.cause))
+                               .build());
+  return r;
+}
+
+// "/2015-03-31/functions/NAME/code" -> {"2015-03-31", "functions", "NAME", "code"}.
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) out.push_back(net::url_decode(path.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// The operation a method and path name, as Lambda's REST API lays them out.
+std::optional<LambdaApi::Route> route(const std::string& method, std::string_view path);
+
+}  // namespace
+
+bool LambdaApi::handles(const net::HttpRequest& request) {
+  std::string_view path = request.path();
+  return path.starts_with("/2015-03-31/functions") || path.starts_with("/2017-10-31/functions") ||
+         path.starts_with("/2019-09-30/functions");
+}
+
+void LambdaApi::handle(net::HttpRequest&& request, net::Responder respond,
+                       const std::string& request_id) {
+  auto found = route(request.method, request.path());
+  if (!found) {
+    return respond(lambda_error(
+        Error{"UnknownOperationException",
+              "No Lambda operation at " + request.method + " " + std::string(request.path())},
+        request_id));
+  }
+  std::map<std::string, std::string> query = net::parse_query(request.query());
+  if (found->operation == "Invoke")
+    return invoke(std::move(request), *found, query, respond, request_id);
+  json::Value body = json::Value::object({});
+  if (!request.body.empty()) {
+    auto parsed = json::parse(request.body);
+    if (!parsed || !parsed->is_object()) {
+      return respond(lambda_error(
+          Error{"InvalidRequestContentException", "Could not parse request body into json"},
+          request_id));
+    }
+    body = std::move(*parsed);
+  }
+  if (!found->function.empty())
+    body = json::with_member(body, "FunctionName", json::Value::string(found->function));
+  if (auto q = query.find("Qualifier"); q != query.end()) {
+    body = json::with_member(body, "Qualifier", json::Value::string(q->second));
+  }
+  if (auto m = query.find("Marker"); m != query.end()) {
+    body = json::with_member(body, "Marker", json::Value::string(m->second));
+  }
+  if (auto m = query.find("MaxItems"); m != query.end()) {
+    char* end = nullptr;
+    long long n = std::strtoll(m->second.c_str(), &end, 10);
+    body = json::with_member(
+        body, "MaxItems",
+        end != nullptr && *end == '\0' ? json::Value::integer(n) : json::Value::string(m->second));
+  }
+  int status = found->status;
+  service_.call_lambda(found->operation, std::move(body),
+                       [respond = std::move(respond), status, request_id](Result<json::Value> r) {
+                         if (!r) return respond(lambda_error(r.error(), request_id));
+                         net::HttpResponse response;
+                         response.status = status;
+                         response.header("Content-Type", "application/json");
+                         response.header("x-amzn-RequestId", request_id);
+                         if (status != 204) response.body = json::to_string(*r);
+                         respond(std::move(response));
+                       });
+}
+
+void LambdaApi::invoke(net::HttpRequest&& request, const Route& found,
+                       const std::map<std::string, std::string>& query,
+                       const net::Responder& respond, const std::string& request_id) {
+  runtime::InvokeRequest invoke;
+  invoke.payload = std::move(request.body);
+  if (!invoke.payload.empty() && !json::parse(invoke.payload)) {
+    return respond(lambda_error(Error{"InvalidRequestContentException",
+                                      "Could not parse request body into json: the payload "
+                                      "is not JSON"},
+                                request_id));
+  }
+  std::string context(request.header("x-amz-client-context"));
+  if (!context.empty()) {
+    auto decoded = crypto::base64_decode(context);
+    if (!decoded || !json::parse(*decoded)) {
+      return respond(lambda_error(Error{"InvalidRequestContentException",
+                                        "Client context must be a valid Base64-encoded JSON "
+                                        "object."},
+                                  request_id));
+    }
+    invoke.client_context = *decoded;
+  }
+  bool tail = request.header("x-amz-log-type") == "Tail";
+  std::string qualifier;
+  if (auto q = query.find("Qualifier"); q != query.end()) qualifier = q->second;
+  service_.invoke_function(found.function, qualifier,
+                           std::string(request.header("x-amz-invocation-type")), std::move(invoke),
+                           [respond, request_id, tail](Result<service::InvokeOutcome> outcome) {
+                             if (!outcome)
+                               return respond(lambda_error(outcome.error(), request_id));
+                             net::HttpResponse response;
+                             response.status = outcome->status;
+                             response.header("x-amzn-RequestId", outcome->result.request_id.empty()
+                                                                     ? request_id
+                                                                     : outcome->result.request_id);
+                             if (outcome->status != 200) return respond(std::move(response));
+                             response.header("Content-Type", "application/json");
+                             response.header("X-Amz-Executed-Version", outcome->executed_version);
+                             if (outcome->result.function_error)
+                               response.header("X-Amz-Function-Error", "Unhandled");
+                             if (tail) {
+                               // The last 4 KB of the invocation's log, as Lambda gives it.
+                               std::string_view log = outcome->result.log;
+                               if (log.size() > 4096) log = log.substr(log.size() - 4096);
+                               response.header("X-Amz-Log-Result", crypto::base64_encode(log));
+                             }
+                             response.body = std::move(outcome->result.payload);
+                             respond(std::move(response));
+                           });
+}
+
+namespace {
+
+std::optional<LambdaApi::Route> route(const std::string& method, std::string_view path) {
+  using Route = LambdaApi::Route;
+  std::vector<std::string> s = segments(path);
+  if (s.size() < 2 || s[1] != "functions") return std::nullopt;
+  const std::string& version = s[0];
+  std::string name = s.size() > 2 ? s[2] : "";
+  std::string tail = s.size() > 3 ? s[3] : "";
+  if (version == "2015-03-31") {
+    if (s.size() == 2 && method == "POST") return Route{"CreateFunction", "", 201};
+    if (s.size() == 2 && method == "GET") return Route{"ListFunctions", "", 200};
+    if (s.size() == 3 && method == "GET") return Route{"GetFunction", name, 200};
+    if (s.size() == 3 && method == "DELETE") return Route{"DeleteFunction", name, 204};
+    if (s.size() == 4 && tail == "configuration" && method == "GET") {
+      return Route{"GetFunctionConfiguration", name, 200};
+    }
+    if (s.size() == 4 && tail == "configuration" && method == "PUT") {
+      return Route{"UpdateFunctionConfiguration", name, 200};
+    }
+    if (s.size() == 4 && tail == "code" && method == "PUT") {
+      return Route{"UpdateFunctionCode", name, 200};
+    }
+    if (s.size() == 4 && tail == "invocations" && method == "POST") {
+      return Route{"Invoke", name, 200};
+    }
+  }
+  if (version == "2017-10-31" && s.size() == 4 && tail == "concurrency") {
+    if (method == "PUT") return Route{"PutFunctionConcurrency", name, 200};
+    if (method == "DELETE") return Route{"DeleteFunctionConcurrency", name, 204};
+  }
+  if (version == "2019-09-30" && s.size() == 4 && tail == "concurrency" && method == "GET") {
+    return Route{"GetFunctionConcurrency", name, 200};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+}  // namespace baton::api

@@ -1,0 +1,152 @@
+#include "runtime/code_archive.h"
+
+#include <sys/stat.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+namespace baton::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Unexpected<Error> invalid_zip(const std::string& what) {
+  return fail("InvalidZipFileException", "Could not unzip uploaded file: " + what);
+}
+
+struct ZipCloser {
+  void operator()(zip_t* z) const { zip_discard(z); }
+};
+
+// Whether `name` stays inside the folder it is unpacked to.
+bool safe_entry(const std::string& name) {
+  if (name.empty() || name.front() == '/') return false;
+  for (const auto& part : fs::path(name)) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<void, Error> unpack_zip(std::string_view bytes, const std::string& dir) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (source == nullptr) return invalid_zip(zip_error_strerror(&error));
+  std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(source, ZIP_RDONLY, &error));
+  if (!archive) {
+    zip_source_free(source);
+    std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return invalid_zip(why);
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return fail("ServiceException", "cannot create " + dir + ": " + ec.message());
+  zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t info;
+    if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(i), 0, &info) != 0) {
+      return invalid_zip("cannot read entry " + std::to_string(i));
+    }
+    std::string name = info.name;
+    if (!safe_entry(name)) return invalid_zip("the entry '" + name + "' leaves its folder");
+    fs::path target = fs::path(dir) / name;
+    if (name.back() == '/') {
+      fs::create_directories(target, ec);
+      continue;
+    }
+    fs::create_directories(target.parent_path(), ec);
+    zip_file_t* file = zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(i), 0);
+    if (file == nullptr) return invalid_zip("cannot open '" + name + "'");
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    std::vector<char> buffer(1 << 16);
+    zip_int64_t n;
+    while ((n = zip_fread(file, buffer.data(), buffer.size())) > 0) {
+      out.write(buffer.data(), n);
+    }
+    zip_fclose(file);
+    if (n < 0 || !out) return invalid_zip("cannot unpack '" + name + "'");
+    out.close();
+    // The Unix mode, where the archive has one; otherwise readable, and executable for a
+    // bootstrap, as Lambda's zip uploads expect.
+    zip_uint8_t system = 0;
+    zip_uint32_t attributes = 0;
+    mode_t mode = 0644;
+    if (zip_file_get_external_attributes(archive.get(), static_cast<zip_uint64_t>(i), 0, &system,
+                                         &attributes) == 0 &&
+        system == ZIP_OPSYS_UNIX && (attributes >> 16) != 0) {
+      mode = static_cast<mode_t>((attributes >> 16) & 0777) | 0400;
+    } else if (fs::path(name).filename() == "bootstrap") {
+      mode = 0755;
+    }
+    ::chmod(target.c_str(), mode);
+  }
+  return {};
+}
+
+Result<std::string> pack_zip(const std::string& dir) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* sink = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (sink == nullptr) return fail("ServiceException", zip_error_strerror(&error));
+  zip_source_keep(sink);
+  zip_t* archive = zip_open_from_source(sink, ZIP_TRUNCATE, &error);
+  if (archive == nullptr) {
+    zip_source_free(sink);
+    return fail("ServiceException", zip_error_strerror(&error));
+  }
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  if (ec) {
+    zip_discard(archive);
+    zip_source_free(sink);
+    return fail("ServiceException", "cannot read " + dir + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    std::string name = fs::relative(file, dir).generic_string();
+    zip_source_t* content = zip_source_file(archive, file.c_str(), 0, -1);
+    if (content == nullptr) continue;
+    zip_int64_t index = zip_file_add(archive, name.c_str(), content, ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+      zip_source_free(content);
+      continue;
+    }
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0) {
+      zip_file_set_external_attributes(archive, static_cast<zip_uint64_t>(index), 0, ZIP_OPSYS_UNIX,
+                                       static_cast<zip_uint32_t>(info.st_mode & 0777) << 16);
+    }
+  }
+  if (zip_close(archive) != 0) {
+    std::string why = zip_strerror(archive);
+    zip_discard(archive);
+    zip_source_free(sink);
+    return fail("ServiceException", "cannot write the archive: " + why);
+  }
+  std::string bytes;
+  if (zip_source_open(sink) == 0) {
+    zip_source_seek(sink, 0, SEEK_END);
+    zip_int64_t size = zip_source_tell(sink);
+    zip_source_seek(sink, 0, SEEK_SET);
+    bytes.resize(static_cast<std::size_t>(std::max<zip_int64_t>(size, 0)));
+    zip_source_read(sink, bytes.data(), bytes.size());
+    zip_source_close(sink);
+  }
+  zip_source_free(sink);
+  return bytes;
+}
+
+}  // namespace baton::runtime

@@ -1,0 +1,105 @@
+// Running Lambda functions: the Invoke operation, the tasks of executions that call a
+// function, and the table of the Lambda API's operations.
+
+#include "service/lambda_results.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+const std::vector<Service::Impl::OperationEntry>& Service::Impl::lambda_operation_table() {
+  static const std::vector<OperationEntry> kTable = {
+      {"CreateFunction", &Impl::create_function},
+      {"GetFunction", &Impl::get_function},
+      {"GetFunctionConfiguration", &Impl::get_function_configuration},
+      {"ListFunctions", &Impl::list_functions},
+      {"DeleteFunction", &Impl::delete_function},
+      {"UpdateFunctionCode", &Impl::update_function_code},
+      {"UpdateFunctionConfiguration", &Impl::update_function_configuration},
+      {"PutFunctionConcurrency", &Impl::put_function_concurrency},
+      {"GetFunctionConcurrency", &Impl::get_function_concurrency},
+      {"DeleteFunctionConcurrency", &Impl::delete_function_concurrency},
+  };
+  return kTable;
+}
+
+void Service::call_lambda(std::string_view operation, json::Value request, Reply reply) {
+  Impl& d = *impl_;
+  for (const Impl::OperationEntry& entry : Impl::lambda_operation_table()) {
+    if (entry.name != operation) continue;
+    if (d.options.functions == nullptr) {
+      return reply(fail("ServiceException", "This baton runs no functions"));
+    }
+    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
+      Request r(request);
+      (d.*run)(r, reply);
+    });
+    return;
+  }
+  reply(fail("UnknownOperationException",
+             "The Lambda operation " + std::string(operation) + " is not supported by baton"));
+}
+
+void Service::invoke_function(std::string function_name, std::string qualifier,
+                              std::string invocation_type, runtime::InvokeRequest request,
+                              std::function<void(Result<InvokeOutcome>)> reply) {
+  Impl& d = *impl_;
+  if (d.options.functions == nullptr) {
+    return reply(fail("ServiceException", "This baton runs no functions"));
+  }
+  d.post([&d, name = std::move(function_name), qualifier = std::move(qualifier),
+          type = std::move(invocation_type), request = std::move(request),
+          reply = std::move(reply)]() mutable {
+    auto found = d.function_or_error(name);
+    if (!found) return reply(Unexpected<Error>(found.error()));
+    auto ref = parse_function_ref(name, d.options.partition.region, d.options.partition.account);
+    std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
+    if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
+      return reply(fail("InvalidParameterValueException",
+                        "The derived qualifier from the function name does not match the "
+                        "specified qualifier."));
+    }
+    if (!wanted.empty() && wanted != "$LATEST") {
+      return reply(
+          fail("ResourceNotFoundException", "Function not found: " + found->arn + ":" + wanted));
+    }
+    if (type.empty()) type = "RequestResponse";
+    if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+      return reply(fail("InvalidParameterValueException",
+                        "1 validation error detected: Value '" + type +
+                            "' at 'invocationType' failed to satisfy constraint: Member must "
+                            "satisfy enum value set: [Event, RequestResponse, DryRun]"));
+    }
+    if (request.payload.empty()) request.payload = "{}";
+    if (request.invoked_arn.empty()) request.invoked_arn = found->arn;
+    if (type == "DryRun") return reply(InvokeOutcome{204, {}, "$LATEST"});
+    runtime::FunctionConfig config = function_config(*found);
+    if (type == "Event") {
+      // Accepted at once; the function runs on its own, its log kept with the others.
+      d.functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
+      return reply(InvokeOutcome{202, {}, "$LATEST"});
+    }
+    d.functions().invoke(config, std::move(request),
+                         [reply = std::move(reply)](runtime::InvokeResult result) {
+                           reply(InvokeOutcome{200, std::move(result), "$LATEST"});
+                         });
+  });
+}
+
+void Service::Impl::invoke_for_task(const std::string& execution_arn,
+                                    const engine::commands::InvokeTask& task,
+                                    const runtime::FunctionConfig& function) {
+  runtime::InvokeRequest request;
+  request.payload = json::to_string(lambda_event(task));
+  request.invoked_arn = function.arn;
+  functions().invoke(function, std::move(request),
+                     [this, execution_arn, task](runtime::InvokeResult result) {
+                       post([this, execution_arn, task, result = std::move(result)] {
+                         complete_task(execution_arn, lambda_task_event(task, result, clock.now()));
+                         stage(store::ops::DeleteOutbox{task.token});
+                       });
+                     });
+}
+
+}  // namespace baton::service

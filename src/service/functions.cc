@@ -1,0 +1,469 @@
+// The Lambda control plane: functions kept in the store (their code unpacked under the data
+// folder) and run by the function host. Invoke is in function_invoke.cc.
+
+#include <filesystem>
+#include <regex>
+
+#include "core/crypto.h"
+#include "runtime/code_archive.h"
+#include "service/functions_internal.h"
+#include "service/service_internal.h"
+
+namespace baton::service {
+
+using json::Value;
+
+namespace {
+
+Value text(std::string_view s) { return Value::string(s); }
+
+// Lambda's limits.
+constexpr std::int64_t kMinTimeout = 1;
+constexpr std::int64_t kMaxTimeout = 900;
+constexpr std::int64_t kMinMemory = 128;
+constexpr std::int64_t kMaxMemory = 10240;
+constexpr std::size_t kMaxZipBytes = 50 * 1024 * 1024;
+
+// "2018-09-13T17:57:24.925+0000", as Lambda writes LastModified.
+std::string last_modified(std::int64_t ms) {
+  std::string t = format_rfc3339_millis(Timestamp::from_millis(ms));
+  return t.substr(0, t.size() - 1) + "+0000";
+}
+
+Unexpected<Error> invalid(const std::string& message) {
+  return fail("InvalidParameterValueException", message);
+}
+
+// Members of the stored record that Lambda does not show.
+bool internal_member(std::string_view name) {
+  return name == "codeDir" || name == "reservedConcurrency" || name == "tags";
+}
+
+}  // namespace
+
+Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view region,
+                                       std::string_view account) {
+  // A name, "ACCOUNT:function:NAME" or "arn:aws:lambda:REGION:ACCOUNT:function:NAME", each
+  // with an optional ":QUALIFIER".
+  static const std::regex pattern(
+      R"(^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?)"
+      R"(([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(text.begin(), text.end(), m, pattern)) {
+    return invalid("1 validation error detected: Value '" + std::string(text) +
+                   "' at 'functionName' failed to satisfy constraint: Member must satisfy "
+                   "regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-"
+                   "[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-"
+                   "9-_]+))?");
+  }
+  (void)region;
+  (void)account;
+  FunctionRef ref;
+  ref.name = m[4].str();
+  ref.qualifier = m[5].matched ? m[5].str() : "";
+  return ref;
+}
+
+std::string Service::Impl::function_arn(const std::string& name) const {
+  return "arn:aws:lambda:" + options.partition.region + ":" + options.partition.account +
+         ":function:" + name;
+}
+
+Result<store::Resource> Service::Impl::function_or_error(const std::string& reference) {
+  auto ref = parse_function_ref(reference, options.partition.region, options.partition.account);
+  if (!ref) return Unexpected<Error>(ref.error());
+  auto found = store->resource(store::Kind::Function, function_arn(ref->name));
+  if (!found) return Unexpected<Error>(found.error());
+  if (!*found) {
+    return fail("ResourceNotFoundException",
+                "Function not found: " + function_arn(ref->name) +
+                    (ref->qualifier.empty() ? "" : ":" + ref->qualifier));
+  }
+  return std::move(**found);
+}
+
+json::Value function_configuration(const json::Value& record) {
+  json::ObjectBuilder out;
+  for (const json::Member& m : record.members()) {
+    if (!internal_member(m.name())) out.add(m.name(), m.value);
+  }
+  return out.build();
+}
+
+runtime::FunctionConfig function_config(const store::Resource& r) {
+  const Value& rec = r.record;
+  auto str = [&](std::string_view key) {
+    const Value* v = rec.find(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  auto num = [&](std::string_view key, std::int64_t fallback) {
+    const Value* v = rec.find(key);
+    return v != nullptr && v->is_int64() ? v->as_int64() : fallback;
+  };
+  runtime::FunctionConfig f;
+  f.name = r.name;
+  f.arn = r.arn;
+  f.runtime = str("Runtime");
+  f.handler = str("Handler");
+  f.code_dir = str("codeDir");
+  f.timeout_seconds = static_cast<int>(num("Timeout", 3));
+  f.memory_mb = static_cast<int>(num("MemorySize", 128));
+  f.reserved_concurrency = static_cast<int>(num("reservedConcurrency", 0));
+  f.revision = str("RevisionId");
+  if (const Value* env = rec.find("Environment"); env != nullptr && env->is_object()) {
+    if (const Value* vars = env->find("Variables"); vars != nullptr && vars->is_object()) {
+      for (const json::Member& m : vars->members()) {
+        if (m.value.is_string()) f.environment[std::string(m.name())] = m.value.as_string();
+      }
+    }
+  }
+  return f;
+}
+
+// Reads the configuration members of a CreateFunction or UpdateFunctionConfiguration body
+// into `out`, checking them as Lambda does.
+static Expected<void, Error> read_configuration(const Request& r, json::ObjectBuilder& out,
+                                                const Value* current) {
+  auto keep = [&](std::string_view key, const Value& fallback) {
+    if (const Value* v = r.field(key)) return out.add(key, *v), true;
+    if (current != nullptr) {
+      if (const Value* v = current->find(key)) return out.add(key, *v), true;
+    }
+    if (!fallback.is_null()) out.add(key, fallback);
+    return false;
+  };
+  for (std::string_view key : {"Runtime", "Handler", "Role", "Description"}) {
+    const Value* v = r.field(key);
+    if (v != nullptr && !v->is_string()) {
+      return fail("InvalidParameterValueException", std::string(key) + " must be a string");
+    }
+  }
+  if (const Value* runtime = r.field("Runtime"); runtime != nullptr) {
+    if (auto kind = runtime::runtime_kind(runtime->as_string()); !kind) {
+      return Unexpected<Error>(kind.error());
+    }
+  }
+  if (const Value* timeout = r.field("Timeout")) {
+    if (!timeout->is_int64() || timeout->as_int64() < kMinTimeout ||
+        timeout->as_int64() > kMaxTimeout) {
+      return invalid("1 validation error detected: Value '" + json::to_string(*timeout) +
+                     "' at 'timeout' failed to satisfy constraint: Member must have value "
+                     "between 1 and 900");
+    }
+  }
+  if (const Value* memory = r.field("MemorySize")) {
+    if (!memory->is_int64() || memory->as_int64() < kMinMemory || memory->as_int64() > kMaxMemory) {
+      return invalid(
+          "'MemorySize' value failed to satisfy constraint: Member must have value "
+          "greater than or equal to 128 and less than or equal to 10240");
+    }
+  }
+  if (const Value* env = r.field("Environment")) {
+    const Value* vars = env->is_object() ? env->find("Variables") : nullptr;
+    if (!env->is_object() || (vars != nullptr && !vars->is_object())) {
+      return invalid("Environment must be {\"Variables\": {\"NAME\": \"value\", ...}}");
+    }
+    if (vars != nullptr) {
+      static const std::regex key_pattern("[a-zA-Z]([a-zA-Z0-9_])+");
+      for (const json::Member& m : vars->members()) {
+        std::string key(m.name());
+        if (!std::regex_match(key, key_pattern) || !m.value.is_string()) {
+          return invalid("Environment variable " + key +
+                         " is not valid: names are letters, digits and _, values strings");
+        }
+      }
+    }
+  }
+  keep("Runtime", Value());
+  keep("Role", Value());
+  keep("Handler", Value());
+  keep("Description", text(""));
+  keep("Timeout", Value::integer(3));
+  keep("MemorySize", Value::integer(128));
+  if (!keep("Environment", Value())) {
+    // Lambda shows no Environment until one is set.
+  }
+  return {};
+}
+
+void Service::Impl::create_function(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto ref = parse_function_ref(*name, options.partition.region, options.partition.account);
+  if (!ref) return answer(reply, Unexpected<Error>(ref.error()));
+  if (!r.field("Role")) return answer(reply, invalid("Role is required"));
+  std::string arn = function_arn(ref->name);
+  auto existing = store->resource(store::Kind::Function, arn);
+  if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
+  if (*existing) {
+    return answer(reply, fail("ResourceConflictException", "Function already exist: " + ref->name));
+  }
+  const Value* runtime_name = r.field("Runtime");
+  const Value* handler = r.field("Handler");
+  if (runtime_name == nullptr || handler == nullptr) {
+    return answer(reply, invalid("Runtime and Handler are mandatory parameters for functions "
+                                 "created with Zip Package Type."));
+  }
+  auto code = store_code(ref->name, r.field("Code"));
+  if (!code) return answer(reply, Unexpected<Error>(code.error()));
+  std::int64_t now = now_ms();
+  json::ObjectBuilder record;
+  record.add("FunctionName", text(ref->name));
+  record.add("FunctionArn", text(arn));
+  if (auto ok = read_configuration(r, record, nullptr); !ok) {
+    return answer(reply, Unexpected<Error>(ok.error()));
+  }
+  record.add("CodeSize", Value::integer(code->size));
+  record.add("CodeSha256", text(code->sha256));
+  record.add("LastModified", text(last_modified(now)));
+  record.add("Version", text("$LATEST"));
+  record.add("TracingConfig", json::ObjectBuilder().add("Mode", text("PassThrough")).build());
+  record.add("RevisionId", text(new_function_revision()));
+  record.add("State", text("Active"));
+  record.add("LastUpdateStatus", text("Successful"));
+  record.add("PackageType", text("Zip"));
+  record.add("Architectures", Value::array({text("x86_64")}));
+  record.add("EphemeralStorage", json::ObjectBuilder().add("Size", Value::integer(512)).build());
+  record.add("LoggingConfig", json::ObjectBuilder()
+                                  .add("LogFormat", text("Text"))
+                                  .add("LogGroup", text("/aws/lambda/" + ref->name))
+                                  .build());
+  record.add("codeDir", text(code->dir));
+  if (const Value* tags = r.field("Tags"); tags != nullptr && tags->is_object()) {
+    record.add("tags", *tags);
+  }
+  store::Resource resource{store::Kind::Function, arn, ref->name, "", now, record.build()};
+  if (auto runnable = functions().check_runnable(function_config(resource)); !runnable) {
+    return answer(reply, Unexpected<Error>(runnable.error()));
+  }
+  Value configuration = function_configuration(resource.record);
+  stage(store::ops::PutResource{std::move(resource)});
+  answer(reply, configuration);
+}
+
+void Service::Impl::get_function(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  json::ObjectBuilder out;
+  out.add("Configuration", function_configuration(found->record));
+  out.add("Code",
+          json::ObjectBuilder()
+              .add("RepositoryType", text("S3"))
+              .add("Location",
+                   text("file://" + std::string(found->record.find("codeDir")->as_string())))
+              .build());
+  if (const Value* tags = found->record.find("tags")) out.add("Tags", *tags);
+  if (const Value* c = found->record.find("reservedConcurrency"); c != nullptr && c->is_int64()) {
+    out.add("Concurrency", json::ObjectBuilder().add("ReservedConcurrentExecutions", *c).build());
+  }
+  answer(reply, out.build());
+}
+
+void Service::Impl::get_function_configuration(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  answer(reply, function_configuration(found->record));
+}
+
+void Service::Impl::list_functions(const Request& r, Reply reply) {
+  auto marker = r.string("Marker");
+  if (!marker) return answer(reply, Unexpected<Error>(marker.error()));
+  std::size_t limit = 50;
+  if (const Value* max = r.field("MaxItems")) {
+    if (!max->is_int64() || max->as_int64() < 1 || max->as_int64() > 10000) {
+      return answer(reply, invalid("MaxItems must be between 1 and 10000"));
+    }
+    limit = static_cast<std::size_t>(max->as_int64());
+  }
+  std::string after;
+  if (*marker && !(*marker)->empty()) {
+    auto decoded = crypto::base64_decode(**marker);
+    if (!decoded) return answer(reply, invalid("Invalid Marker: " + **marker));
+    after = *decoded;
+  }
+  std::string next;
+  auto found = store->resources(store::Kind::Function, "", store::PageRequest{after, limit}, next);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  std::vector<Value> items;
+  for (const store::Resource& f : *found) items.push_back(function_configuration(f.record));
+  json::ObjectBuilder out;
+  out.add("Functions", Value::array(std::move(items)));
+  if (!next.empty()) out.add("NextMarker", text(crypto::base64_encode(next)));
+  answer(reply, out.build());
+}
+
+void Service::Impl::delete_function(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  functions().retire(found->name);
+  stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
+  std::string dir = options.code_dir + "/" + found->name;
+  then([dir] {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  });
+  answer(reply, Value::object({}));
+}
+
+void Service::Impl::update_function_code(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (auto stale = check_revision(r, found->record); !stale) {
+    return answer(reply, Unexpected<Error>(stale.error()));
+  }
+  Value body =
+      json::ObjectBuilder()
+          .add("ZipFile", r.body().find("ZipFile") != nullptr ? *r.body().find("ZipFile") : Value())
+          .build();
+  auto code = store_code(found->name, &body);
+  if (!code) return answer(reply, Unexpected<Error>(code.error()));
+  Value rec = found->record;
+  rec = json::with_member(rec, "CodeSize", Value::integer(code->size));
+  rec = json::with_member(rec, "CodeSha256", text(code->sha256));
+  rec = json::with_member(rec, "codeDir", text(code->dir));
+  save_function_update(std::move(*found), std::move(rec), reply);
+}
+
+void Service::Impl::update_function_configuration(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (auto stale = check_revision(r, found->record); !stale) {
+    return answer(reply, Unexpected<Error>(stale.error()));
+  }
+  json::ObjectBuilder changed;
+  if (auto ok = read_configuration(r, changed, &found->record); !ok) {
+    return answer(reply, Unexpected<Error>(ok.error()));
+  }
+  Value rec = found->record;
+  for (const json::Member& m : changed.build().members()) {
+    rec = json::with_member(rec, m.name(), m.value);
+  }
+  store::Resource candidate = *found;
+  candidate.record = rec;
+  if (auto runnable = functions().check_runnable(function_config(candidate)); !runnable) {
+    return answer(reply, Unexpected<Error>(runnable.error()));
+  }
+  save_function_update(std::move(*found), std::move(rec), reply);
+}
+
+void Service::Impl::put_function_concurrency(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  const Value* reserved = r.field("ReservedConcurrentExecutions");
+  if (reserved == nullptr || !reserved->is_int64() || reserved->as_int64() < 0) {
+    return answer(reply, invalid("ReservedConcurrentExecutions must be a number of 0 or more"));
+  }
+  Value rec = json::with_member(found->record, "reservedConcurrency", *reserved);
+  found->record = rec;
+  functions().retire(found->name);
+  stage(store::ops::PutResource{std::move(*found)});
+  answer(reply, json::ObjectBuilder().add("ReservedConcurrentExecutions", *reserved).build());
+}
+
+void Service::Impl::get_function_concurrency(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  json::ObjectBuilder out;
+  if (const Value* c = found->record.find("reservedConcurrency"); c != nullptr && c->is_int64()) {
+    out.add("ReservedConcurrentExecutions", *c);
+  }
+  answer(reply, out.build());
+}
+
+void Service::Impl::delete_function_concurrency(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  auto found = function_or_error(*name);
+  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  json::ObjectBuilder rec;
+  for (const json::Member& m : found->record.members()) {
+    if (m.name() != "reservedConcurrency") rec.add(m.name(), m.value);
+  }
+  found->record = rec.build();
+  functions().retire(found->name);
+  stage(store::ops::PutResource{std::move(*found)});
+  answer(reply, Value::object({}));
+}
+
+// --- shared ---
+
+runtime::FunctionHost& Service::Impl::functions() { return *options.functions; }
+
+std::string Service::Impl::new_function_revision() {
+  Random r(os_entropy());
+  return uuid_v4(r);
+}
+
+Expected<void, Error> Service::Impl::check_revision(const Request& r, const Value& record) {
+  auto wanted = r.string("RevisionId");
+  if (!wanted) return Unexpected<Error>(wanted.error());
+  const Value* current = record.find("RevisionId");
+  if (*wanted && current != nullptr && current->as_string() != **wanted) {
+    return fail("PreconditionFailedException",
+                "The Revision Id provided does not match the latest Revision Id. Call the "
+                "GetFunction/GetAlias API to retrieve the latest Revision Id");
+  }
+  return {};
+}
+
+void Service::Impl::save_function_update(store::Resource function, Value record,
+                                         const Reply& reply) {
+  std::int64_t now = now_ms();
+  record = json::with_member(record, "LastModified", text(last_modified(now)));
+  record = json::with_member(record, "RevisionId", text(new_function_revision()));
+  function.record = record;
+  // Sandboxes of the old code or configuration are not reused.
+  functions().retire(function.name);
+  Value configuration = function_configuration(record);
+  stage(store::ops::PutResource{std::move(function)});
+  answer(reply, configuration);
+}
+
+Result<StoredCode> Service::Impl::store_code(const std::string& name, const Value* code) {
+  const Value* zip = code != nullptr && code->is_object() ? code->find("ZipFile") : nullptr;
+  if (code != nullptr && code->is_object() &&
+      (code->find("S3Bucket") != nullptr || code->find("ImageUri") != nullptr)) {
+    return invalid(
+        "baton takes a function's code as Code.ZipFile (base64 of a zip archive); "
+        "S3 locations and container images are not reachable from here");
+  }
+  if (zip == nullptr || !zip->is_string()) {
+    return invalid("Code.ZipFile is required: base64 of a zip archive of the function's code");
+  }
+  auto bytes = crypto::base64_decode(zip->as_string());
+  if (!bytes) return fail("InvalidParameterValueException", "Code.ZipFile is not base64");
+  if (bytes->size() > kMaxZipBytes) {
+    return fail("RequestTooLargeException",
+                "Request must be smaller than 70167211 bytes for the CreateFunction operation");
+  }
+  StoredCode stored;
+  std::string digest = crypto::hex_digest(crypto::Digest::SHA256, *bytes);
+  std::string raw;
+  for (std::size_t i = 0; i + 1 < digest.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(digest.substr(i, 2), nullptr, 16)));
+  }
+  stored.sha256 = crypto::base64_encode(raw);
+  stored.size = static_cast<std::int64_t>(bytes->size());
+  // One folder per code version: sandboxes still running the old one keep their files.
+  stored.dir = options.code_dir + "/" + name + "/" + digest.substr(0, 16);
+  if (auto unpacked = runtime::unpack_zip(*bytes, stored.dir); !unpacked) {
+    return Unexpected<Error>(unpacked.error());
+  }
+  return stored;
+}
+
+}  // namespace baton::service
