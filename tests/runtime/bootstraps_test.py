@@ -228,7 +228,7 @@ NODE_APP = """
     exports.callbackString = (event, context, callback) => callback('failed as a string');
     exports.waits = (event, context, callback) => {
       context.callbackWaitsForEmptyEventLoop = event.wait;
-      setTimeout(() => console.log('timer fired'), 300);
+      setTimeout(() => console.log('timer fired'), 1000);
       callback(null, Date.now());
     };
     exports.succeed = (event, context) => context.succeed('ok');
