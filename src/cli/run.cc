@@ -13,7 +13,9 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "engine/history_json.h"
+#include "runtime/function_host.h"
 #include "service/local_run.h"
+#include "service/sam_template.h"
 
 namespace baton::cli {
 namespace {
@@ -28,6 +30,7 @@ struct RunOptions {
   std::string test_case;
   std::string state_machine;
   std::vector<std::string> functions;
+  std::string functions_template;
   bool virtual_time = false;
   std::string type = "STANDARD";
   std::string name;
@@ -56,6 +59,22 @@ json::Value text_or_null(const std::optional<std::string>& s) {
 int run(const RunOptions& options) {
   auto text = read_text_file(options.definition);
   if (!text) return usage_error(text.error());
+  // With a SAM template, the definition is the template's (its DefinitionSubstitutions made)
+  // when the template names this file.
+  std::optional<service::SamProject> project;
+  if (!options.functions_template.empty()) {
+    auto read = service::read_sam_project(options.functions_template);
+    if (!read) return usage_error(read.error().cause);
+    project = std::move(*read);
+    std::error_code ec;
+    auto path = std::filesystem::weakly_canonical(options.definition, ec);
+    for (const service::SamStateMachine& m : project->state_machines) {
+      if (!m.definition_path.empty() &&
+          std::filesystem::weakly_canonical(m.definition_path, ec) == path) {
+        *text = m.definition;
+      }
+    }
+  }
   asl::ParseOptions parse_options;
   parse_options.type =
       options.type == "EXPRESS" ? asl::StateMachineType::EXPRESS : asl::StateMachineType::STANDARD;
@@ -91,6 +110,20 @@ int run(const RunOptions& options) {
       return usage_error("--function takes NAME=COMMAND, not '" + spec + "'");
     }
     run_options.functions[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
+  // Lambda functions from a SAM template, run in sandboxes as `baton serve` runs them.
+  std::unique_ptr<runtime::FunctionHost> host;
+  if (project) {
+    runtime::HostOptions host_options;
+    host = std::make_unique<runtime::FunctionHost>(host_options);
+    if (auto started = host->start(); !started) return usage_error(started.error().cause);
+    for (const auto& [name, function] : project->functions) {
+      if (auto runnable = host->check_runnable(function); !runnable) {
+        return usage_error(project->template_path + ": " + name + ": " + runnable.error().cause);
+      }
+    }
+    run_options.lambda_functions = project->functions;
+    run_options.host = host.get();
   }
   if (!options.mock_file.empty()) {
     auto mock_text = read_text_file(options.mock_file);
@@ -175,6 +208,9 @@ Run register_run(CLI::App& app) {
                   "NAME=COMMAND: run the Lambda function NAME as a local command (the payload "
                   "on stdin, the result JSON on stdout; exit non-zero with {\"errorType\", "
                   "\"errorMessage\"} on stdout to fail)");
+  cmd->add_option("--functions", options->functions_template,
+                  "A SAM template (or the folder holding template.yaml): its functions run in "
+                  "Lambda sandboxes (Node.js, Python, provided) when the workflow calls them");
   cmd->add_flag("--virtual-time", options->virtual_time,
                 "Waits and retry intervals take no real time (history timestamps still advance)");
   cmd->add_option("--type", options->type, "STANDARD or EXPRESS (no history limit)")

@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "engine/execution_state.h"
 #include "engine/history.h"
+#include "runtime/function_host.h"
 #include "service/mocks.h"
 
 namespace baton::service {
@@ -30,6 +31,9 @@ struct LocalRunOptions {
   std::optional<MockTestCase> mocks;
   // Lambda function name -> shell command run with the payload on standard input.
   std::map<std::string, std::string> functions;
+  // Lambda functions run by `host` (from a SAM template), by name.
+  std::map<std::string, runtime::FunctionConfig> lambda_functions;
+  runtime::FunctionHost* host = nullptr;
 };
 
 struct LocalRunResult {

@@ -1,6 +1,8 @@
 #include "service/local_tasks.h"
 
 #include <chrono>
+#include <future>
+#include <memory>
 
 #include "core/random.h"
 #include "runtime/process.h"
@@ -30,11 +32,17 @@ Result<std::optional<engine::Event>> LocalTasks::invoke(const engine::commands::
     }
   }
   std::string function = lambda_function_name(task.resource, task.payload);
+  if (auto hosted = options_.lambda_functions.find(function);
+      hosted != options_.lambda_functions.end() && options_.host != nullptr) {
+    return invoke_hosted(task, hosted->second, clock);
+  }
   auto command = options_.functions.find(function);
   if (function.empty() || command == options_.functions.end()) {
-    std::string hint = function.empty() ? "give the state a mock (--mock FILE --test-case NAME)"
-                                        : "map the function to a command (--function " + function +
-                                              "=COMMAND) or give the state a mock";
+    std::string hint = function.empty()
+                           ? "give the state a mock (--mock FILE --test-case NAME)"
+                           : "name it in a SAM template (--functions template.yaml), map it to a "
+                             "command (--function " +
+                                 function + "=COMMAND), or give the state a mock";
     return fail("NoTaskHandler", "nothing serves the resource " + task.resource.arn +
                                      " of the state '" + task.state_name + "': " + hint);
   }
@@ -64,6 +72,24 @@ Result<std::optional<engine::Event>> LocalTasks::invoke(const engine::commands::
     }
   }
   return std::optional<engine::Event>(lambda_task_event(task, result, clock.now()));
+}
+
+Result<std::optional<engine::Event>> LocalTasks::invoke_hosted(
+    const engine::commands::InvokeTask& task, const runtime::FunctionConfig& function,
+    Clock& clock) {
+  runtime::InvokeRequest request;
+  request.payload = json::to_string(lambda_event(task));
+  // Shared with the callback, which may come after this run has stopped waiting.
+  auto answered = std::make_shared<std::promise<runtime::InvokeResult>>();
+  std::future<runtime::InvokeResult> result = answered->get_future();
+  options_.host->invoke(function, std::move(request),
+                        [answered](runtime::InvokeResult r) { answered->set_value(std::move(r)); });
+  // The state's own TimeoutSeconds ends the wait; the engine's timer reports it.
+  if (task.timeout_seconds &&
+      result.wait_for(std::chrono::seconds(*task.timeout_seconds)) != std::future_status::ready) {
+    return std::optional<engine::Event>();
+  }
+  return std::optional<engine::Event>(lambda_task_event(task, result.get(), clock.now()));
 }
 
 }  // namespace baton::service

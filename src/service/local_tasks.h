@@ -30,6 +30,10 @@ class LocalTasks {
       const engine::commands::InvokeTask& task, Clock& clock);
 
  private:
+  Result<std::optional<engine::Event>> invoke_hosted(const engine::commands::InvokeTask& task,
+                                                     const runtime::FunctionConfig& function,
+                                                     Clock& clock);
+
   const LocalRunOptions& options_;
   std::map<std::string, std::int64_t> invocations_;  // per state, for the mock numbering
   std::uint64_t seed_;
