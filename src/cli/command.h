@@ -21,5 +21,7 @@ inline constexpr int kExitUsage = 2;   // bad arguments, or a file that cannot b
 Run register_validate(CLI::App& app);
 Run register_run(CLI::App& app);
 Run register_serve(CLI::App& app);
+Run register_deploy(CLI::App& app);
+Run register_logs(CLI::App& app);
 
 }  // namespace baton::cli

@@ -17,9 +17,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "baton 0.1.0");
   app.require_subcommand(1);
   std::vector<baton::cli::Run> commands = {
-      baton::cli::register_validate(app),
-      baton::cli::register_run(app),
-      baton::cli::register_serve(app),
+      baton::cli::register_validate(app), baton::cli::register_run(app),
+      baton::cli::register_serve(app),    baton::cli::register_deploy(app),
+      baton::cli::register_logs(app),
   };
   // CLI11 reports bad arguments by throwing; this is where baton meets it.
   try {
