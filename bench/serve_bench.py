@@ -11,13 +11,17 @@
                committed: durable state transitions/s (and history events/s)
   parked       N executions parked in a Wait state: the server's resident memory once all are
                parked, then the time until all have resumed and SUCCEEDED
+  map          a 1,000-item Map state calling a warm Node.js function (lambda:invoke) for each
+               item, up to 10 at once: items/s
 
 Prints one line per benchmark and a JSON summary at the end. Nothing here is a test: the
 figures go in bench/README.md.
 """
 
 import argparse
+import base64
 import http.client
+import io
 import json
 import os
 import re
@@ -26,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ACCOUNT_ARN = "arn:aws:states:us-east-1:123456789012"
@@ -203,11 +208,58 @@ def bench_parked(args, results):
         server.close()
 
 
+def lambda_call(server, method, path, body):
+    server.connection.request(method, path, body=json.dumps(body),
+                              headers={"Content-Type": "application/json"})
+    response = server.connection.getresponse()
+    answer = json.loads(response.read() or b"{}")
+    if response.status >= 300:
+        raise RuntimeError(f"{method} {path}: {answer}")
+    return answer
+
+
+def bench_map(args, results):
+    server = Server(args.baton)
+    try:
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            z.writestr("index.js", "exports.handler = async (e) => ({doubled: e.n * 2});\n")
+        lambda_call(server, "POST", "/2015-03-31/functions", {
+            "FunctionName": "double", "Runtime": "nodejs20.x", "Handler": "index.handler",
+            "Role": ROLE, "Code": {"ZipFile": base64.b64encode(code.getvalue()).decode()}})
+        items = 1000
+        machine = server.create("map", {"StartAt": "Each", "States": {"Each": {
+            "Type": "Map", "MaxConcurrency": 10, "ItemsPath": "$.items",
+            "ItemProcessor": {"StartAt": "Double", "States": {"Double": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "double", "Payload.$": "$"},
+                "ResultSelector": {"d.$": "$.Payload.doubled"}, "End": True}}},
+            "End": True}}})
+        body = json.dumps({"items": [{"n": i} for i in range(items)]})
+        for run in ("warm", "timed"):
+            started = time.monotonic()
+            arn = server.call("StartExecution", {"stateMachineArn": machine, "name": run,
+                                                 "input": body})["executionArn"]
+            while True:
+                d = server.call("DescribeExecution", {"executionArn": arn})
+                if d["status"] != "RUNNING":
+                    break
+                time.sleep(0.02)
+            seconds = time.monotonic() - started
+            assert d["status"] == "SUCCEEDED", d
+            assert json.loads(d["output"])[999] == {"d": 1998}
+        results["map_items_per_s"] = items / seconds
+        print(f"map: {items} items through a warm Node.js function in {seconds:.2f} s: "
+              f"{items / seconds:,.0f} items/s (MaxConcurrency 10)")
+    finally:
+        server.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baton", default=os.path.join(ROOT, "build/src/cli/baton"))
     parser.add_argument("--load", default=os.path.join(ROOT, "build/bench/serve_load"))
-    parser.add_argument("--only", default="express,standard,transitions,parked")
+    parser.add_argument("--only", default="express,standard,transitions,parked,map")
     parser.add_argument("--express", type=int, default=100000)
     parser.add_argument("--standard", type=int, default=30000)
     parser.add_argument("--parked", type=int, default=100000)
@@ -215,7 +267,7 @@ def main():
     args = parser.parse_args()
     results = {}
     benches = {"express": bench_express, "standard": bench_standard,
-               "transitions": bench_transitions, "parked": bench_parked}
+               "transitions": bench_transitions, "parked": bench_parked, "map": bench_map}
     for name in args.only.split(","):
         benches[name](args, results)
     print(json.dumps(results))

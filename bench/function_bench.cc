@@ -1,0 +1,134 @@
+// function_bench: the function host in process.
+//
+//   function_bench EMPTY_RUNTIME [--calls 20000]
+//
+// warm: one invocation after another of a provided function whose bootstrap is EMPTY_RUNTIME
+// (bench/empty_runtime.cc, an empty handler in C++): time from invoke() to its answer, as
+// baton sees it (two Runtime API round trips on loopback and the host's bookkeeping).
+// cold: the first invocation of a Node.js function, next to `node -e ""` on its own.
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/function_host.h"
+#include "runtime/sandbox_process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using namespace baton::runtime;
+
+// One call, waited for.
+InvokeResult call(FunctionHost& host, const FunctionConfig& f, const std::string& payload) {
+  std::mutex mutex;
+  std::condition_variable done;
+  std::optional<InvokeResult> result;
+  InvokeRequest request;
+  request.payload = payload;
+  host.invoke(f, request, [&](InvokeResult r) {
+    std::lock_guard lock(mutex);
+    result = std::move(r);
+    done.notify_one();
+  });
+  std::unique_lock lock(mutex);
+  done.wait(lock, [&] { return result.has_value(); });
+  return std::move(*result);
+}
+
+double percentile(std::vector<double>& v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: function_bench EMPTY_RUNTIME [--calls N]\n");
+    return 2;
+  }
+  long calls = 20000;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--calls") calls = std::atol(argv[i + 1]);
+  }
+  fs::path root = fs::temp_directory_path() / ("baton-function-bench-" + std::to_string(getpid()));
+  fs::create_directories(root / "empty");
+  fs::copy_file(argv[1], root / "empty" / "bootstrap", fs::copy_options::overwrite_existing);
+  ::chmod((root / "empty" / "bootstrap").c_str(), 0755);
+  HostOptions options;
+  options.bootstrap_dir = (root / "bootstraps").string();
+  FunctionHost host(options);
+  if (!host.start()) return 1;
+
+  FunctionConfig empty;
+  empty.name = "empty";
+  empty.arn = "arn:aws:lambda:us-east-1:123456789012:function:empty";
+  empty.runtime = "provided.al2023";
+  empty.handler = "bootstrap";
+  empty.code_dir = (root / "empty").string();
+  empty.revision = "1";
+  for (int i = 0; i < 200; ++i) call(host, empty, "{}");  // warm
+  std::vector<double> micros;
+  micros.reserve(static_cast<std::size_t>(calls));
+  auto started = Clock::now();
+  for (long i = 0; i < calls; ++i) {
+    auto t0 = Clock::now();
+    InvokeResult r = call(host, empty, "{\"n\":1}");
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (r.function_error) {
+      std::fprintf(stderr, "invocation failed: %s\n", r.payload.c_str());
+      return 1;
+    }
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf(
+      "warm: %ld calls of an empty C++ provided handler: p50 %.1f us, p99 %.1f us, "
+      "%.0f calls/s on one caller\n",
+      calls, percentile(micros, 0.5), percentile(micros, 0.99),
+      static_cast<double>(calls) / seconds);
+
+  std::string node = find_on_path("node");
+  if (!node.empty()) {
+    fs::create_directories(root / "node");
+    std::ofstream(root / "node" / "index.js") << "exports.handler = async (e) => ({ok: true});\n";
+    std::vector<double> cold;
+    std::vector<double> bare;
+    for (int i = 0; i < 5; ++i) {
+      FunctionConfig f;
+      f.name = "node-cold-" + std::to_string(i);
+      f.arn = "arn:aws:lambda:us-east-1:123456789012:function:" + f.name;
+      f.runtime = "nodejs20.x";
+      f.handler = "index.handler";
+      f.code_dir = (root / "node").string();
+      f.revision = "1";
+      auto t0 = Clock::now();
+      InvokeResult r = call(host, f, "{}");
+      cold.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (r.function_error) std::fprintf(stderr, "node call failed: %s\n", r.payload.c_str());
+      auto t1 = Clock::now();
+      std::string command = node + " -e \"\"";
+      if (std::system(command.c_str()) != 0) return 1;
+      bare.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t1).count());
+    }
+    std::printf(
+        "cold: first call of a Node.js function %.1f ms (median of 5); `node -e \"\"` "
+        "alone %.1f ms\n",
+        percentile(cold, 0.5), percentile(bare, 0.5));
+  }
+  host.stop();
+  fs::remove_all(root);
+  return 0;
+}
