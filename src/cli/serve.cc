@@ -83,7 +83,7 @@ int serve(const ServeOptions& options) {
 
   sigset_t stop_signals = block_stop_signals();
   // Functions: their code under DATA/functions, their logs under DATA/logs.
-  std::filesystem::path data(options.data);
+  std::filesystem::path data = std::filesystem::absolute(options.data);
   runtime::HostOptions host_options;
   host_options.bootstrap_dir = (data / "runtime").string();
   host_options.log_dir = (data / "logs").string();
