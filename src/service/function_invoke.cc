@@ -93,11 +93,17 @@ void Service::Impl::invoke_for_task(const std::string& execution_arn,
   runtime::InvokeRequest request;
   request.payload = json::to_string(lambda_event(task));
   request.invoked_arn = function.arn;
+  bool callback = task.resource.pattern == asl::IntegrationPattern::WaitForTaskToken;
   functions().invoke(function, std::move(request),
-                     [this, execution_arn, task](runtime::InvokeResult result) {
-                       post([this, execution_arn, task, result = std::move(result)] {
-                         complete_task(execution_arn, lambda_task_event(task, result, clock.now()));
+                     [this, execution_arn, task, callback](runtime::InvokeResult result) {
+                       post([this, execution_arn, task, callback, result = std::move(result)] {
                          stage(store::ops::DeleteOutbox{task.token});
+                         engine::Event event = lambda_task_event(task, result, clock.now());
+                         // With a callback, only a failed invocation ends the task here.
+                         if (!callback) return complete_task(execution_arn, std::move(event));
+                         if (result.function_error) {
+                           send_task_event(task.token, std::move(event), [](Result<Value>) {});
+                         }
                        });
                      });
 }

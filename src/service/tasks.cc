@@ -145,6 +145,30 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
     then([this, arn, task] { post([this, arn, task] { start_nested(arn, task); }); });
     return;
   }
+  if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
+    std::string name = lambda_function_name(r, task.payload);
+    auto function = options.functions != nullptr && !name.empty()
+                        ? function_or_error(name)
+                        : Result<store::Resource>(
+                              fail("ResourceNotFoundException", "Function not found: " + r.arn));
+    if (!function) {
+      // As Step Functions words the Lambda service's answer.
+      return later(engine::events::TaskFailed{
+          now, task.token, "Lambda." + function.error().name,
+          function.error().cause +
+              " (Service: AWSLambda; Status Code: 404; Error Code: " + function.error().name +
+              "; Request ID: " + task.token.substr(0, 8) + "; Proxy: null)"});
+    }
+    // .waitForTaskToken: the function is handed the token; SendTaskSuccess or SendTaskFailure
+    // completes the task, and only the function's own failure fails it here.
+    if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) keep_task("");
+    // At least once: the outbox entry starts it again after a crash, with the same token.
+    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
+    then([this, arn, task, config = function_config(*function)] {
+      invoke_for_task(arn, task, config);
+    });
+    return;
+  }
   if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
     // The callback comes from outside, with SendTaskSuccess or SendTaskFailure.
     keep_task("");
@@ -160,27 +184,6 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
           stage(store::ops::DeleteOutbox{token});
         });
       });
-    });
-    return;
-  }
-  if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
-    std::string name = lambda_function_name(r, task.payload);
-    auto function = options.functions != nullptr && !name.empty()
-                        ? function_or_error(name)
-                        : Result<store::Resource>(
-                              fail("ResourceNotFoundException", "Function not found: " + r.arn));
-    if (!function) {
-      // As Step Functions words the Lambda service's answer.
-      return later(engine::events::TaskFailed{
-          now, task.token, "Lambda." + function.error().name,
-          function.error().cause +
-              " (Service: AWSLambda; Status Code: 404; Error Code: " + function.error().name +
-              "; Request ID: " + task.token.substr(0, 8) + "; Proxy: null)"});
-    }
-    // At least once: the outbox entry starts it again after a crash, with the same token.
-    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
-    then([this, arn, task, config = function_config(*function)] {
-      invoke_for_task(arn, task, config);
     });
     return;
   }
