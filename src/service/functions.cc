@@ -69,6 +69,12 @@ std::string Service::Impl::function_arn(const std::string& name) const {
          ":function:" + name;
 }
 
+Result<store::Resource> Service::Impl::requested_function(const Request& r) {
+  auto name = r.required("FunctionName");
+  if (!name) return Unexpected<Error>(name.error());
+  return function_or_error(*name);
+}
+
 Result<store::Resource> Service::Impl::function_or_error(const std::string& reference) {
   auto ref = parse_function_ref(reference, options.partition.region, options.partition.account);
   if (!ref) return Unexpected<Error>(ref.error());
@@ -242,9 +248,7 @@ void Service::Impl::create_function(const Request& r, Reply reply) {
 }
 
 void Service::Impl::get_function(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder out;
   out.add("Configuration", function_configuration(found->record));
@@ -262,9 +266,7 @@ void Service::Impl::get_function(const Request& r, Reply reply) {
 }
 
 void Service::Impl::get_function_configuration(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   answer(reply, function_configuration(found->record));
 }
@@ -297,9 +299,7 @@ void Service::Impl::list_functions(const Request& r, Reply reply) {
 }
 
 void Service::Impl::delete_function(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   functions().retire(found->name);
   stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
@@ -312,9 +312,7 @@ void Service::Impl::delete_function(const Request& r, Reply reply) {
 }
 
 void Service::Impl::update_function_code(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   if (auto stale = check_revision(r, found->record); !stale) {
     return answer(reply, Unexpected<Error>(stale.error()));
@@ -333,9 +331,7 @@ void Service::Impl::update_function_code(const Request& r, Reply reply) {
 }
 
 void Service::Impl::update_function_configuration(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   if (auto stale = check_revision(r, found->record); !stale) {
     return answer(reply, Unexpected<Error>(stale.error()));
@@ -357,9 +353,7 @@ void Service::Impl::update_function_configuration(const Request& r, Reply reply)
 }
 
 void Service::Impl::put_function_concurrency(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   const Value* reserved = r.field("ReservedConcurrentExecutions");
   if (reserved == nullptr || !reserved->is_int64() || reserved->as_int64() < 0) {
@@ -373,9 +367,7 @@ void Service::Impl::put_function_concurrency(const Request& r, Reply reply) {
 }
 
 void Service::Impl::get_function_concurrency(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder out;
   if (const Value* c = found->record.find("reservedConcurrency"); c != nullptr && c->is_int64()) {
@@ -385,9 +377,7 @@ void Service::Impl::get_function_concurrency(const Request& r, Reply reply) {
 }
 
 void Service::Impl::delete_function_concurrency(const Request& r, Reply reply) {
-  auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto found = function_or_error(*name);
+  auto found = requested_function(r);
   if (!found) return answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder rec;
   for (const json::Member& m : found->record.members()) {

@@ -230,6 +230,8 @@ struct Service::Impl {
   std::string function_arn(const std::string& name) const;
   // The stored function a FunctionName names. Errors: ResourceNotFoundException.
   Result<store::Resource> function_or_error(const std::string& reference);
+  // The function the request's FunctionName names.
+  Result<store::Resource> requested_function(const Request& r);
   Result<StoredCode> store_code(const std::string& name, const json::Value* code);
   Expected<void, Error> check_revision(const Request& r, const json::Value& record);
   void save_function_update(store::Resource function, json::Value record, const Reply& reply);
