@@ -39,11 +39,16 @@ net::HttpResponse lambda_error(const Error& e, const std::string& request_id) {
   r.header("Content-Type", "application/json");
   r.header("x-amzn-RequestId", request_id);
   r.header("x-amzn-ErrorType", e.name);
-  r.body = json::to_string(json::ObjectBuilder()
-                               .add("Type", json::Value::string(status >= 500 ? "Service" : "User"))
-                               .add(e.name == "ResourceNotFoundException" ? "Message" : "message",
-                                    json::Value::string(e.cause))
-                               .build());
+  json::ObjectBuilder body;
+  body.add("Type", json::Value::string(status >= 500 ? "Service" : "User"));
+  body.add(e.name == "ResourceNotFoundException" ? "Message" : "message",
+           json::Value::string(e.cause));
+  if (e.name == "TooManyRequestsException") {
+    // The function's reserved concurrency is 0: every call is throttled.
+    r.header("Retry-After", "1");
+    body.add("Reason", json::Value::string("ReservedFunctionConcurrentInvocationLimitExceeded"));
+  }
+  r.body = json::to_string(body.build());
   return r;
 }
 

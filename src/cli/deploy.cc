@@ -117,7 +117,7 @@ Expected<void, Error> deploy_function(Client& client, const runtime::FunctionCon
   if (!done) return Unexpected<Error>(done.error());
   if (done->status >= 300)
     return fail("DeployFailed", "function " + f.name + ": " + message_of(*done));
-  if (f.reserved_concurrency > 0) {
+  if (f.reserved_concurrency >= 0) {
     auto put = client.lambda(
         "PUT", "/2017-10-31/functions/" + net::url_encode(f.name) + "/concurrency",
         json::ObjectBuilder()

@@ -29,7 +29,9 @@ struct FunctionConfig {
   std::map<std::string, std::string> environment;
   int timeout_seconds = 3;
   int memory_mb = 128;
-  int reserved_concurrency = 0;  // at most this many sandboxes; 0: the host's default
+  // At most this many sandboxes; -1: the host's default. 0 stops the function from running
+  // (Lambda throttles every call).
+  int reserved_concurrency = -1;
   std::string version = "$LATEST";
   // Changes whenever the code or the configuration does: sandboxes started for another
   // revision are not reused.

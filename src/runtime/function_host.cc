@@ -227,7 +227,7 @@ struct FunctionHost::Impl {
     Pool& pool = pools[name];
     if (pool.queue.empty()) return;
     const FunctionConfig& f = pool.queue.front()->config;
-    int limit = f.reserved_concurrency > 0 ? f.reserved_concurrency : options.default_concurrency;
+    int limit = f.reserved_concurrency >= 0 ? f.reserved_concurrency : options.default_concurrency;
     int running = 0;
     int starting = 0;
     for (const auto& [id, s] : sandboxes) {
@@ -311,11 +311,16 @@ struct FunctionHost::Impl {
   }
 
   // Ends an invocation: its log, the caller's answer.
+  // `note` is what Lambda itself writes in the log when an invocation ends badly.
   void finish(Pending& p, std::string payload, bool function_error, std::string error_type,
-              Sandbox* s) {
+              Sandbox* s, std::string_view note = {}) {
     if (s != nullptr) {
       drain(*s);
       s->current.reset();
+    }
+    if (!note.empty()) {
+      if (!p.output.empty() && p.output.back() != '\n') p.output += "\n";
+      p.output += note;
     }
     auto now = SteadyClock::now();
     InvokeResult result;
@@ -546,11 +551,13 @@ struct FunctionHost::Impl {
       std::shared_ptr<Pending> p = s.current;
       s.stopping = true;
       kill_sandbox(s.process);
+      std::string after =
+          "Task timed out after " + seconds_text(p->config.timeout_seconds) + " seconds";
       finish(*p,
-             error_object("Sandbox.Timedout",
-                          "RequestId: " + p->request_id + " Error: Task timed out after " +
-                              seconds_text(p->config.timeout_seconds) + " seconds"),
-             true, "Sandbox.Timedout", &s);
+             error_object("Sandbox.Timedout", "RequestId: " + p->request_id + " Error: " + after),
+             true, "Sandbox.Timedout", &s,
+             format_rfc3339_millis(Timestamp::from_millis(epoch_ms())) + " " + p->request_id + " " +
+                 after + "\n");
       return;
     }
     if (check_memory && s.current) {
@@ -596,10 +603,10 @@ struct FunctionHost::Impl {
     }
     if (s.current) {
       std::shared_ptr<Pending> p = s.current;
-      finish(*p,
-             error_object("Runtime.ExitError", "RequestId: " + p->request_id +
-                                                   " Error: Runtime exited with error: " + why),
-             true, "Runtime.ExitError", &s);
+      std::string message =
+          "RequestId: " + p->request_id + " Error: Runtime exited with error: " + why;
+      finish(*p, error_object("Runtime.ExitError", message), true, "Runtime.ExitError", &s,
+             message + "\nRuntime.ExitError\n");
     } else if (s.phase == Sandbox::Phase::Starting && !s.stopping) {
       // It died before asking for work: the invocation it was started for fails.
       drain(s);
@@ -709,6 +716,12 @@ void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, Invoke
     return pending->done(InvokeResult{pending->request_id,
                                       error_object("Runtime.Stopped", "baton is stopping"), true,
                                       "Runtime.Stopped", "", 0, false});
+  }
+  if (f.reserved_concurrency == 0) {
+    d.finish(*pending, error_object("TooManyRequestsException", "Rate Exceeded."), true,
+             "TooManyRequestsException", nullptr);
+    d.run_deferred(lock);
+    return;
   }
   if (auto runnable = check_runnable(f); !runnable) {
     d.finish(*pending, error_object(runnable.error().name, runnable.error().cause), true,

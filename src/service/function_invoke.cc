@@ -72,7 +72,24 @@ void Service::invoke_function(std::string function_name, std::string qualifier,
                             "satisfy enum value set: [Event, RequestResponse, DryRun]"));
     }
     if (request.payload.empty()) request.payload = "{}";
-    if (request.invoked_arn.empty()) request.invoked_arn = found->arn;
+    // Lambda's payload limits: 6 MB for a call that waits, 1 MB for an Event.
+    std::size_t limit = type == "Event" ? 1048576 : 6291456;
+    if (request.payload.size() > limit) {
+      return reply(fail("RequestTooLargeException",
+                        type == "Event"
+                            ? std::to_string(request.payload.size()) +
+                                  " byte payload is too large for the Event invocation type "
+                                  "(limit 1048576 bytes)"
+                            : "Request must be smaller than 6291456 bytes for the "
+                              "InvokeFunction operation"));
+    }
+    if (const Value* reserved = found->record.find("reservedConcurrency");
+        reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
+      return reply(fail("TooManyRequestsException", "Rate Exceeded."));
+    }
+    if (request.invoked_arn.empty()) {
+      request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
+    }
     if (type == "DryRun") return reply(InvokeOutcome{204, {}, "$LATEST"});
     runtime::FunctionConfig config = function_config(*found);
     if (type == "Event") {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "core/crypto.h"
 #include "runtime/code_archive.h"
@@ -114,7 +115,7 @@ runtime::FunctionConfig function_config(const store::Resource& r) {
   f.code_dir = str("codeDir");
   f.timeout_seconds = static_cast<int>(num("Timeout", 3));
   f.memory_mb = static_cast<int>(num("MemorySize", 128));
-  f.reserved_concurrency = static_cast<int>(num("reservedConcurrency", 0));
+  f.reserved_concurrency = static_cast<int>(num("reservedConcurrency", -1));
   f.revision = str("RevisionId");
   if (const Value* env = rec.find("Environment"); env != nullptr && env->is_object()) {
     if (const Value* vars = env->find("Variables"); vars != nullptr && vars->is_object()) {
@@ -170,6 +171,39 @@ static Expected<void, Error> read_configuration(const Request& r, json::ObjectBu
       return invalid("Environment must be {\"Variables\": {\"NAME\": \"value\", ...}}");
     }
     if (vars != nullptr) {
+      // Lambda's own variables, which a function may not set.
+      static const std::set<std::string, std::less<>> kReserved = {
+          "_HANDLER",
+          "_X_AMZN_TRACE_ID",
+          "AWS_DEFAULT_REGION",
+          "AWS_REGION",
+          "AWS_EXECUTION_ENV",
+          "AWS_LAMBDA_FUNCTION_NAME",
+          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+          "AWS_LAMBDA_FUNCTION_VERSION",
+          "AWS_LAMBDA_INITIALIZATION_TYPE",
+          "AWS_LAMBDA_LOG_GROUP_NAME",
+          "AWS_LAMBDA_LOG_STREAM_NAME",
+          "AWS_ACCESS_KEY",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_SESSION_TOKEN",
+          "AWS_LAMBDA_RUNTIME_API",
+          "LAMBDA_TASK_ROOT",
+          "LAMBDA_RUNTIME_DIR"};
+      std::string used;
+      for (const json::Member& m : vars->members()) {
+        if (kReserved.contains(m.name()))
+          used += (used.empty() ? "" : ", ") + std::string(m.name());
+      }
+      if (!used.empty()) {
+        return invalid(
+            "Lambda was unable to configure your environment variables because the "
+            "environment variables you have provided contains reserved keys that are "
+            "currently not supported for modification. Reserved keys used in this "
+            "request: " +
+            used);
+      }
       static const std::regex key_pattern("[a-zA-Z]([a-zA-Z0-9_])+");
       for (const json::Member& m : vars->members()) {
         std::string key(m.name());

@@ -461,6 +461,66 @@ class CliFunctions(LambdaServerTest):
         return response["Error"]["Message"]
 
 
+class LambdaLimits(LambdaServerTest):
+    """What Lambda refuses, as Lambda refuses it."""
+
+    @classmethod
+    def set_up_functions(cls):
+        cls.create("limits", "python3.12", "app.handler",
+                   {"app.py": "import time\n"
+                              "def handler(event, context):\n"
+                              "    time.sleep(event.get('sleep', 0))\n"
+                              "    return {'ok': True}\n"}, Timeout=1)
+
+    def lambda_error(self, code, status, call, *args, **kwargs):
+        import botocore.exceptions
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            call(*args, **kwargs)
+        response = caught.exception.response
+        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], status)
+        return response
+
+    def test_reserved_concurrency_zero_throttles_every_call(self):
+        self.lam.put_function_concurrency(FunctionName="limits", ReservedConcurrentExecutions=0)
+        try:
+            r = self.lambda_error("TooManyRequestsException", 429, self.lam.invoke,
+                                  FunctionName="limits", Payload=b"{}")
+            self.assertEqual(r["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
+        finally:
+            self.lam.delete_function_concurrency(FunctionName="limits")
+        self.assertEqual(self.invoke("limits", {})[1], {"ok": True})
+
+    def test_runtimes_and_reserved_variables(self):
+        r = self.lambda_error("InvalidParameterValueException", 400, self.create, "bad-runtime",
+                              "nodejs99.x", "index.handler", {"index.js": ""})
+        self.assertIn("at 'runtime' failed to satisfy constraint", r["Error"]["Message"])
+        r = self.lambda_error("InvalidRuntimeException", 502, self.create, "java-fn", "java21",
+                              "Handler::handle", {"Handler.class": ""})
+        self.assertIn("baton does not run the runtime java21", r["Error"]["Message"])
+        r = self.lambda_error("InvalidParameterValueException", 400,
+                              self.lam.update_function_configuration, FunctionName="limits",
+                              Environment={"Variables": {"AWS_REGION": "eu-west-1", "OK": "1"}})
+        self.assertIn("Reserved keys used in this request: AWS_REGION", r["Error"]["Message"])
+
+    def test_payload_limits(self):
+        big = json.dumps({"pad": "x" * (6 * 1024 * 1024)}).encode()
+        r = self.lambda_error("RequestTooLargeException", 413, self.lam.invoke,
+                              FunctionName="limits", Payload=big)
+        self.assertIn("6291456 bytes", r["Error"]["Message"])
+        event = json.dumps({"pad": "x" * (1024 * 1024 + 10)}).encode()
+        r = self.lambda_error("RequestTooLargeException", 413, self.lam.invoke,
+                              FunctionName="limits", Payload=event, InvocationType="Event")
+        self.assertIn("too large for the Event invocation type", r["Error"]["Message"])
+
+    def test_a_timeout_says_so_in_the_log(self):
+        r, error = self.invoke("limits", {"sleep": 5}, LogType="Tail")
+        self.assertEqual(error["errorType"], "Sandbox.Timedout")
+        log = base64.b64decode(r["LogResult"]).decode()
+        self.assertRegex(log, r"\d{4}-\d\d-\d\dT[\d:.]+Z \S+ Task timed out after 1.00 seconds\n"
+                              r"END RequestId:")
+
+
 # --- 2. the official Node.js runtime interface client ----------------------------------------
 
 RIC_HANDLER = r"""
