@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,39 +40,40 @@ Result<SandboxProcess> spawn_sandbox(const std::vector<std::string>& argv, const
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());
   argp.push_back(nullptr);
-  // posix_spawn, not fork: it does not copy baton's page tables, which are large when many
-  // executions are in memory.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  // Its own process group (killed as one), no signal blocked, SIGPIPE as the default.
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int spawned = ::posix_spawn(&pid, argp[0], &actions, &attributes, argp.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  // vfork, not fork: it does not copy baton's page tables, which are large when many
+  // executions are in memory. Between vfork and exec the child shares baton's memory and calls
+  // only system calls on what was prepared above.
+  const char* folder = cwd.c_str();
+  pid_t parent = ::getpid();
+  pid_t pid = ::vfork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    // If baton dies, its sandboxes die with it instead of waiting forever on a gone API.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(126);
+    int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &default_action, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::chdir(folder) != 0) ::_exit(126);
+    ::execve(argp[0], argp.data(), envp.data());
+    ::_exit(127);
+  }
   ::close(out[1]);
   ::close(err[1]);
-  if (spawned != 0) {
+  if (pid < 0) {
+    int why = errno;
     ::close(out[0]);
     ::close(err[0]);
-    return fail("Runtime.InvalidEntrypoint",
-                "cannot start " + argv[0] + ": " + std::strerror(spawned));
+    return fail("Runtime.InvalidEntrypoint", "cannot start " + argv[0] + ": " + std::strerror(why));
   }
+  ::setpgid(pid, pid);
   ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
   ::fcntl(err[0], F_SETFL, ::fcntl(err[0], F_GETFL) | O_NONBLOCK);
   return SandboxProcess{pid, out[0], err[0]};

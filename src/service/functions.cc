@@ -375,7 +375,8 @@ void Service::Impl::update_function_configuration(const Request& r, Reply reply)
     return answer(reply, Unexpected<Error>(ok.error()));
   }
   Value rec = found->record;
-  for (const json::Member& m : changed.build().members()) {
+  Value changes = changed.build();
+  for (const json::Member& m : changes.members()) {
     rec = json::with_member(rec, m.name(), m.value);
   }
   store::Resource candidate = *found;

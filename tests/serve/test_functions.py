@@ -521,6 +521,26 @@ class LambdaLimits(LambdaServerTest):
                               r"END RequestId:")
 
 
+class SandboxesDieWithBaton(LambdaServerTest):
+    def test_kill_9_of_baton_takes_its_sandboxes_with_it(self):
+        self.create("pid", "python3.12", "app.handler",
+                    {"app.py": "import os\ndef handler(event, context):\n"
+                               "    return {'pid': os.getpid()}\n"})
+        pid = self.invoke("pid", {})[1]["pid"]
+        os.kill(pid, 0)  # the warm sandbox is there
+        self.server.kill()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail(f"sandbox {pid} outlived baton")
+        self.server.start()  # for tearDownClass
+
+
 # --- 2. the official Node.js runtime interface client ----------------------------------------
 
 RIC_HANDLER = r"""
