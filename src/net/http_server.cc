@@ -265,8 +265,8 @@ void HttpServer::stop() {
   if (!impl_ || impl_->threads.empty()) return;
   {
     std::lock_guard lock(impl_->mutex);
-    for (auto& [port, listener] : impl_->listeners) {
-      asio::post(impl_->io, [listener] {
+    for (auto& entry : impl_->listeners) {
+      asio::post(impl_->io, [listener = entry.second] {
         beast::error_code ec;
         listener->acceptor.close(ec);
       });
