@@ -168,6 +168,7 @@ using StateBody = std::variant<TaskState, PassState, ChoiceState, WaitState, Suc
 
 struct State {
   std::string name;
+  json::Value name_value;  // the name as a JSON string, shared by every event that names it
   StateType type = StateType::Pass;
   std::optional<std::string> comment;
   std::optional<Path> input_path;   // default `$`; nullopt: InputPath null (input is {})

@@ -114,6 +114,7 @@ std::shared_ptr<const Graph> Builder::build_graph(const Value& object, const std
       auto index = static_cast<StateIndex>(graph->states.size());
       graph->states.emplace_back();
       graph->states.back().name = std::string(m.name());
+      graph->states.back().name_value = json::Value::string(m.name());
       graph->by_name.emplace(std::string(m.name()), index);
     }
     StateIndex index = 0;

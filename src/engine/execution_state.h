@@ -5,12 +5,12 @@
 // serialises to JSON and back losslessly (state_codec.h), which is what the store keeps.
 //
 // A thread of an execution is a Frame: the top level, each Parallel branch and each Map
-// iteration. Frames are kept in one vector, indexed by their id, so the state is a value with
-// no pointers.
+// iteration. Frames are kept in one list, indexed by their id, so the state is a value whose
+// copies are deep.
 
 #include <cstdint>
-#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,6 +94,57 @@ struct TimerPurpose {
   FrameId frame = 0;
 };
 
+// The frames of an execution, by FrameId. Each frame has an allocation of its own, so a
+// reference to one stays valid while frames are added; moving the list allocates nothing.
+class FrameList {
+ public:
+  FrameList() = default;
+  FrameList(const FrameList& other) { *this = other; }
+  FrameList& operator=(const FrameList& other);
+  FrameList(FrameList&&) noexcept = default;
+  FrameList& operator=(FrameList&&) noexcept = default;
+  ~FrameList() = default;
+
+  Frame& operator[](FrameId id) { return *frames_[id]; }
+  const Frame& operator[](FrameId id) const { return *frames_[id]; }
+  std::size_t size() const { return frames_.size(); }
+  bool empty() const { return frames_.empty(); }
+  Frame& emplace_back() { return *frames_.emplace_back(std::make_unique<Frame>()); }
+
+  template <class Slot, class F>
+  class Iterator {
+   public:
+    explicit Iterator(Slot slot) : slot_(slot) {}
+    F& operator*() const { return **slot_; }
+    F* operator->() const { return slot_->get(); }
+    Iterator& operator++() {
+      ++slot_;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return slot_ == other.slot_; }
+
+   private:
+    Slot slot_;
+  };
+  using Slots = std::vector<std::unique_ptr<Frame>>;
+  auto begin() { return Iterator<Slots::iterator, Frame>(frames_.begin()); }
+  auto end() { return Iterator<Slots::iterator, Frame>(frames_.end()); }
+  auto begin() const { return Iterator<Slots::const_iterator, const Frame>(frames_.begin()); }
+  auto end() const { return Iterator<Slots::const_iterator, const Frame>(frames_.end()); }
+
+ private:
+  Slots frames_;
+};
+
+inline FrameList& FrameList::operator=(const FrameList& other) {
+  if (this == &other) return *this;
+  Slots copy;
+  copy.reserve(other.frames_.size());
+  for (const auto& f : other.frames_) copy.push_back(std::make_unique<Frame>(*f));
+  frames_ = std::move(copy);
+  return *this;
+}
+
 struct ExecutionState {
   ExecutionStatus status = ExecutionStatus::RUNNING;
   ExecutionIdentity identity;
@@ -106,7 +157,7 @@ struct ExecutionState {
   std::uint64_t next_timer_id = 1;
   Random random;
 
-  std::deque<Frame> frames;  // by FrameId; finished ones stay; a deque keeps references stable
+  FrameList frames;                              // by FrameId; finished ones stay
   std::map<std::string, FrameId> tasks;          // token -> the frame awaiting it
   std::map<std::uint64_t, TimerPurpose> timers;  // timer id -> what it is for
   // Distributed Map child executions: ARN -> (the Map's frame, the item or batch index).

@@ -4,9 +4,12 @@
 // a direct read. Events are typed records; JSON is made only when asked for
 // (history_json.h). Plain values.
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -160,6 +163,84 @@ struct HistoryEvent {
   EventDetails details;
 };
 
-using History = std::vector<HistoryEvent>;
+// Events in order. They live in chunks of doubling size (16, 32, 64 ...): appending never
+// moves the events already recorded, so a history of 400,000 events grows without copying
+// itself, and a step of a few events makes one small allocation.
+class History {
+ public:
+  History() = default;
+  History(History&& other) noexcept { swap(other); }
+  History& operator=(History&& other) noexcept {
+    History(std::move(other)).swap(*this);
+    return *this;
+  }
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
+  ~History() { clear(); }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  HistoryEvent& operator[](std::size_t i) { return *slot(i); }
+  const HistoryEvent& operator[](std::size_t i) const { return *slot(i); }
+  HistoryEvent& back() { return *slot(size_ - 1); }
+  const HistoryEvent& back() const { return *slot(size_ - 1); }
+
+  HistoryEvent& emplace_back();
+  void push_back(HistoryEvent&& event) { emplace_back() = std::move(event); }
+  void clear();
+
+  template <class H, class E>
+  class Iterator {
+   public:
+    using difference_type = std::ptrdiff_t;
+    using value_type = HistoryEvent;
+    Iterator() = default;
+    Iterator(H* history, std::size_t i) : history_(history), i_(i) {}
+    E& operator*() const { return (*history_)[i_]; }
+    E* operator->() const { return &(*history_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++i_;
+      return before;
+    }
+    bool operator==(const Iterator& other) const { return i_ == other.i_; }
+
+   private:
+    H* history_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  using iterator = Iterator<History, HistoryEvent>;
+  using const_iterator = Iterator<const History, const HistoryEvent>;
+  iterator begin() { return {this, 0}; }
+  iterator end() { return {this, size_}; }
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size_}; }
+
+ private:
+  static constexpr std::size_t kFirstChunkLog2 = 4;  // 16 events
+
+  // Chunk k holds events [16 * (2^k - 1), 16 * (2^(k+1) - 1)).
+  static std::size_t chunk_of(std::size_t i) {
+    return static_cast<std::size_t>(std::bit_width((i >> kFirstChunkLog2) + 1)) - 1;
+  }
+  static std::size_t chunk_start(std::size_t k) {
+    return ((std::size_t{1} << k) - 1) << kFirstChunkLog2;
+  }
+  HistoryEvent* slot(std::size_t i) const {
+    std::size_t k = chunk_of(i);
+    return chunks_[k] + (i - chunk_start(k));
+  }
+  void swap(History& other) noexcept {
+    chunks_.swap(other.chunks_);
+    std::swap(size_, other.size_);
+  }
+
+  std::vector<HistoryEvent*> chunks_;  // raw storage; the first size_ events are constructed
+  std::size_t size_ = 0;
+};
 
 }  // namespace baton::engine

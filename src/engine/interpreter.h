@@ -5,10 +5,10 @@
 // collects the history and commands. The state types' behaviour lives in states/*.cc, error
 // handling in retry.cc; this header is what they share.
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "asl/definition.h"
 #include "asl/scope.h"
@@ -66,9 +66,10 @@ class Interpreter {
 
   // Records an event for frame `f` (its previousEventId is the frame's last event), and makes
   // it the frame's last event unless `advance` is false.
-  HistoryEvent& record(Frame& f, HistoryEventType type, EventDetails details, bool advance = true);
+  HistoryEvent& record(Frame& f, HistoryEventType type, EventDetails&& details,
+                       bool advance = true);
   HistoryEvent& record_with_previous(std::int64_t previous, HistoryEventType type,
-                                     EventDetails details);
+                                     EventDetails&& details);
 
   // What the context object shows beyond the execution and the state.
   struct ContextExtras {
@@ -181,7 +182,8 @@ class Interpreter {
   History& history_;
   std::vector<Command>& commands_;
   Timestamp now_;
-  std::deque<FrameId> ready_;
+  std::vector<FrameId> ready_;  // a queue: ready_[ready_head_] is next
+  std::size_t ready_head_ = 0;
   FrameId advancing_ = kNoFrame;
   bool halted_ = false;
   HistoryEvent scratch_;  // where events go once the history limit has ended the execution

@@ -37,7 +37,7 @@ Value Interpreter::context_object(const Frame& f, const ContextExtras& extras) {
   machine.add("Name", Value::string(id.state_machine_name));
   const asl::State& s = state_of(f);
   json::ObjectBuilder state;
-  state.add("Name", Value::string(s.name));
+  state.add("Name", s.name_value);
   state.add("EnteredTime", Value::string(format_rfc3339_millis(f.entered_time)));
   // AWS shows RetryCount only in the states that can retry.
   if (s.type == asl::StateType::Task || s.type == asl::StateType::Parallel ||

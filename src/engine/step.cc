@@ -59,7 +59,7 @@ Timestamp event_time(const Event& event) {
 }
 
 HistoryEvent& Interpreter::record_with_previous(std::int64_t previous, HistoryEventType type,
-                                                EventDetails details) {
+                                                EventDetails&& details) {
   if (halted_) return scratch_;
   if (state_.max_history_events > 0 && state_.next_event_id >= state_.max_history_events &&
       state_.status == ExecutionStatus::RUNNING) {
@@ -81,7 +81,7 @@ HistoryEvent& Interpreter::record_with_previous(std::int64_t previous, HistoryEv
   return event;
 }
 
-HistoryEvent& Interpreter::record(Frame& f, HistoryEventType type, EventDetails details,
+HistoryEvent& Interpreter::record(Frame& f, HistoryEventType type, EventDetails&& details,
                                   bool advance) {
   HistoryEvent& event = record_with_previous(f.last_event_id, type, std::move(details));
   if (advance && &event != &scratch_) f.last_event_id = event.id;
@@ -161,13 +161,16 @@ void Interpreter::make_ready(FrameId id) {
   Frame& f = frame(id);
   if (f.queued || id == advancing_ || !f.alive || f.phase != Phase::Running) return;
   f.queued = true;
+  if (ready_head_ == ready_.size()) {
+    ready_.clear();
+    ready_head_ = 0;
+  }
   ready_.push_back(id);
 }
 
 void Interpreter::run() {
-  while (!ready_.empty() && running()) {
-    Frame& f = frame(ready_.front());
-    ready_.pop_front();
+  while (ready_head_ < ready_.size() && running()) {
+    Frame& f = frame(ready_[ready_head_++]);
     f.queued = false;
     advancing_ = f.id;
     while (running() && f.alive && f.phase == Phase::Running) enter_state(f);
@@ -177,7 +180,7 @@ void Interpreter::run() {
 
 void Interpreter::enter_state(Frame& f) {
   const asl::State& s = state_of(f);
-  record(f, entered_type(s.type), details::StateEntered{Value::string(s.name), f.input});
+  record(f, entered_type(s.type), details::StateEntered{s.name_value, f.input});
   f.entered_event_id = f.last_event_id;
   f.entered_time = now_;
   f.retry_count = 0;
@@ -289,6 +292,7 @@ void Interpreter::end_execution(ExecutionStatus status, std::optional<Value> out
   state_.children.clear();
   for (Frame& f : state_.frames) f.alive = false;
   ready_.clear();
+  ready_head_ = 0;
   commands_.push_back(commands::CompleteExecution{std::string(execution_status_name(status)),
                                                   std::move(output), std::move(error),
                                                   std::move(cause)});
@@ -445,7 +449,6 @@ Expected<void, Error> Interpreter::handle(const Event& event) {
 Expected<Step, Rejected> step(const asl::Definition& definition, ExecutionState state,
                               const Event& event) {
   Step result;
-  result.history.reserve(16);
   Interpreter interpreter(definition, state, result.history, result.commands, event_time(event));
   if (const auto* started = std::get_if<events::ExecutionStarted>(&event)) {
     if (state.next_event_id != 1) {

@@ -221,8 +221,8 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
         if (purpose != s.timers.end() &&
             purpose->second.kind == engine::TimerPurpose::Kind::Retry) {
           // A retrier would try again: TestState says so instead of waiting.
-          for (auto it = history.rbegin(); it != history.rend(); ++it) {
-            if (const auto* d = std::get_if<engine::details::TaskError>(&it->details)) {
+          for (std::size_t i = history.size(); i-- > 0;) {
+            if (const auto* d = std::get_if<engine::details::TaskError>(&history[i].details)) {
               if (d->error.is_string()) retriable_error = std::string(d->error.as_string());
               if (d->cause.is_string()) retriable_cause = std::string(d->cause.as_string());
               break;

@@ -114,7 +114,7 @@ void Interpreter::start_iteration(Frame& f, std::int64_t previous) {
   iteration.item = item;
   iteration.last_event_id = previous;
   record(iteration, HistoryEventType::MapIterationStarted,
-         details::MapIteration{Value::string(s.name), index});
+         details::MapIteration{s.name_value, index});
   f.running.push_back(id);
   make_ready(id);
 }

@@ -83,7 +83,7 @@ void Interpreter::child_succeeded(Frame& parent, Frame& child, Value output) {
   const asl::State& s = state_of(parent);
   if (s.type == asl::StateType::Map) {
     record_with_previous(child.last_event_id, HistoryEventType::MapIterationSucceeded,
-                         details::MapIteration{Value::string(s.name), child.index});
+                         details::MapIteration{s.name_value, child.index});
     parent.last_event_id = state_.next_event_id - 1;
     auto total = static_cast<std::int64_t>(parent.items.size());
     if (parent.next_item < total) {
@@ -112,7 +112,7 @@ void Interpreter::child_failed(Frame& parent, Frame& child, const std::string& e
   bool map = s.type == asl::StateType::Map;
   if (map) {
     record_with_previous(failing, HistoryEventType::MapIterationFailed,
-                         details::MapIteration{Value::string(s.name), child.index});
+                         details::MapIteration{s.name_value, child.index});
   } else if (state_of(child).type == asl::StateType::Task) {
     // A branch that fails in a Task marks that Task aborted too.
     record_with_previous(failing, HistoryEventType::TaskStateAborted, details::None{});
@@ -123,7 +123,7 @@ void Interpreter::child_failed(Frame& parent, Frame& child, const std::string& e
     record_aborted(other, failing);
     if (map) {
       record_with_previous(failing, HistoryEventType::MapIterationAborted,
-                           details::MapIteration{Value::string(s.name), other.index});
+                           details::MapIteration{s.name_value, other.index});
     }
     abort_frame(id);
   }

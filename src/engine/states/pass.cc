@@ -101,7 +101,7 @@ void Interpreter::complete_state(Frame& f, Value result, bool apply_result_selec
 void Interpreter::exit_state(Frame& f, Value output, const Value& assigned,
                              std::optional<asl::StateIndex> next) {
   const asl::State& s = state_of(f);
-  record(f, exited_type(s.type), details::StateExited{Value::string(s.name), output, assigned});
+  record(f, exited_type(s.type), details::StateExited{s.name_value, output, assigned});
   commit_assign(f, assigned);
   if (next) {
     f.state = *next;
