@@ -443,16 +443,4 @@ Expected<Value, PathFailure> Path::evaluate(const Scope& scope) const {
   return failure("unknown path root");
 }
 
-std::vector<Path::Step> Path::reference_steps() const {
-  std::vector<Step> steps;
-  for (const auto& s : segments_) {
-    if (s->kind == SegmentKind::Property) {
-      steps.push_back(Step{s->names[0], -1});
-    } else if (s->kind == SegmentKind::Index) {
-      steps.push_back(Step{"", s->indexes[0]});
-    }
-  }
-  return steps;
-}
-
 }  // namespace baton::asl

@@ -70,7 +70,7 @@ class Path {
     long long index = -1;
     bool is_index() const { return index >= 0 && name.empty(); }
   };
-  std::vector<Step> reference_steps() const;
+  const std::vector<Step>& reference_steps() const { return reference_steps_; }
 
  private:
   friend class PathParser;
@@ -79,6 +79,7 @@ class Path {
   std::string variable_;
   bool definite_ = true;
   std::vector<std::shared_ptr<const path_detail::Segment>> segments_;
+  std::vector<Step> reference_steps_;  // computed when parsed
 };
 
 }  // namespace baton::asl

@@ -105,6 +105,11 @@ class PathParser {
           (i + 2 == path.segments_.size() && path.segments_.back()->kind == SegmentKind::Function);
       bool merged = last && !s.deep && s.kind == SegmentKind::Property && s.names.size() > 1;
       if (!s.is_definite() && !merged) path.definite_ = false;
+      if (s.kind == SegmentKind::Property) {
+        path.reference_steps_.push_back(Path::Step{s.names[0], -1});
+      } else if (s.kind == SegmentKind::Index) {
+        path.reference_steps_.push_back(Path::Step{"", s.indexes[0]});
+      }
     }
     path.text_ = std::string(text_.substr(start, pos_ - start));
     return path;

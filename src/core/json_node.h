@@ -67,6 +67,9 @@ struct Value::ObjectNode : Node {
   const Value* find(std::string_view key);
 };
 
+// The document simdjson has just parsed (its tape and string buffer), in one Block.
+Value build_parsed_document(const std::uint64_t* tape, const std::uint8_t* strings);
+
 inline std::size_t align8(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
 
 }  // namespace baton::json

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
-#include <unordered_map>
 
 #include "core/json.h"
 #include "core/json_node.h"
@@ -58,153 +57,6 @@ Value from_element(simdjson::dom::element element) {
 }
 
 }  // namespace
-
-// Builds a parsed document into one Block: every node of the document in one allocation,
-// freed in one when its last Value goes.
-class DocumentBuilder {
- public:
-  static Value build(simdjson::dom::element root) {
-    std::size_t bytes = sizeof(Block) + measure(root);
-    if (bytes == sizeof(Block)) return scalar(root);
-    void* memory = ::operator new(bytes);
-    auto* block = new (memory) Block();
-    block->bytes = bytes;
-    DocumentBuilder builder(reinterpret_cast<char*>(block));
-    // The root Value owns the block's one reference.
-    return builder.place(root);
-  }
-
- private:
-  explicit DocumentBuilder(char* block) : block_(block), cursor_(block + sizeof(Block)) {}
-
-  static Value scalar(simdjson::dom::element e) {
-    switch (e.type()) {
-      case simdjson::dom::element_type::NULL_VALUE:
-        return Value::null();
-      case simdjson::dom::element_type::BOOL:
-        return Value::boolean(e.get_bool().value_unsafe());
-      case simdjson::dom::element_type::INT64:
-        return Value::integer(e.get_int64().value_unsafe());
-      case simdjson::dom::element_type::UINT64:
-        return Value::unsigned_integer(e.get_uint64().value_unsafe());
-      case simdjson::dom::element_type::DOUBLE:
-        return Value::number(e.get_double().value_unsafe());
-      default:
-        return Value::string(e.get_string().value_unsafe());
-    }
-  }
-
-  static std::size_t string_bytes(std::string_view s) {
-    return s.size() <= Value::kSmallCapacity ? 0 : align8(Value::StringNode::bytes_for(s.size()));
-  }
-
-  // The bytes the nodes of `e` need.
-  static std::size_t measure(simdjson::dom::element e) {
-    switch (e.type()) {
-      case simdjson::dom::element_type::STRING:
-        return string_bytes(e.get_string().value_unsafe());
-      case simdjson::dom::element_type::ARRAY: {
-        simdjson::dom::array array = e.get_array().value_unsafe();
-        std::size_t bytes = align8(Value::ArrayNode::bytes_for(array.size()));
-        for (simdjson::dom::element item : array) bytes += measure(item);
-        return bytes;
-      }
-      case simdjson::dom::element_type::OBJECT: {
-        simdjson::dom::object object = e.get_object().value_unsafe();
-        std::size_t bytes = align8(Value::ObjectNode::bytes_for(object.size()));
-        for (simdjson::dom::key_value_pair field : object) {
-          bytes += string_bytes(field.key) + measure(field.value);
-        }
-        return bytes;
-      }
-      default:
-        return 0;
-    }
-  }
-
-  template <class N>
-  N* take(std::size_t bytes) {
-    auto* node = new (cursor_) N();
-    node->block_offset = static_cast<std::uint32_t>(cursor_ - block_);
-    cursor_ += align8(bytes);
-    return node;
-  }
-
-  static constexpr std::size_t kSearchLimit = 32;
-
-  // Replaces a value inside the block. The old one holds no count, so it is not released.
-  static void overwrite(Value& slot, Value&& value) {
-    std::memcpy(static_cast<void*>(&slot), &value, sizeof(Value));
-    value.small_.kind = Value::Kind::Null;
-  }
-
-  // A Value pointing at a node of this block, holding no count of its own.
-  static Value borrowed(Value::Kind kind, Value::Node* node) {
-    Value v;
-    v.big_.kind = kind;
-    v.big_.node = node;
-    return v;
-  }
-
-  Value place_string(std::string_view s) {
-    if (s.size() <= Value::kSmallCapacity) return Value::string(s);
-    auto* node = take<Value::StringNode>(Value::StringNode::bytes_for(s.size()));
-    node->size = static_cast<std::uint32_t>(s.size());
-    std::memcpy(node->data(), s.data(), s.size());
-    node->data()[s.size()] = '\0';
-    return borrowed(Value::Kind::String, node);
-  }
-
-  Value place(simdjson::dom::element e) {
-    switch (e.type()) {
-      case simdjson::dom::element_type::STRING:
-        return place_string(e.get_string().value_unsafe());
-      case simdjson::dom::element_type::ARRAY: {
-        simdjson::dom::array array = e.get_array().value_unsafe();
-        auto* node = take<Value::ArrayNode>(Value::ArrayNode::bytes_for(array.size()));
-        for (simdjson::dom::element item : array) {
-          new (&node->items()[node->size++]) Value(place(item));
-        }
-        return borrowed(Value::Kind::Array, node);
-      }
-      case simdjson::dom::element_type::OBJECT: {
-        simdjson::dom::object object = e.get_object().value_unsafe();
-        auto* node = take<Value::ObjectNode>(Value::ObjectNode::bytes_for(object.size()));
-        node->capacity = static_cast<std::uint32_t>(object.size());
-        Member* members = node->members();
-        // Jackson keeps the later of two equal keys, in the place of the first. Small objects
-        // are searched; large ones hashed.
-        std::unordered_map<std::string_view, std::uint32_t> seen;
-        bool hashed = object.size() > kSearchLimit;
-        for (simdjson::dom::key_value_pair field : object) {
-          Value value = place(field.value);
-          Member* existing = nullptr;
-          if (hashed) {
-            auto it = seen.find(field.key);
-            if (it != seen.end()) existing = &members[it->second];
-          } else {
-            for (std::uint32_t i = 0; i < node->size; ++i) {
-              if (members[i].name() == field.key) existing = &members[i];
-            }
-          }
-          if (existing != nullptr) {
-            overwrite(existing->value, std::move(value));
-          } else {
-            if (hashed) seen.emplace(field.key, node->size);
-            new (&members[node->size++]) Member{place_string(field.key), std::move(value)};
-          }
-        }
-        node->build_order();
-        return borrowed(Value::Kind::Object, node);
-      }
-      default:
-        return scalar(e);
-    }
-  }
-
-  char* block_;
-  char* cursor_;
-};
 
 namespace {
 
@@ -652,9 +504,13 @@ namespace {
 
 // One simdjson parser per thread: it keeps its buffers between documents, and parsing is the
 // hot path of every API request and every `baton run`.
-simdjson::error_code parse_fast(std::string_view text, simdjson::dom::element& root) {
+simdjson::dom::parser& thread_parser() {
   thread_local simdjson::dom::parser parser;
-  return parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
+  return parser;
+}
+
+simdjson::error_code parse_fast(std::string_view text, simdjson::dom::element& root) {
+  return thread_parser().parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
 }
 
 }  // namespace
@@ -662,7 +518,10 @@ simdjson::error_code parse_fast(std::string_view text, simdjson::dom::element& r
 Expected<Value, ParseError> parse(std::string_view text) {
   simdjson::dom::element root;
   auto error = parse_fast(text, root);
-  if (!error) return DocumentBuilder::build(root);
+  if (!error) {
+    const simdjson::dom::document& doc = thread_parser().doc;
+    return build_parsed_document(doc.tape.get(), doc.string_buf.get());
+  }
   return SlowParser(text).parse_document();
 }
 

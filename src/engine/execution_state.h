@@ -46,7 +46,8 @@ struct Frame {
   asl::StateIndex state = 0;  // the current state
   Phase phase = Phase::Running;
   bool alive = true;
-  bool queued = false;  // in this step's ready queue (not kept between steps)
+  bool queued = false;            // in this step's ready queue (not kept between steps)
+  FrameId next_ready = kNoFrame;  // the frame queued after this one
 
   json::Value input;      // the current state's raw input
   json::Value effective;  // after InputPath (and Parameters, for tasks and branches)

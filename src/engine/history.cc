@@ -8,9 +8,10 @@ namespace baton::engine {
 
 HistoryEvent& History::emplace_back() {
   std::size_t k = chunk_of(size_);
-  if (k == chunks_.size()) {
+  if (k == chunk_count_) {
     std::size_t count = std::size_t{1} << (k + kFirstChunkLog2);
-    chunks_.push_back(static_cast<HistoryEvent*>(::operator new(count * sizeof(HistoryEvent))));
+    chunks_[chunk_count_++] =
+        static_cast<HistoryEvent*>(::operator new(count * sizeof(HistoryEvent)));
   }
   HistoryEvent* event = new (chunks_[k] + (size_ - chunk_start(k))) HistoryEvent();
   ++size_;
@@ -19,8 +20,8 @@ HistoryEvent& History::emplace_back() {
 
 void History::clear() {
   for (std::size_t i = 0; i < size_; ++i) slot(i)->~HistoryEvent();
-  for (HistoryEvent* chunk : chunks_) ::operator delete(chunk);
-  chunks_.clear();
+  for (std::size_t k = 0; k < chunk_count_; ++k) ::operator delete(chunks_[k]);
+  chunk_count_ = 0;
   size_ = 0;
 }
 

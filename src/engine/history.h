@@ -4,6 +4,7 @@
 // a direct read. Events are typed records; JSON is made only when asked for
 // (history_json.h). Plain values.
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -236,10 +237,13 @@ class History {
   }
   void swap(History& other) noexcept {
     chunks_.swap(other.chunks_);
+    std::swap(chunk_count_, other.chunk_count_);
     std::swap(size_, other.size_);
   }
 
-  std::vector<HistoryEvent*> chunks_;  // raw storage; the first size_ events are constructed
+  // Raw storage; the first size_ events are constructed. 40 chunks hold 16 * (2^40 - 1) events.
+  std::array<HistoryEvent*, 40> chunks_{};
+  std::size_t chunk_count_ = 0;
   std::size_t size_ = 0;
 };
 

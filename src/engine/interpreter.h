@@ -182,8 +182,9 @@ class Interpreter {
   History& history_;
   std::vector<Command>& commands_;
   Timestamp now_;
-  std::vector<FrameId> ready_;  // a queue: ready_[ready_head_] is next
-  std::size_t ready_head_ = 0;
+  // Frames to advance, a queue linked through Frame::next_ready.
+  FrameId ready_head_ = kNoFrame;
+  FrameId ready_tail_ = kNoFrame;
   FrameId advancing_ = kNoFrame;
   bool halted_ = false;
   HistoryEvent scratch_;  // where events go once the history limit has ended the execution

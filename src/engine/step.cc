@@ -161,16 +161,20 @@ void Interpreter::make_ready(FrameId id) {
   Frame& f = frame(id);
   if (f.queued || id == advancing_ || !f.alive || f.phase != Phase::Running) return;
   f.queued = true;
-  if (ready_head_ == ready_.size()) {
-    ready_.clear();
-    ready_head_ = 0;
+  if (ready_tail_ == kNoFrame) {
+    ready_head_ = id;
+  } else {
+    frame(ready_tail_).next_ready = id;
   }
-  ready_.push_back(id);
+  ready_tail_ = id;
 }
 
 void Interpreter::run() {
-  while (ready_head_ < ready_.size() && running()) {
-    Frame& f = frame(ready_[ready_head_++]);
+  while (ready_head_ != kNoFrame && running()) {
+    Frame& f = frame(ready_head_);
+    ready_head_ = f.next_ready;
+    if (ready_head_ == kNoFrame) ready_tail_ = kNoFrame;
+    f.next_ready = kNoFrame;
     f.queued = false;
     advancing_ = f.id;
     while (running() && f.alive && f.phase == Phase::Running) enter_state(f);
@@ -290,9 +294,12 @@ void Interpreter::end_execution(ExecutionStatus status, std::optional<Value> out
     commands_.push_back(commands::StopChildExecution{arn});
   }
   state_.children.clear();
-  for (Frame& f : state_.frames) f.alive = false;
-  ready_.clear();
-  ready_head_ = 0;
+  for (Frame& f : state_.frames) {
+    f.alive = false;
+    f.queued = false;
+    f.next_ready = kNoFrame;
+  }
+  ready_head_ = ready_tail_ = kNoFrame;
   commands_.push_back(commands::CompleteExecution{std::string(execution_status_name(status)),
                                                   std::move(output), std::move(error),
                                                   std::move(cause)});

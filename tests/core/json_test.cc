@@ -78,6 +78,23 @@ TEST(JsonTest, LaterDuplicateKeyWinsInThePlaceOfTheFirst) {
   EXPECT_EQ(duplicates[0].key, "k");
 }
 
+TEST(JsonTest, EveryKindOfValueReadsBackFromAParsedDocument) {
+  for (const char* text : {
+           R"(null)", R"(true)", R"(-7)", R"(18446744073709551615)", R"(2.5)", R"("short")",
+           R"("a string longer than fourteen bytes")", R"([])", R"({})", R"([[],{},[[1]]])",
+           R"({"a key longer than fourteen bytes":"and a value longer than that too","n":null})",
+           R"({"axb":1,"ayb":2,"axb":3,"a":[true,false,-1.5e300,"\u00fc\n"]})",
+       }) {
+    SCOPED_TRACE(text);
+    std::string once = json::to_string(parse_ok(text));
+    EXPECT_EQ(json::to_string(parse_ok(once)), once);
+  }
+  // Keys alike in length and first and last byte are still different keys.
+  EXPECT_EQ(round_trip(R"({"axb":1,"ayb":2,"axb":3})"), R"({"axb":3,"ayb":2})");
+  EXPECT_EQ(round_trip(R"([18446744073709551615,-9223372036854775808])"),
+            R"([18446744073709551615,-9223372036854775808])");
+}
+
 TEST(JsonTest, LargeObjectsAreIndexed) {
   std::string text = "{";
   for (int i = 0; i < 100; ++i) {
