@@ -42,6 +42,8 @@ constexpr Constraint kConstraints[] = {
     {"", "roleArn", Kind::String, 1, 256},
     {"", "stateMachineAliasArn", Kind::String, 1, 256},
     {"", "mapRunArn", Kind::String, 1, 2000},
+    {"", "maxConcurrency", Kind::Integer, 0, -1},
+    {"", "toleratedFailureCount", Kind::Integer, 0, -1},
     {"", "definition", Kind::String, 1, 1048576, "", true},
     {"", "input", Kind::String, -1, 262144, "", true},
     {"", "output", Kind::String, -1, 262144, "", true},

@@ -55,6 +55,7 @@ struct StartChildExecution {
   json::Value input;
   bool express = false;
   std::string map_run_arn;
+  std::int64_t items = 1;  // the items it runs: more than one for a batch
 };
 
 // A child execution is no longer wanted: stop it.
@@ -70,10 +71,23 @@ struct CompleteExecution {
   std::optional<std::string> cause;
 };
 
+// A Distributed Map's Map Run began, was changed (UpdateMapRun) or ended: the host keeps it
+// for DescribeMapRun and ListMapRuns.
+struct RecordMapRun {
+  std::string map_run_arn;
+  std::string status;                // RUNNING, SUCCEEDED, FAILED, ABORTED
+  std::int64_t max_concurrency = 0;  // 0: no limit
+  std::optional<std::int64_t> tolerated_failure_count;
+  std::optional<double> tolerated_failure_percentage;
+  std::int64_t execution_total = 0;  // child executions: one per item or batch
+  std::int64_t item_total = 0;
+};
+
 }  // namespace commands
 
-using Command = std::variant<commands::InvokeTask, commands::ScheduleTimer, commands::CancelTimer,
-                             commands::CancelTask, commands::StartChildExecution,
-                             commands::StopChildExecution, commands::CompleteExecution>;
+using Command =
+    std::variant<commands::InvokeTask, commands::ScheduleTimer, commands::CancelTimer,
+                 commands::CancelTask, commands::StartChildExecution, commands::StopChildExecution,
+                 commands::CompleteExecution, commands::RecordMapRun>;
 
 }  // namespace baton::engine

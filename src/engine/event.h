@@ -85,6 +85,15 @@ struct ChildExecutionFinished {
   std::optional<std::string> cause;
 };
 
+// UpdateMapRun: new limits for a running Map Run; those not given stay as they are.
+struct MapRunUpdated {
+  Timestamp time;
+  std::string map_run_arn;
+  std::optional<std::int64_t> max_concurrency;  // 0: no limit
+  std::optional<std::int64_t> tolerated_failure_count;
+  std::optional<double> tolerated_failure_percentage;
+};
+
 // RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution starts again from the state
 // where it ended.
 struct RedriveRequested {
@@ -102,7 +111,7 @@ struct StopRequested {
 using Event = std::variant<events::ExecutionStarted, events::TaskStarted, events::TaskSubmitted,
                            events::TaskSucceeded, events::TaskFailed, events::HeartbeatReceived,
                            events::TimerFired, events::ChildExecutionFinished,
-                           events::RedriveRequested, events::StopRequested>;
+                           events::RedriveRequested, events::StopRequested, events::MapRunUpdated>;
 
 Timestamp event_time(const Event& event);
 

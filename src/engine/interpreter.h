@@ -162,6 +162,11 @@ class Interpreter {
   void run_distributed_map(Frame& f, json::Value effective, json::Value items);
   void start_map_run(Frame& f);
   void start_child_execution(Frame& f);
+  // Starts children while the Map Run's concurrency allows and items remain.
+  void start_child_executions(Frame& f);
+  // Tells the host where a Map Run stands (commands::RecordMapRun).
+  void record_map_run(const Frame& f, std::string status);
+  Expected<void, Error> update_map_run(const events::MapRunUpdated& event);
   void child_execution_finished(const events::ChildExecutionFinished& event);
 
   // "An error occurred while executing the state 'X' (entered at the event id #N). "

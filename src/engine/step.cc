@@ -295,6 +295,9 @@ void Interpreter::end_execution(ExecutionStatus status, std::optional<Value> out
   }
   state_.children.clear();
   for (Frame& f : state_.frames) {
+    if (f.alive && f.phase == Phase::AwaitingChildren && !f.map_run_arn.empty()) {
+      record_map_run(f, "ABORTED");
+    }
     f.alive = false;
     f.queued = false;
     f.next_ready = kNoFrame;
@@ -318,6 +321,7 @@ void Interpreter::abort_frame(FrameId id) {
   cancel_timer(f.timeout_timer);
   cancel_timer(f.heartbeat_timer);
   cancel_timer(f.wait_timer);
+  if (f.phase == Phase::AwaitingChildren && !f.map_run_arn.empty()) record_map_run(f, "ABORTED");
   for (auto it = state_.children.begin(); it != state_.children.end();) {
     if (it->second.first == id) {
       commands_.push_back(commands::StopChildExecution{it->first});
@@ -430,6 +434,13 @@ Expected<void, Error> Interpreter::handle(const Event& event) {
           child_execution_finished(e);
           run();
           return {};
+        } else if constexpr (std::is_same_v<T, events::MapRunUpdated>) {
+          if (state_.status != ExecutionStatus::RUNNING) {
+            return fail("ResourceNotFound", "Map Run is not running: '" + e.map_run_arn + "'");
+          }
+          auto updated = update_map_run(e);
+          run();
+          return updated;
         } else if constexpr (std::is_same_v<T, events::RedriveRequested>) {
           if (state_.status == ExecutionStatus::RUNNING ||
               state_.status == ExecutionStatus::SUCCEEDED || state_.frames.empty()) {

@@ -138,7 +138,9 @@ void Service::Impl::start_map_child(LiveExecution& parent,
   record.add("mapParent", json::ObjectBuilder()
                               .add("executionArn", Value::string(parent.arn))
                               .add("mapRunArn", Value::string(child.map_run_arn))
+                              .add("items", Value::integer(child.items))
                               .build());
+  if (!parent.express) count_map_child(child.map_run_arn, "started", child.items);
   auto launched =
       launch(child.identity.execution_arn, parent.definition, parent.revision, record.build(),
              child.input, child.express, parent.mocks, child.identity, child.graph);

@@ -140,6 +140,8 @@ void Service::Impl::carry_out(LiveExecution& e, engine::Command& command) {
           post([this, parent, child = c] {
             if (LiveExecution* p = find_live(parent)) start_map_child(*p, child);
           });
+        } else if constexpr (std::is_same_v<T, engine::commands::RecordMapRun>) {
+          if (!e.express) record_map_run(e, c);
         } else if constexpr (std::is_same_v<T, engine::commands::StopChildExecution>) {
           post([this, arn = c.execution_arn] { stop_execution(arn, std::nullopt, std::nullopt); });
         } else {
@@ -210,6 +212,9 @@ void Service::Impl::finish(LiveExecution& e) {
   }
   if (const Value* parent = record.find("mapParent"); parent != nullptr && parent->is_object()) {
     std::string parent_arn(parent->find("executionArn")->as_string());
+    const Value* items = parent->find("items");
+    count_map_child(std::string(parent->find("mapRunArn")->as_string()), status,
+                    items != nullptr && items->is_integer() ? items->as_int64() : 1);
     engine::events::ChildExecutionFinished event{
         s.stop_time, e.arn, status, s.output.value_or(Value()), s.error, s.cause};
     before_commit([this, parent_arn, event] {

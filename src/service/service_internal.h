@@ -213,6 +213,19 @@ struct Service::Impl {
   void untag_resource(const Request& r, Reply reply);
   void list_tags_for_resource(const Request& r, Reply reply);
   void test_state(const Request& r, Reply reply);
+  void describe_map_run(const Request& r, Reply reply);
+  void list_map_runs(const Request& r, Reply reply);
+  void update_map_run(const Request& r, Reply reply);
+
+  // --- Map Runs (map_runs.cc) ---
+  // Map Runs whose latest record may not be committed yet, by ARN.
+  std::map<std::string, json::Value> map_runs;
+  Result<std::optional<json::Value>> map_run(const std::string& arn);
+  void put_map_run(const json::Value& record);
+  void record_map_run(const LiveExecution& parent, const engine::commands::RecordMapRun& run);
+  // A child execution of a Map Run started ("started") or ended (its status), running `items`.
+  void count_map_child(const std::string& map_run_arn, std::string_view counter,
+                       std::int64_t items);
 
   // --- the Lambda API (functions.cc, function_invoke.cc) ---
   static const std::vector<OperationEntry>& lambda_operation_table();

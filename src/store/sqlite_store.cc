@@ -423,6 +423,19 @@ Result<std::vector<Execution>> SqliteStore::executions(const std::string& state_
   return out;
 }
 
+Result<std::map<std::string, std::int64_t>> SqliteStore::execution_counts(
+    const std::string& map_run_arn) {
+  auto s = impl_->prepare(
+      "SELECT status, COUNT(*) FROM executions WHERE map_run_arn = ? GROUP BY status");
+  if (!s) return Unexpected<Error>(s.error());
+  s->bind(1, map_run_arn);
+  std::map<std::string, std::int64_t> out;
+  int rc = 0;
+  while ((rc = s->step()) == SQLITE_ROW) out[s->text(0)] = s->int64(1);
+  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot count executions");
+  return out;
+}
+
 Result<std::vector<Execution>> SqliteStore::running_executions() {
   auto s = impl_->prepare(std::string("SELECT ") + kExecutionColumns +
                           " FROM executions WHERE status = 'RUNNING'");

@@ -33,6 +33,8 @@ class SqliteStore : public Store {
                                             const std::string& map_run_arn,
                                             const std::string& status, const PageRequest& page,
                                             std::string& next) override;
+  Result<std::map<std::string, std::int64_t>> execution_counts(
+      const std::string& map_run_arn) override;
   Result<std::vector<Execution>> running_executions() override;
   Result<std::vector<std::string>> history(const std::string& arn, std::int64_t from,
                                            std::int64_t to, bool reverse,

@@ -8,6 +8,7 @@
 // committed in one transaction (group commit). A Store is used from one thread at a time.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -20,8 +21,9 @@
 namespace baton::store {
 
 // A resource kept as one JSON record plus the fields queries need. `kind` says which table.
-// Revision: a definition as some execution runs it, kept once by its digest.
-enum class Kind { StateMachine, Version, Alias, Activity, Revision, Function };
+// Revision: a definition as some execution runs it, kept once by its digest. MapRun: a
+// Distributed Map's run, its parent the execution.
+enum class Kind { StateMachine, Version, Alias, Activity, Revision, Function, MapRun };
 
 struct Resource {
   Kind kind = Kind::StateMachine;
@@ -157,6 +159,9 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Execution>> executions(
       const std::string& state_machine_arn, const std::string& map_run_arn,
       const std::string& status, const PageRequest& page, std::string& next) = 0;
+  // The child executions of a Map Run, counted by status.
+  [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> execution_counts(
+      const std::string& map_run_arn) = 0;
   // Every execution still running, with its state: what a restart resumes.
   [[nodiscard]] virtual Result<std::vector<Execution>> running_executions() = 0;
 

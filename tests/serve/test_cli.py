@@ -1052,7 +1052,7 @@ class ErrorsAndExitCodes(CliCase):
 
 
 # Operations of the model that baton serve does not implement (Service::implements).
-NOT_IMPLEMENTED = {"DescribeMapRun", "ListMapRuns", "UpdateMapRun"}
+NOT_IMPLEMENTED = set()
 
 
 WARM = None

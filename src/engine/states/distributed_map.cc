@@ -159,16 +159,57 @@ void Interpreter::start_map_run(Frame& f) {
   f.next_item = 0;
   f.completed = 0;
   f.failed = 0;
+  record_map_run(f, "RUNNING");
   if (total == 0) {
+    record_map_run(f, "SUCCEEDED");
     HistoryEvent& done = record(f, HistoryEventType::MapRunSucceeded, details::None{}, false);
     record_with_previous(done.id, HistoryEventType::MapStateSucceeded, details::None{});
     complete_state(f, Value::array({}), true);
     return;
   }
   f.phase = Phase::AwaitingChildren;
+  start_child_executions(f);
+}
+
+void Interpreter::start_child_executions(Frame& f) {
   std::int64_t cap = f.max_concurrency == 0 ? kMaxChildConcurrency
                                             : std::min(f.max_concurrency, kMaxChildConcurrency);
-  for (std::int64_t i = 0; i < std::min(cap, total); ++i) start_child_execution(f);
+  auto total = static_cast<std::int64_t>(f.items.size());
+  while (f.next_item < total && f.next_item - f.completed < cap) start_child_execution(f);
+}
+
+void Interpreter::record_map_run(const Frame& f, std::string status) {
+  const auto& map = state_of(f).as<asl::MapState>();
+  auto executions = static_cast<std::int64_t>(f.items.size());
+  std::int64_t items = executions;
+  if (map.item_batcher) {
+    items = 0;
+    for (const Value& batch : f.items.as_array()) {
+      if (const Value* batch_items = batch.find("Items")) {
+        items += static_cast<std::int64_t>(batch_items->size());
+      }
+    }
+  }
+  commands_.push_back(commands::RecordMapRun{f.map_run_arn, std::move(status), f.max_concurrency,
+                                             f.tolerated_failure_count,
+                                             f.tolerated_failure_percentage, executions, items});
+}
+
+Expected<void, Error> Interpreter::update_map_run(const events::MapRunUpdated& event) {
+  for (Frame& f : state_.frames) {
+    if (!f.alive || f.phase != Phase::AwaitingChildren || f.map_run_arn != event.map_run_arn) {
+      continue;
+    }
+    if (event.max_concurrency) f.max_concurrency = *event.max_concurrency;
+    if (event.tolerated_failure_count) f.tolerated_failure_count = event.tolerated_failure_count;
+    if (event.tolerated_failure_percentage) {
+      f.tolerated_failure_percentage = event.tolerated_failure_percentage;
+    }
+    record_map_run(f, "RUNNING");
+    start_child_executions(f);
+    return {};
+  }
+  return fail("ResourceNotFound", "Map Run is not running: '" + event.map_run_arn + "'");
 }
 
 void Interpreter::start_child_execution(Frame& f) {
@@ -189,8 +230,14 @@ void Interpreter::start_child_execution(Frame& f) {
   child.role_arn = state_.identity.role_arn;
   child.region = state_.identity.region;
   state_.children[child.execution_arn] = {f.id, index};
-  commands_.push_back(commands::StartChildExecution{
-      child, map.processor->id, f.items[static_cast<std::size_t>(index)], express, f.map_run_arn});
+  const Value& input = f.items[static_cast<std::size_t>(index)];
+  std::int64_t items = 1;
+  if (map.item_batcher) {
+    const Value* batch = input.find("Items");
+    items = batch != nullptr ? static_cast<std::int64_t>(batch->size()) : 0;
+  }
+  commands_.push_back(commands::StartChildExecution{child, map.processor->id, input, express,
+                                                    f.map_run_arn, items});
 }
 
 void Interpreter::child_execution_finished(const events::ChildExecutionFinished& event) {
@@ -230,6 +277,7 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
       }
       const std::string error(asl::errors::kExceedToleratedFailureThreshold);
       const std::string cause = "The specified tolerated failure threshold was exceeded";
+      record_map_run(f, "FAILED");
       record(f, HistoryEventType::MapRunFailed,
              details::ErrorCause{Value::string(error), Value::string(cause)});
       raise(f, StateError{error, cause, false, false});
@@ -238,8 +286,9 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
     }
   }
   if (f.next_item < total) {
-    start_child_execution(f);
+    start_child_executions(f);
   } else if (f.completed == total) {
+    record_map_run(f, "SUCCEEDED");
     HistoryEvent& done = record(f, HistoryEventType::MapRunSucceeded, details::None{}, false);
     record_with_previous(done.id, HistoryEventType::MapStateSucceeded, details::None{});
     complete_state(f, Value::array(std::move(f.results)), true);
