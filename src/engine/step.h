@@ -34,4 +34,9 @@ struct Rejected {
 [[nodiscard]] Expected<Step, Rejected> step(const asl::Definition& definition, ExecutionState state,
                                             const Event& event);
 
+// The child executions the execution's Distributed Maps wait on, as the commands that started
+// them: a host re-issues those it cannot find after a crash.
+std::vector<commands::StartChildExecution> awaited_child_executions(
+    const asl::Definition& definition, const ExecutionState& state);
+
 }  // namespace baton::engine

@@ -127,7 +127,8 @@ void Service::Impl::start_nested(const std::string& parent_arn,
 }
 
 void Service::Impl::start_map_child(LiveExecution& parent,
-                                    const engine::commands::StartChildExecution& child) {
+                                    const engine::commands::StartChildExecution& child,
+                                    bool count) {
   json::ObjectBuilder record;
   record.add("stateMachineArn", Value::string(child.identity.state_machine_arn));
   record.add("stateMachineName", Value::string(child.identity.state_machine_name));
@@ -140,7 +141,7 @@ void Service::Impl::start_map_child(LiveExecution& parent,
                               .add("mapRunArn", Value::string(child.map_run_arn))
                               .add("items", Value::integer(child.items))
                               .build());
-  if (!parent.express) count_map_child(child.map_run_arn, "started", child.items);
+  if (!parent.express && count) count_map_child(child.map_run_arn, "started", child.items);
   auto launched =
       launch(child.identity.execution_arn, parent.definition, parent.revision, record.build(),
              child.input, child.express, parent.mocks, child.identity, child.graph);

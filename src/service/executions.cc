@@ -352,6 +352,20 @@ Expected<void, Error> Service::Impl::recover() {
     }
     live.emplace(x.arn, std::move(e));
   }
+  // A Distributed Map's child whose start was not committed before a crash, or an Express
+  // child that was running in memory, is started again (under the same name).
+  for (auto& [arn, e] : live) {
+    for (auto& child : engine::awaited_child_executions(*e->definition, e->state)) {
+      if (live.contains(child.identity.execution_arn)) continue;
+      auto stored = store->execution(child.identity.execution_arn);
+      if (!stored) return Unexpected<Error>(stored.error());
+      if (*stored) continue;  // it has ended, and its parent heard so in the same commit
+      std::string parent = arn;
+      post([this, parent, child = std::move(child)] {
+        if (LiveExecution* p = find_live(parent)) start_map_child(*p, child, !child.express);
+      });
+    }
+  }
   auto kept_timers = store->timers();
   if (!kept_timers) return Unexpected<Error>(kept_timers.error());
   for (const store::Timer& t : *kept_timers) {

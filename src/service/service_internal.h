@@ -166,7 +166,10 @@ struct Service::Impl {
 
   // --- nested and child executions (children.cc) ---
   void start_nested(const std::string& parent_arn, const engine::commands::InvokeTask& task);
-  void start_map_child(LiveExecution& parent, const engine::commands::StartChildExecution& child);
+  // Starts a Distributed Map's child execution; `count`: add it to its Map Run's counts (not
+  // when an Express child lost in a crash starts again).
+  void start_map_child(LiveExecution& parent, const engine::commands::StartChildExecution& child,
+                       bool count = true);
   // Returns the time of the stop (the stopDate).
   Timestamp stop_execution(const std::string& arn, std::optional<std::string> error,
                            std::optional<std::string> cause);

@@ -193,6 +193,38 @@ class MapRunRestartTest(unittest.TestCase):
         finally:
             shutil.rmtree(data, ignore_errors=True)
 
+    def test_express_children_lost_in_a_crash_run_again(self):
+        """Express children live in memory only: after kill -9 their parent starts them again
+        instead of waiting for them forever."""
+        data = tempfile.mkdtemp(prefix="baton-test-map-crash-")
+        server = harness.Server(harness.BATON, data=data)
+        try:
+            sfn = server.start().client()
+            machine = sfn.create_state_machine(
+                name="waits", roleArn=harness.ROLE,
+                definition=distributed_map(
+                    {"Nap": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+                     "Done": {"Type": "Pass", "End": True}},
+                    "Nap", ExecutionType="EXPRESS"))["stateMachineArn"]
+            execution = sfn.start_execution(stateMachineArn=machine,
+                                            input='{"items": [1, 2, 3]}')["executionArn"]
+            run = harness.wait_for(lambda: sfn.list_map_runs(executionArn=execution)["mapRuns"],
+                                   what="the Map Run")[0]["mapRunArn"]
+            harness.wait_for(
+                lambda: sfn.describe_map_run(mapRunArn=run)["executionCounts"]["running"] == 3,
+                what="three children")
+            sfn.close()
+            server.kill()
+            sfn = server.start().client()
+            d = harness.wait_for_status(sfn, execution, timeout=20)
+            self.assertEqual((d["status"], json.loads(d["output"])), ("SUCCEEDED", [1, 2, 3]))
+            counts = sfn.describe_map_run(mapRunArn=run)["executionCounts"]
+            self.assertEqual((counts["total"], counts["succeeded"], counts["running"]), (3, 3, 0))
+            sfn.close()
+        finally:
+            server.close()
+            shutil.rmtree(data, ignore_errors=True)
+
 
 if __name__ == "__main__":
     harness.baton_binary()

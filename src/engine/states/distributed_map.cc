@@ -6,6 +6,7 @@
 #include "asl/data_flow.h"
 #include "asl/errors.h"
 #include "engine/interpreter.h"
+#include "engine/step.h"
 
 namespace baton::engine {
 
@@ -212,32 +213,59 @@ Expected<void, Error> Interpreter::update_map_run(const events::MapRunUpdated& e
   return fail("ResourceNotFound", "Map Run is not running: '" + event.map_run_arn + "'");
 }
 
-void Interpreter::start_child_execution(Frame& f) {
-  const auto& map = state_of(f).as<asl::MapState>();
-  std::int64_t index = f.next_item++;
+namespace {
+
+// The command that starts item (or batch) `index` of the Distributed Map in frame `f`, as a
+// child execution named `name`.
+commands::StartChildExecution child_command(const asl::Definition& definition,
+                                            const ExecutionState& state, const Frame& f,
+                                            std::int64_t index, const std::string& name) {
+  const auto& map = definition.graphs[f.graph]->states[f.state].as<asl::MapState>();
   // The child's state machine is "<name>/<label>", and its ARNs say so.
   std::string run = f.map_run_arn.substr(f.map_run_arn.find(":mapRun:") + 8);
   std::string machine_path = run.substr(0, run.rfind(':'));
-  const std::string& machine_arn = state_.identity.state_machine_arn;
+  const std::string& machine_arn = state.identity.state_machine_arn;
   std::string prefix = machine_arn.substr(0, machine_arn.find(":stateMachine:"));
   bool express = map.execution_type == asl::ExecutionType::EXPRESS;
   ExecutionIdentity child;
-  child.name = uuid_v4(state_.random);
+  child.name = name;
   child.state_machine_name = machine_path;
   child.state_machine_arn = prefix + ":stateMachine:" + machine_path;
   child.execution_arn =
       prefix + (express ? ":express:" : ":execution:") + machine_path + ":" + child.name;
-  child.role_arn = state_.identity.role_arn;
-  child.region = state_.identity.region;
-  state_.children[child.execution_arn] = {f.id, index};
+  child.role_arn = state.identity.role_arn;
+  child.region = state.identity.region;
   const Value& input = f.items[static_cast<std::size_t>(index)];
   std::int64_t items = 1;
   if (map.item_batcher) {
     const Value* batch = input.find("Items");
     items = batch != nullptr ? static_cast<std::int64_t>(batch->size()) : 0;
   }
-  commands_.push_back(commands::StartChildExecution{child, map.processor->id, input, express,
-                                                    f.map_run_arn, items});
+  return commands::StartChildExecution{child,   map.processor->id, input,
+                                       express, f.map_run_arn,     items};
+}
+
+}  // namespace
+
+void Interpreter::start_child_execution(Frame& f) {
+  std::int64_t index = f.next_item++;
+  auto command = child_command(definition_, state_, f, index, uuid_v4(state_.random));
+  state_.children[command.identity.execution_arn] = {f.id, index};
+  commands_.push_back(std::move(command));
+}
+
+std::vector<commands::StartChildExecution> awaited_child_executions(
+    const asl::Definition& definition, const ExecutionState& state) {
+  std::vector<commands::StartChildExecution> out;
+  for (const auto& [arn, where] : state.children) {
+    if (where.first >= state.frames.size()) continue;
+    const Frame& f = state.frames[where.first];
+    if (f.map_run_arn.empty()) continue;
+    auto command =
+        child_command(definition, state, f, where.second, arn.substr(arn.rfind(':') + 1));
+    if (command.identity.execution_arn == arn) out.push_back(std::move(command));
+  }
+  return out;
 }
 
 void Interpreter::child_execution_finished(const events::ChildExecutionFinished& event) {
