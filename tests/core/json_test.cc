@@ -80,8 +80,16 @@ TEST(JsonTest, LaterDuplicateKeyWinsInThePlaceOfTheFirst) {
 
 TEST(JsonTest, EveryKindOfValueReadsBackFromAParsedDocument) {
   for (const char* text : {
-           R"(null)", R"(true)", R"(-7)", R"(18446744073709551615)", R"(2.5)", R"("short")",
-           R"("a string longer than fourteen bytes")", R"([])", R"({})", R"([[],{},[[1]]])",
+           R"(null)",
+           R"(true)",
+           R"(-7)",
+           R"(18446744073709551615)",
+           R"(2.5)",
+           R"("short")",
+           R"("a string longer than fourteen bytes")",
+           R"([])",
+           R"({})",
+           R"([[],{},[[1]]])",
            R"({"a key longer than fourteen bytes":"and a value longer than that too","n":null})",
            R"({"axb":1,"ayb":2,"axb":3,"a":[true,false,-1.5e300,"\u00fc\n"]})",
        }) {
