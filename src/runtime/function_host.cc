@@ -348,6 +348,14 @@ struct FunctionHost::Impl {
       std::snprintf(init, sizeof init, "Init Duration: %.2f ms\t", p.init_ms);
       log += init;
     }
+    // Lambda ends the line with how a sandbox failed, when it did (not for a function's own
+    // error): "Status: timeout", or "Status: error" and the error type.
+    if (result.error_type == "Sandbox.Timedout") {
+      log += "Status: timeout";
+    } else if (result.error_type == "Runtime.ExitError" ||
+               result.error_type == "Runtime.OutOfMemory") {
+      log += "Status: error\tError Type: " + result.error_type;
+    }
     log += "\n";
     result.log = log;
     append_log(p.config.name, log);

@@ -169,6 +169,7 @@ TEST_F(FunctionHostTest, ATimeoutKillsTheSandboxAndFailsOnlyThatCall) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_TRUE(r.function_error);
   EXPECT_EQ(r.error_type, "Sandbox.Timedout");
+  EXPECT_NE(r.log.find("Status: timeout\n"), std::string::npos) << r.log;
   EXPECT_EQ(r.payload, R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: )" +
                            r.request_id + R"( Error: Task timed out after 1.00 seconds"})");
   InvokeResult next = call(f, "{}");
@@ -183,6 +184,8 @@ TEST_F(FunctionHostTest, ASandboxThatExitsMidCallFailsThatCallOnly) {
   InvokeResult crashed = call(f, R"({"crash":1})");
   EXPECT_TRUE(crashed.function_error);
   EXPECT_EQ(crashed.error_type, "Runtime.ExitError");
+  EXPECT_NE(crashed.log.find("Status: error\tError Type: Runtime.ExitError\n"), std::string::npos)
+      << crashed.log;
   EXPECT_NE(crashed.payload.find("Runtime exited with error: signal: killed"), std::string::npos)
       << crashed.payload;
   EXPECT_EQ(call(f, "{}").payload, "fine");
