@@ -72,7 +72,8 @@ void Service::Impl::start_nested(const std::string& parent_arn,
   std::string arn = options.partition.execution_arn(machine_name, name);
   bool express = target->machine.record.find("type")->as_string() == "EXPRESS";
   auto existing = store->execution(arn);
-  if (existing && *existing) {
+  bool started_before = existing && *existing;
+  if (started_before) {
     // Started before a restart: only the reply to the parent is left to do.
   } else {
     std::string revision = keep_revision(target->definition);
@@ -116,13 +117,16 @@ void Service::Impl::start_nested(const std::string& parent_arn,
                            identity, 0);
     if (!launched) return reject(std::string(asl::errors::kTaskFailed), launched.error().cause);
   }
+  Value response = json::ObjectBuilder()
+                       .add("ExecutionArn", Value::string(arn))
+                       .add("StartDate", Value::string(format_rfc3339_millis(now)))
+                       .build();
   if (task.resource.pattern == asl::IntegrationPattern::RequestResponse) {
-    complete_task(parent_arn, engine::events::TaskSucceeded{
-                                  now, task.token,
-                                  json::ObjectBuilder()
-                                      .add("ExecutionArn", Value::string(arn))
-                                      .add("StartDate", Value::string(format_rfc3339_millis(now)))
-                                      .build()});
+    complete_task(parent_arn, engine::events::TaskSucceeded{now, task.token, response});
+  } else if (!started_before) {
+    // .sync, .sync:2, .waitForTaskToken: the request was accepted (TaskSubmitted), the result
+    // comes later. Recorded in the commit that starts the child, so once only.
+    complete_task(parent_arn, engine::events::TaskSubmitted{now, task.token, response});
   }
 }
 

@@ -120,6 +120,11 @@ void Service::Impl::invoke_for_task(const std::string& execution_arn,
                          if (!callback) return complete_task(execution_arn, std::move(event));
                          if (result.function_error) {
                            send_task_event(task.token, std::move(event), [](Result<Value>) {});
+                         } else if (auto* ok = std::get_if<engine::events::TaskSucceeded>(&event)) {
+                           // The invocation was accepted: TaskSubmitted, with its response
+                           // (ignored if the callback came first and the task has ended).
+                           complete_task(execution_arn, engine::events::TaskSubmitted{
+                                                            ok->time, task.token, ok->output});
                          }
                        });
                      });

@@ -132,6 +132,12 @@ class NestedTest(ApiTest):
         details = scheduled["taskScheduledEventDetails"]
         self.assertEqual((details["resourceType"], details["resource"]),
                          ("states", "startExecution.sync"))
+        types = [e["type"] for e in self.events(d["executionArn"])]
+        self.assertEqual(types[2:7], ["TaskScheduled", "TaskStarted", "TaskSubmitted",
+                                      "TaskSucceeded", "TaskStateExited"])
+        submitted = [e for e in self.events(d["executionArn"]) if e["type"] == "TaskSubmitted"]
+        response = json.loads(submitted[0]["taskSubmittedEventDetails"]["output"])
+        self.assertEqual(response["ExecutionArn"], out["ExecutionArn"])
 
     def test_sync2_gives_the_child_output_as_json(self):
         machine = self.parent("parent-sync2", "arn:aws:states:::states:startExecution.sync:2",
@@ -202,6 +208,10 @@ class NestedTest(ApiTest):
             executionArn=child["executionArn"])["input"])
         self.assertEqual(child_input["a"], 9)
         self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], "RUNNING")
+        submitted = [e for e in self.events(arn) if e["type"] == "TaskSubmitted"]
+        self.assertEqual(len(submitted), 1)
+        self.assertEqual(json.loads(submitted[0]["taskSubmittedEventDetails"]["output"])
+                         ["ExecutionArn"], child["executionArn"])
         self.sfn.send_task_success(taskToken=child_input["token"], output='{"from": "child"}')
         d = harness.wait_for_status(self.sfn, arn)
         self.assertEqual((d["status"], json.loads(d["output"])),

@@ -638,6 +638,37 @@ class Workflow(LambdaServerTest):
         cls.create("wf-flaky", "python3.12", "flaky.handler", {"flaky.py": FLAKY_HANDLER},
                    Environment={"Variables": {"COUNTER_DIR": counters}})
         cls.create("wf-shell", "provided", "x", {"bootstrap": SHELL_BOOTSTRAP}, Timeout=1)
+        cls.create("wf-echo", "python3.12", "echo.handler",
+                   {"echo.py": "def handler(event, context):\n    return event\n"})
+
+    def test_wait_for_task_token_submits_then_waits_for_the_callback(self):
+        definition = {"StartAt": "Ask", "States": {"Ask": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "wf-echo", "Payload": {"token.$": "$$.Task.Token"}},
+            "End": True}}}
+        machine = self.sfn.create_state_machine(
+            name="callback-function", roleArn=harness.ROLE,
+            definition=json.dumps(definition))["stateMachineArn"]
+        arn = self.sfn.start_execution(stateMachineArn=machine)["executionArn"]
+
+        def submitted():
+            events = self.sfn.get_execution_history(executionArn=arn)["events"]
+            return [e for e in events if e["type"] == "TaskSubmitted"]
+        details = harness.wait_for(submitted, what="TaskSubmitted")[0][
+            "taskSubmittedEventDetails"]
+        self.assertEqual((details["resourceType"], details["resource"]),
+                         ("lambda", "invoke.waitForTaskToken"))
+        response = json.loads(details["output"])
+        self.assertEqual(response["StatusCode"], 200)
+        token = response["Payload"]["token"]
+        self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], "RUNNING")
+        self.sfn.send_task_success(taskToken=token, output='{"done": true}')
+        d = harness.wait_for_status(self.sfn, arn)
+        self.assertEqual((d["status"], json.loads(d["output"])), ("SUCCEEDED", {"done": True}))
+        types = [e["type"] for e in self.sfn.get_execution_history(executionArn=arn)["events"]]
+        self.assertEqual(types, ["ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+                                 "TaskStarted", "TaskSubmitted", "TaskSucceeded",
+                                 "TaskStateExited", "ExecutionSucceeded"])
 
     def test_three_languages_with_retry_and_catch(self):
         definition = {
