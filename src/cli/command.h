@@ -22,6 +22,7 @@ Run register_validate(CLI::App& app);
 Run register_run(CLI::App& app);
 Run register_serve(CLI::App& app);
 Run register_deploy(CLI::App& app);
+Run register_teardown(CLI::App& app);
 Run register_logs(CLI::App& app);
 
 }  // namespace baton::cli

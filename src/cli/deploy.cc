@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/serve_client.h"
 #include "core/crypto.h"
 #include "core/json.h"
 #include "net/http_client.h"
@@ -23,67 +24,13 @@ struct DeployOptions {
   std::string role = "arn:aws:iam::123456789012:role/baton-deploy";
 };
 
-struct Answer {
-  int status = 0;
-  Value body;
-};
-
-class Client {
- public:
-  explicit Client(std::string endpoint) : endpoint_(std::move(endpoint)) {}
-
-  Result<Answer> lambda(const std::string& method, const std::string& path, const Value& body) {
-    net::HttpClientRequest r;
-    r.method = method;
-    r.url = endpoint_ + path;
-    r.headers.emplace_back("Content-Type", "application/json");
-    if (!body.is_null()) r.body = json::to_string(body);
-    return send(r);
-  }
-
-  Result<Answer> states(const std::string& operation, const Value& body) {
-    net::HttpClientRequest r;
-    r.method = "POST";
-    r.url = endpoint_ + "/";
-    r.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-    r.headers.emplace_back("X-Amz-Target", "AWSStepFunctions." + operation);
-    r.body = json::to_string(body);
-    return send(r);
-  }
-
- private:
-  Result<Answer> send(const net::HttpClientRequest& r) {
-    auto response = net::http_request(r);
-    if (!response) {
-      return fail("Unreachable", "cannot reach baton serve at " + endpoint_ + ": " +
-                                     response.error().cause + " (is it running? --endpoint)");
-    }
-    Answer a;
-    a.status = response->status;
-    auto parsed = json::parse(response->body);
-    a.body = parsed ? *parsed : Value::object({});
-    return a;
-  }
-
-  std::string endpoint_;
-};
-
-std::string message_of(const Answer& a) {
-  for (std::string_view key : {"message", "Message"}) {
-    if (const Value* m = a.body.find(key); m != nullptr && m->is_string()) {
-      return std::string(m->as_string());
-    }
-  }
-  return "HTTP " + std::to_string(a.status);
-}
-
 Value environment_of(const runtime::FunctionConfig& f) {
   json::ObjectBuilder vars;
   for (const auto& [key, value] : f.environment) vars.add(key, Value::string(value));
   return json::ObjectBuilder().add("Variables", vars.build()).build();
 }
 
-Expected<void, Error> deploy_function(Client& client, const runtime::FunctionConfig& f,
+Expected<void, Error> deploy_function(ServeClient& client, const runtime::FunctionConfig& f,
                                       const std::string& role) {
   auto zip = runtime::pack_zip(f.code_dir);
   if (!zip) return Unexpected<Error>(zip.error());
@@ -99,7 +46,7 @@ Expected<void, Error> deploy_function(Client& client, const runtime::FunctionCon
                             .add("MemorySize", Value::integer(f.memory_mb))
                             .add("Environment", environment_of(f))
                             .build();
-  Result<Answer> done = Answer{};
+  Result<ServeAnswer> done = ServeAnswer{};
   std::string verb;
   if (existing->status == 404) {
     Value create = json::with_member(configuration, "FunctionName", Value::string(f.name));
@@ -130,7 +77,7 @@ Expected<void, Error> deploy_function(Client& client, const runtime::FunctionCon
   return {};
 }
 
-Expected<void, Error> deploy_state_machine(Client& client, const service::SamStateMachine& m,
+Expected<void, Error> deploy_state_machine(ServeClient& client, const service::SamStateMachine& m,
                                            const std::string& role) {
   auto created =
       client.states("CreateStateMachine", json::ObjectBuilder()
@@ -175,7 +122,7 @@ int deploy(const DeployOptions& options) {
     std::cerr << "baton deploy: " << project.error().cause << "\n";
     return kExitUsage;
   }
-  Client client(options.endpoint);
+  ServeClient client(options.endpoint);
   for (const auto& [name, function] : project->functions) {
     if (auto ok = deploy_function(client, function, options.role); !ok) {
       std::cerr << "baton deploy: " << ok.error().cause << "\n";

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   std::vector<baton::cli::Run> commands = {
       baton::cli::register_validate(app), baton::cli::register_run(app),
       baton::cli::register_serve(app),    baton::cli::register_deploy(app),
-      baton::cli::register_logs(app),
+      baton::cli::register_teardown(app), baton::cli::register_logs(app),
   };
   // CLI11 reports bad arguments by throwing; this is where baton meets it.
   try {
