@@ -60,7 +60,7 @@ std::int64_t run_once(const Workload& w, const Value& input, bool express) {
   start.input = input;
   start.seed = 1;
   start.max_history_events = express ? 0 : 25000;
-  auto step = baton::engine::step(*w.definition, baton::engine::ExecutionState{}, start);
+  auto step = baton::engine::step(*w.definition, baton::engine::ExecutionState{}, std::move(start));
   if (!step || step->state.status != baton::engine::ExecutionStatus::SUCCEEDED) {
     std::fprintf(stderr, "the workload did not succeed\n");
     std::exit(1);

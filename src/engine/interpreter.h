@@ -52,7 +52,7 @@ class Interpreter {
       : definition_(definition), state_(state), history_(history), commands_(commands), now_(now) {}
 
   // Event handlers (step.cc).
-  void start(const events::ExecutionStarted& event);
+  void start(events::ExecutionStarted&& event);
   [[nodiscard]] Expected<void, Error> handle(const Event& event);
 
   // --- shared by the state implementations ---

@@ -135,19 +135,18 @@ std::string Interpreter::state_error_prefix(const Frame& f) const {
          "' (entered at the event id #" + std::to_string(f.entered_event_id) + "). ";
 }
 
-void Interpreter::start(const events::ExecutionStarted& event) {
-  state_.identity = event.identity;
+void Interpreter::start(events::ExecutionStarted&& event) {
+  auto value_or_null = [](const std::string& s) { return s.empty() ? Value() : Value::string(s); };
+  details::ExecutionStarted started{event.input, Value::string(event.identity.role_arn),
+                                    value_or_null(event.identity.state_machine_alias_arn),
+                                    value_or_null(event.identity.state_machine_version_arn)};
+  state_.identity = std::move(event.identity);
   state_.input = event.input;
   state_.start_time = event.time;
   state_.random = Random(event.seed);
   state_.max_history_events = event.max_history_events;
   state_.root_graph = event.root_graph;
-  auto value_or_null = [](const std::string& s) { return s.empty() ? Value() : Value::string(s); };
-  record_with_previous(
-      0, HistoryEventType::ExecutionStarted,
-      details::ExecutionStarted{event.input, Value::string(event.identity.role_arn),
-                                value_or_null(event.identity.state_machine_alias_arn),
-                                value_or_null(event.identity.state_machine_version_arn)});
+  record_with_previous(0, HistoryEventType::ExecutionStarted, std::move(started));
   FrameId root = new_frame(kNoFrame, event.root_graph, event.input);
   if (definition_.timeout_seconds && event.root_graph == 0) {
     Timestamp at{event.time.seconds + *definition_.timeout_seconds, event.time.nanos};
@@ -465,15 +464,15 @@ Expected<void, Error> Interpreter::handle(const Event& event) {
 }
 
 Expected<Step, Rejected> step(const asl::Definition& definition, ExecutionState state,
-                              const Event& event) {
+                              Event event) {
   Step result;
   Interpreter interpreter(definition, state, result.history, result.commands, event_time(event));
-  if (const auto* started = std::get_if<events::ExecutionStarted>(&event)) {
+  if (auto* started = std::get_if<events::ExecutionStarted>(&event)) {
     if (state.next_event_id != 1) {
       return Unexpected<Rejected>(Rejected{
           Error{"ExecutionAlreadyExists", "The execution has already started"}, std::move(state)});
     }
-    interpreter.start(*started);
+    interpreter.start(std::move(*started));
   } else {
     if (state.next_event_id == 1) {
       return Unexpected<Rejected>(Rejected{

@@ -31,8 +31,9 @@ struct Rejected {
   Error error;
   ExecutionState state;  // unchanged
 };
+// `event` is taken by value: what it carries (the input, the identity) moves into the state.
 [[nodiscard]] Expected<Step, Rejected> step(const asl::Definition& definition, ExecutionState state,
-                                            const Event& event);
+                                            Event event);
 
 // The child executions the execution's Distributed Maps wait on, as the commands that started
 // them: a host re-issues those it cannot find after a crash.
