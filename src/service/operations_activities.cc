@@ -1,7 +1,5 @@
 // Activities, their workers (GetActivityTask), and the task callbacks (SendTask*).
 
-#include <set>
-
 #include "service/service_internal.h"
 
 namespace baton::service {
@@ -36,17 +34,7 @@ void Service::Impl::create_activity(const Request& r, Reply reply) {
   if (!valid_name(*name))
     return answer(reply, fail("InvalidName", "Invalid Name: '" + *name + "'"));
   std::string arn = options.partition.activity_arn(*name);
-  if (const Value* tags = r.field("tags"); tags != nullptr && tags->is_array()) {
-    std::set<std::string_view> keys;
-    for (const Value& tag : tags->as_array()) {
-      const Value* key = tag.find("key");
-      if (key != nullptr && key->is_string()) keys.insert(key->as_string());
-    }
-    // AWS limit: 50 tags a resource.
-    if (keys.size() > 50) {
-      return answer(reply, fail("TooManyTags", "Too many tags for resource: '" + arn + "'"));
-    }
-  }
+  if (auto error = too_many_tags(r, arn)) return answer(reply, Unexpected<Error>(*error));
   auto existing = store->resource(store::Kind::Activity, arn);
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   std::int64_t created = now_ms();
@@ -56,16 +44,7 @@ void Service::Impl::create_activity(const Request& r, Reply reply) {
     stage(store::ops::PutResource{store::Resource{
         store::Kind::Activity, arn, *name, "", created,
         json::ObjectBuilder().add("activityArn", text(arn)).add("name", text(*name)).build()}});
-    if (const Value* tags = r.field("tags"); tags != nullptr && tags->is_array()) {
-      for (const Value& tag : tags->as_array()) {
-        const Value* key = tag.find("key");
-        const Value* value = tag.find("value");
-        if (key == nullptr || !key->is_string()) continue;
-        stage(store::ops::PutTag{
-            arn, std::string(key->as_string()),
-            value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
-      }
-    }
+    stage_tags(arn, r.field("tags"));
   }
   answer(reply, json::ObjectBuilder()
                     .add("activityArn", text(arn))

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <climits>
-#include <set>
 
 #include "asl/parse.h"
 #include "core/random.h"
@@ -50,17 +49,6 @@ Value diagnostic_json(const asl::Diagnostic& d) {
 // UpdateStateMachine).
 Unexpected<Error> description_needs_publish() {
   return fail("ValidationException", "Version description can only be set when publish is true");
-}
-
-// AWS limit: 50 tags a resource; a key given twice is one tag.
-bool too_many_tags(const Value& tags) {
-  if (!tags.is_array()) return false;
-  std::set<std::string_view> keys;
-  for (const Value& tag : tags.as_array()) {
-    const Value* key = tag.find("key");
-    if (key != nullptr && key->is_string()) keys.insert(key->as_string());
-  }
-  return keys.size() > 50;
 }
 
 // Checks a definition for a state machine of `type`: the InvalidDefinition error or nothing.
@@ -158,9 +146,7 @@ void Service::Impl::create_state_machine(const Request& r, Reply reply) {
     return answer(reply, Unexpected<Error>(checked.error()));
   }
   std::string arn = options.partition.state_machine_arn(*name);
-  if (const Value* tags = r.field("tags"); tags != nullptr && too_many_tags(*tags)) {
-    return answer(reply, fail("TooManyTags", "Too many tags for resource: '" + arn + "'"));
-  }
+  if (auto error = too_many_tags(r, arn)) return answer(reply, Unexpected<Error>(*error));
   auto existing = store->resource(store::Kind::StateMachine, arn);
   if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
   if (*existing) {
@@ -210,16 +196,7 @@ void Service::Impl::create_state_machine(const Request& r, Reply reply) {
         store::Resource{store::Kind::Version, version_arn, "1", arn, now, version.build()}});
     out.add("stateMachineVersionArn", text(version_arn));
   }
-  if (const Value* tags = r.field("tags"); tags != nullptr && tags->is_array()) {
-    for (const Value& tag : tags->as_array()) {
-      const Value* key = tag.find("key");
-      const Value* value = tag.find("value");
-      if (key == nullptr || !key->is_string()) continue;
-      stage(store::ops::PutTag{
-          arn, std::string(key->as_string()),
-          value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
-    }
-  }
+  stage_tags(arn, r.field("tags"));
   answer(reply, out.build());
 }
 

@@ -17,6 +17,30 @@ Value text(std::string_view s) { return Value::string(s); }
 
 }  // namespace
 
+std::optional<Error> Service::Impl::too_many_tags(const Request& r, const std::string& arn) {
+  const Value* tags = r.field("tags");
+  if (tags == nullptr || !tags->is_array()) return std::nullopt;
+  std::set<std::string_view> keys;  // a key given twice is one tag
+  for (const Value& tag : tags->as_array()) {
+    const Value* key = tag.find("key");
+    if (key != nullptr && key->is_string()) keys.insert(key->as_string());
+  }
+  if (keys.size() <= kMaxTags) return std::nullopt;
+  return Error{"TooManyTags", "Too many tags for resource: '" + arn + "'"};
+}
+
+void Service::Impl::stage_tags(const std::string& arn, const Value* tags) {
+  if (tags == nullptr || !tags->is_array()) return;
+  for (const Value& tag : tags->as_array()) {
+    const Value* key = tag.find("key");
+    const Value* value = tag.find("value");
+    if (key == nullptr || !key->is_string()) continue;
+    stage(store::ops::PutTag{
+        arn, std::string(key->as_string()),
+        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
+  }
+}
+
 // The resource a tag call names: a state machine or an activity that exists.
 static Expected<void, Error> check_taggable(Service::Impl& d, const std::string& arn) {
   auto parsed = parse_arn(arn);
@@ -69,12 +93,7 @@ void Service::Impl::tag_resource(const Request& r, Reply reply) {
     return answer(reply,
                   fail("TooManyTags", "Too many tags for resource: '" + *arn + "' (at most 50)"));
   }
-  for (const Value& tag : tags->as_array()) {
-    const Value* value = tag.find("value");
-    stage(store::ops::PutTag{
-        *arn, std::string(tag.find("key")->as_string()),
-        value != nullptr && value->is_string() ? std::string(value->as_string()) : ""});
-  }
+  stage_tags(*arn, tags);
   answer(reply, Value::object({}));
 }
 

@@ -215,6 +215,10 @@ struct Service::Impl {
   void tag_resource(const Request& r, Reply reply);
   void untag_resource(const Request& r, Reply reply);
   void list_tags_for_resource(const Request& r, Reply reply);
+  // The tags of a Create request: TooManyTags when they hold more than 50 keys; staged for
+  // `arn` once it is created.
+  std::optional<Error> too_many_tags(const Request& r, const std::string& arn);
+  void stage_tags(const std::string& arn, const json::Value* tags);
   void test_state(const Request& r, Reply reply);
   void describe_map_run(const Request& r, Reply reply);
   void list_map_runs(const Request& r, Reply reply);
