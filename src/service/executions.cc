@@ -223,21 +223,32 @@ void Service::Impl::finish(LiveExecution& e) {
   }
 }
 
-Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
-  const Value& record = stored.record;
-  std::string revision(record.find("revision")->as_string());
-  auto kept = store->resource(store::Kind::Revision, revision_arn(revision));
-  if (!kept || !*kept) return fail("InternalFailure", "The execution's definition is missing");
+Result<std::unique_ptr<LiveExecution>> Service::Impl::revive(const store::Execution& stored,
+                                                             Error missing) {
+  const Value* revision = stored.record.find("revision");
+  if (revision == nullptr || !revision->is_string()) return Unexpected<Error>(std::move(missing));
+  std::string digest(revision->as_string());
+  auto kept = store->resource(store::Kind::Revision, revision_arn(digest));
+  if (!kept || !*kept) return Unexpected<Error>(std::move(missing));
   auto definition =
-      definition_for(revision, std::string((*kept)->record.find("definition")->as_string()), false);
+      definition_for(digest, std::string((*kept)->record.find("definition")->as_string()), false);
   if (!definition) return Unexpected<Error>(definition.error());
   auto state = engine::decode_state(stored.state);
   if (!state) return Unexpected<Error>(state.error());
   auto e = std::make_unique<LiveExecution>();
   e->arn = stored.arn;
   e->definition = *definition;
-  e->revision = revision;
+  e->revision = digest;
   e->state = std::move(*state);
+  e->record = stored.record;
+  return e;
+}
+
+Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
+  const Value& record = stored.record;
+  auto revived = revive(stored, Error{"InternalFailure", "The execution's definition is missing"});
+  if (!revived) return Unexpected<Error>(revived.error());
+  std::unique_ptr<LiveExecution> e = std::move(*revived);
   std::int64_t now = now_ms();
   json::ObjectBuilder updated;
   for (const json::Member& m : record.members()) {
@@ -327,22 +338,10 @@ Expected<void, Error> Service::Impl::recover() {
   for (store::Execution& x : *running) {
     const Value* revision = x.record.find("revision");
     if (revision == nullptr || !revision->is_string()) continue;
-    auto kept =
-        store->resource(store::Kind::Revision, revision_arn(std::string(revision->as_string())));
-    if (!kept || !*kept) {
-      return fail("StoreError", "the definition of execution " + x.arn + " is missing");
-    }
-    std::string text((*kept)->record.find("definition")->as_string());
-    auto definition = definition_for(std::string(revision->as_string()), text, false);
-    if (!definition) return Unexpected<Error>(definition.error());
-    auto state = engine::decode_state(x.state);
-    if (!state) return Unexpected<Error>(state.error());
-    auto e = std::make_unique<LiveExecution>();
-    e->arn = x.arn;
-    e->definition = *definition;
-    e->revision = std::string(revision->as_string());
-    e->state = std::move(*state);
-    e->record = x.record;
+    auto revived =
+        revive(x, Error{"StoreError", "the definition of execution " + x.arn + " is missing"});
+    if (!revived) return Unexpected<Error>(revived.error());
+    std::unique_ptr<LiveExecution> e = std::move(*revived);
     if (const Value* test_case = x.record.find("testCase");
         test_case != nullptr && test_case->is_string() && options.mocks) {
       auto mocks =

@@ -137,6 +137,9 @@ struct Service::Impl {
   void carry_out(LiveExecution& e, engine::Command& command);
   void finish(LiveExecution& e);
   // Takes an ended execution up again (RedriveExecution).
+  // A stored execution made live again: its definition (by revision) and its state. Errors:
+  // `missing` when the definition is not kept, or the state's decoding error.
+  Result<std::unique_ptr<LiveExecution>> revive(const store::Execution& stored, Error missing);
   Expected<void, Error> redrive(const store::Execution& stored);
   void fire_due_timers();
   std::optional<std::int64_t> next_timer_ms();
