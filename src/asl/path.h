@@ -63,7 +63,8 @@ class Path {
   [[nodiscard]] Expected<json::Value, PathFailure> evaluate_on(const json::Value& root,
                                                                const Scope& scope) const;
 
-  // For a reference path: the property names and indexes it walks, in order. An index step
+  // For a reference path (compile_reference): the property names and indexes it walks, in
+  // order. An index step
   // has an empty name and its index in `index`.
   struct Step {
     std::string name;
@@ -79,7 +80,7 @@ class Path {
   std::string variable_;
   bool definite_ = true;
   std::vector<std::shared_ptr<const path_detail::Segment>> segments_;
-  std::vector<Step> reference_steps_;  // computed when parsed
+  std::vector<Step> reference_steps_;  // computed by compile_reference
 };
 
 }  // namespace baton::asl

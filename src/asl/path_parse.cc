@@ -105,11 +105,6 @@ class PathParser {
           (i + 2 == path.segments_.size() && path.segments_.back()->kind == SegmentKind::Function);
       bool merged = last && !s.deep && s.kind == SegmentKind::Property && s.names.size() > 1;
       if (!s.is_definite() && !merged) path.definite_ = false;
-      if (s.kind == SegmentKind::Property) {
-        path.reference_steps_.push_back(Path::Step{s.names[0], -1});
-      } else if (s.kind == SegmentKind::Index) {
-        path.reference_steps_.push_back(Path::Step{"", s.indexes[0]});
-      }
     }
     path.text_ = std::string(text_.substr(start, pos_ - start));
     return path;
@@ -514,6 +509,9 @@ Expected<Path, std::string> Path::compile_reference(std::string_view text) {
       return Unexpected<std::string>("a reference path names a single node: '" + std::string(text) +
                                      "'");
     }
+    path->reference_steps_.push_back(segment->kind == SegmentKind::Property
+                                         ? Path::Step{segment->names[0], -1}
+                                         : Path::Step{"", segment->indexes[0]});
   }
   return path;
 }

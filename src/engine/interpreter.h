@@ -164,6 +164,10 @@ class Interpreter {
   void start_child_execution(Frame& f);
   // Starts children while the Map Run's concurrency allows and items remain.
   void start_child_executions(Frame& f);
+  // The Map Run has ended well: its events, and the Map state's output.
+  void succeed_map_run(Frame& f);
+  // Whether `f` is a Distributed Map waiting on its Map Run's children.
+  bool awaiting_map_run(const Frame& f) const;
   // Tells the host where a Map Run stands (commands::RecordMapRun).
   void record_map_run(const Frame& f, std::string status);
   Expected<void, Error> update_map_run(const events::MapRunUpdated& event);

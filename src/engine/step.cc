@@ -294,9 +294,7 @@ void Interpreter::end_execution(ExecutionStatus status, std::optional<Value> out
   }
   state_.children.clear();
   for (Frame& f : state_.frames) {
-    if (f.alive && f.phase == Phase::AwaitingChildren && !f.map_run_arn.empty()) {
-      record_map_run(f, "ABORTED");
-    }
+    if (awaiting_map_run(f)) record_map_run(f, "ABORTED");
     f.alive = false;
     f.queued = false;
     f.next_ready = kNoFrame;
@@ -320,7 +318,7 @@ void Interpreter::abort_frame(FrameId id) {
   cancel_timer(f.timeout_timer);
   cancel_timer(f.heartbeat_timer);
   cancel_timer(f.wait_timer);
-  if (f.phase == Phase::AwaitingChildren && !f.map_run_arn.empty()) record_map_run(f, "ABORTED");
+  if (awaiting_map_run(f)) record_map_run(f, "ABORTED");
   for (auto it = state_.children.begin(); it != state_.children.end();) {
     if (it->second.first == id) {
       commands_.push_back(commands::StopChildExecution{it->first});

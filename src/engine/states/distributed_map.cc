@@ -31,6 +31,13 @@ std::optional<double> numeric(const Value& v) {
   return std::nullopt;
 }
 
+// The items a child execution's input holds: one, or a batch's Items.
+std::int64_t items_in(const asl::MapState& map, const Value& input) {
+  if (!map.item_batcher) return 1;
+  const Value* batch = input.find("Items");
+  return batch != nullptr ? static_cast<std::int64_t>(batch->size()) : 0;
+}
+
 }  // namespace
 
 void Interpreter::run_distributed_map(Frame& f, Value effective, Value items) {
@@ -161,13 +168,7 @@ void Interpreter::start_map_run(Frame& f) {
   f.completed = 0;
   f.failed = 0;
   record_map_run(f, "RUNNING");
-  if (total == 0) {
-    record_map_run(f, "SUCCEEDED");
-    HistoryEvent& done = record(f, HistoryEventType::MapRunSucceeded, details::None{}, false);
-    record_with_previous(done.id, HistoryEventType::MapStateSucceeded, details::None{});
-    complete_state(f, Value::array({}), true);
-    return;
-  }
+  if (total == 0) return succeed_map_run(f);
   f.phase = Phase::AwaitingChildren;
   start_child_executions(f);
 }
@@ -179,18 +180,26 @@ void Interpreter::start_child_executions(Frame& f) {
   while (f.next_item < total && f.next_item - f.completed < cap) start_child_execution(f);
 }
 
+void Interpreter::succeed_map_run(Frame& f) {
+  record_map_run(f, "SUCCEEDED");
+  HistoryEvent& done = record(f, HistoryEventType::MapRunSucceeded, details::None{}, false);
+  record_with_previous(done.id, HistoryEventType::MapStateSucceeded, details::None{});
+  complete_state(f, Value::array(std::move(f.results)), true);
+}
+
+bool Interpreter::awaiting_map_run(const Frame& f) const {
+  // A frame keeps its map_run_arn after its Map Run ends, and may go on to other states.
+  if (!f.alive || f.phase != Phase::AwaitingChildren) return false;
+  const asl::State& s = state_of(f);
+  return s.type == asl::StateType::Map &&
+         s.as<asl::MapState>().mode == asl::ProcessorMode::DISTRIBUTED;
+}
+
 void Interpreter::record_map_run(const Frame& f, std::string status) {
   const auto& map = state_of(f).as<asl::MapState>();
   auto executions = static_cast<std::int64_t>(f.items.size());
-  std::int64_t items = executions;
-  if (map.item_batcher) {
-    items = 0;
-    for (const Value& batch : f.items.as_array()) {
-      if (const Value* batch_items = batch.find("Items")) {
-        items += static_cast<std::int64_t>(batch_items->size());
-      }
-    }
-  }
+  std::int64_t items = 0;
+  for (const Value& input : f.items.as_array()) items += items_in(map, input);
   commands_.push_back(commands::RecordMapRun{f.map_run_arn, std::move(status), f.max_concurrency,
                                              f.tolerated_failure_count,
                                              f.tolerated_failure_percentage, executions, items});
@@ -198,9 +207,7 @@ void Interpreter::record_map_run(const Frame& f, std::string status) {
 
 Expected<void, Error> Interpreter::update_map_run(const events::MapRunUpdated& event) {
   for (Frame& f : state_.frames) {
-    if (!f.alive || f.phase != Phase::AwaitingChildren || f.map_run_arn != event.map_run_arn) {
-      continue;
-    }
+    if (!awaiting_map_run(f) || f.map_run_arn != event.map_run_arn) continue;
     if (event.max_concurrency) f.max_concurrency = *event.max_concurrency;
     if (event.tolerated_failure_count) f.tolerated_failure_count = event.tolerated_failure_count;
     if (event.tolerated_failure_percentage) {
@@ -236,13 +243,8 @@ commands::StartChildExecution child_command(const asl::Definition& definition,
   child.role_arn = state.identity.role_arn;
   child.region = state.identity.region;
   const Value& input = f.items[static_cast<std::size_t>(index)];
-  std::int64_t items = 1;
-  if (map.item_batcher) {
-    const Value* batch = input.find("Items");
-    items = batch != nullptr ? static_cast<std::int64_t>(batch->size()) : 0;
-  }
   return commands::StartChildExecution{child,   map.processor->id, input,
-                                       express, f.map_run_arn,     items};
+                                       express, f.map_run_arn,     items_in(map, input)};
 }
 
 }  // namespace
@@ -316,10 +318,7 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
   if (f.next_item < total) {
     start_child_executions(f);
   } else if (f.completed == total) {
-    record_map_run(f, "SUCCEEDED");
-    HistoryEvent& done = record(f, HistoryEventType::MapRunSucceeded, details::None{}, false);
-    record_with_previous(done.id, HistoryEventType::MapStateSucceeded, details::None{});
-    complete_state(f, Value::array(std::move(f.results)), true);
+    succeed_map_run(f);
   }
   make_ready(f.id);
 }
