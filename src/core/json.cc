@@ -135,20 +135,14 @@ Value Value::number(double d) {
   return v;
 }
 
-Value Value::string(std::string_view s) {
+Value Value::long_string(std::string_view s) {
   Value v;
-  if (s.size() <= kSmallCapacity) {
-    v.small_.kind = Kind::SmallString;
-    v.small_.length = static_cast<std::uint8_t>(s.size());
-    if (!s.empty()) std::memcpy(v.small_.chars, s.data(), s.size());
-  } else {
-    auto* node = allocate<StringNode>(StringNode::bytes_for(s.size()));
-    node->size = static_cast<std::uint32_t>(s.size());
-    std::memcpy(node->data(), s.data(), s.size());
-    node->data()[s.size()] = '\0';
-    v.big_.kind = Kind::String;
-    v.big_.node = node;
-  }
+  auto* node = allocate<StringNode>(StringNode::bytes_for(s.size()));
+  node->size = static_cast<std::uint32_t>(s.size());
+  std::memcpy(node->data(), s.data(), s.size());
+  node->data()[s.size()] = '\0';
+  v.big_.kind = Kind::String;
+  v.big_.node = node;
   return v;
 }
 

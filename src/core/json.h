@@ -64,7 +64,14 @@ class Value {
   static Value integer(std::int64_t i);
   static Value unsigned_integer(std::uint64_t u);  // stored as a signed integer when it fits
   static Value number(double d);
-  static Value string(std::string_view s);
+  static Value string(std::string_view s) {
+    if (s.size() > kSmallCapacity) return long_string(s);
+    Value v;  // short strings live inline: no allocation
+    v.small_.kind = Kind::SmallString;
+    v.small_.length = static_cast<std::uint8_t>(s.size());
+    if (!s.empty()) std::memcpy(v.small_.chars, s.data(), s.size());
+    return v;
+  }
   static Value array(std::vector<Value> items);
   // An object from members in order; a key given twice keeps the later value in the place of
   // the first, as Jackson (AWS's parser) does.
@@ -107,7 +114,7 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  friend class DocumentBuilder;  // json_parse.cc: builds a parsed document in one block
+  friend class DocumentBuilder;  // json_document.cc: builds a parsed document in one block
   enum class Kind : std::uint8_t {
     Null,
     False,
@@ -139,6 +146,7 @@ class Value {
     if (shares_node()) release_node(small_.kind, big_.node);
     small_.kind = Kind::Null;
   }
+  static Value long_string(std::string_view s);
   static void retain_node(Node* node) noexcept;
   static void release_node(Kind kind, Node* node) noexcept;
 

@@ -23,17 +23,14 @@ class DocumentBuilder {
     std::size_t end = payload(tape[0]);
     std::size_t bytes = sizeof(Block) + measure(tape, strings, 1, end);
     DocumentBuilder builder(tape, strings);
-    if (bytes == sizeof(Block)) {
-      std::size_t i = 1;
-      return builder.place(i);  // a scalar: no block
+    if (bytes > sizeof(Block)) {  // else a scalar: no block
+      auto* block = new (::operator new(bytes)) Block();
+      block->bytes = bytes;
+      builder.block_ = reinterpret_cast<char*>(block);
+      builder.cursor_ = builder.block_ + sizeof(Block);
     }
-    void* memory = ::operator new(bytes);
-    auto* block = new (memory) Block();
-    block->bytes = bytes;
-    builder.block_ = reinterpret_cast<char*>(block);
-    builder.cursor_ = builder.block_ + sizeof(Block);
-    std::size_t i = 1;
     // The root Value owns the block's one reference.
+    std::size_t i = 1;
     return builder.place(i);
   }
 
@@ -132,13 +129,7 @@ class DocumentBuilder {
   }
 
   Value place_string(std::string_view s) {
-    if (s.size() <= Value::kSmallCapacity) {
-      Value v;
-      v.small_.kind = Value::Kind::SmallString;
-      v.small_.length = static_cast<std::uint8_t>(s.size());
-      std::memcpy(v.small_.chars, s.data(), s.size());
-      return v;
-    }
+    if (s.size() <= Value::kSmallCapacity) return Value::string(s);
     auto* node = take<Value::StringNode>(Value::StringNode::bytes_for(s.size()));
     node->size = static_cast<std::uint32_t>(s.size());
     std::memcpy(node->data(), s.data(), s.size());

@@ -56,10 +56,6 @@ Value from_element(simdjson::dom::element element) {
   return Value::null();
 }
 
-}  // namespace
-
-namespace {
-
 // As from_element, noting keys written twice, with where their object is.
 Value from_element_noting_duplicates(simdjson::dom::element element, std::string& location,
                                      std::vector<DuplicateKey>& duplicates) {
@@ -516,11 +512,9 @@ simdjson::error_code parse_fast(std::string_view text, simdjson::dom::element& r
 }  // namespace
 
 Expected<Value, ParseError> parse(std::string_view text) {
-  simdjson::dom::element root;
-  auto error = parse_fast(text, root);
-  if (!error) {
-    const simdjson::dom::document& doc = thread_parser().doc;
-    return build_parsed_document(doc.tape.get(), doc.string_buf.get());
+  simdjson::dom::parser& parser = thread_parser();
+  if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).error()) {
+    return build_parsed_document(parser.doc.tape.get(), parser.doc.string_buf.get());
   }
   return SlowParser(text).parse_document();
 }

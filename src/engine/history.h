@@ -237,13 +237,12 @@ class History {
   }
   void swap(History& other) noexcept {
     chunks_.swap(other.chunks_);
-    std::swap(chunk_count_, other.chunk_count_);
     std::swap(size_, other.size_);
   }
 
-  // Raw storage; the first size_ events are constructed. 40 chunks hold 16 * (2^40 - 1) events.
+  // Raw storage, allocated in order (null past the last); the first size_ events are
+  // constructed. 40 chunks hold 16 * (2^40 - 1) events.
   std::array<HistoryEvent*, 40> chunks_{};
-  std::size_t chunk_count_ = 0;
   std::size_t size_ = 0;
 };
 
