@@ -89,4 +89,9 @@ std::uint64_t os_entropy() {
   return value;
 }
 
+std::string random_uuid() {
+  Random random(os_entropy());
+  return uuid_v4(random);
+}
+
 }  // namespace baton

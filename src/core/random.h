@@ -37,6 +37,10 @@ std::string uuid_v4(Random& random);
 // 64 bits from the operating system's entropy pool.
 std::uint64_t os_entropy();
 
+// A version 4 UUID from the operating system's entropy: for names and ids at the edges of the
+// system, never inside the engine.
+std::string random_uuid();
+
 // splitmix64 of `x`: mixes a seed (or a hash) into 64 well-spread bits.
 std::uint64_t mix64(std::uint64_t x);
 

@@ -2,7 +2,6 @@
 // Distributed Map's child executions; and stopping an execution.
 
 #include "asl/errors.h"
-#include "core/crypto.h"
 #include "core/random.h"
 #include "service/service_internal.h"
 

@@ -12,9 +12,9 @@ namespace baton::service {
 
 using json::Value;
 
-namespace {
-
 std::string revision_arn(const std::string& digest) { return "revision:" + digest; }
+
+namespace {
 
 // An execution's record with `key` set.
 Value with(const Value& record, std::string_view key, Value value) {

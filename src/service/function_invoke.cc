@@ -53,7 +53,7 @@ void Service::invoke_function(std::string function_name, std::string qualifier,
           reply = std::move(reply)]() mutable {
     auto found = d.function_or_error(name);
     if (!found) return reply(Unexpected<Error>(found.error()));
-    auto ref = parse_function_ref(name, d.options.partition.region, d.options.partition.account);
+    auto ref = parse_function_ref(name);
     std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
     if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
       return reply(fail("InvalidParameterValueException",

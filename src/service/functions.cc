@@ -42,8 +42,7 @@ bool internal_member(std::string_view name) {
 
 }  // namespace
 
-Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view region,
-                                       std::string_view account) {
+Result<FunctionRef> parse_function_ref(std::string_view text) {
   // A name, "ACCOUNT:function:NAME" or "arn:aws:lambda:REGION:ACCOUNT:function:NAME", each
   // with an optional ":QUALIFIER".
   static const std::regex pattern(
@@ -57,8 +56,6 @@ Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view r
                    "[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-"
                    "9-_]+))?");
   }
-  (void)region;
-  (void)account;
   FunctionRef ref;
   ref.name = m[4].str();
   ref.qualifier = m[5].matched ? m[5].str() : "";
@@ -77,7 +74,7 @@ Result<store::Resource> Service::Impl::requested_function(const Request& r) {
 }
 
 Result<store::Resource> Service::Impl::function_or_error(const std::string& reference) {
-  auto ref = parse_function_ref(reference, options.partition.region, options.partition.account);
+  auto ref = parse_function_ref(reference);
   if (!ref) return Unexpected<Error>(ref.error());
   auto found = store->resource(store::Kind::Function, function_arn(ref->name));
   if (!found) return Unexpected<Error>(found.error());
@@ -220,16 +217,14 @@ static Expected<void, Error> read_configuration(const Request& r, json::ObjectBu
   keep("Description", text(""));
   keep("Timeout", Value::integer(3));
   keep("MemorySize", Value::integer(128));
-  if (!keep("Environment", Value())) {
-    // Lambda shows no Environment until one is set.
-  }
+  keep("Environment", Value());  // Lambda shows no Environment until one is set
   return {};
 }
 
 void Service::Impl::create_function(const Request& r, Reply reply) {
   auto name = r.required("FunctionName");
   if (!name) return answer(reply, Unexpected<Error>(name.error()));
-  auto ref = parse_function_ref(*name, options.partition.region, options.partition.account);
+  auto ref = parse_function_ref(*name);
   if (!ref) return answer(reply, Unexpected<Error>(ref.error()));
   if (!r.field("Role")) return answer(reply, invalid("Role is required"));
   std::string arn = function_arn(ref->name);
@@ -258,7 +253,7 @@ void Service::Impl::create_function(const Request& r, Reply reply) {
   record.add("LastModified", text(last_modified(now)));
   record.add("Version", text("$LATEST"));
   record.add("TracingConfig", json::ObjectBuilder().add("Mode", text("PassThrough")).build());
-  record.add("RevisionId", text(new_function_revision()));
+  record.add("RevisionId", text(random_uuid()));
   record.add("State", text("Active"));
   record.add("LastUpdateStatus", text("Successful"));
   record.add("PackageType", text("Zip"));
@@ -428,11 +423,6 @@ void Service::Impl::delete_function_concurrency(const Request& r, Reply reply) {
 
 runtime::FunctionHost& Service::Impl::functions() { return *options.functions; }
 
-std::string Service::Impl::new_function_revision() {
-  Random r(os_entropy());
-  return uuid_v4(r);
-}
-
 Expected<void, Error> Service::Impl::check_revision(const Request& r, const Value& record) {
   auto wanted = r.string("RevisionId");
   if (!wanted) return Unexpected<Error>(wanted.error());
@@ -449,7 +439,7 @@ void Service::Impl::save_function_update(store::Resource function, Value record,
                                          const Reply& reply) {
   std::int64_t now = now_ms();
   record = json::with_member(record, "LastModified", text(last_modified(now)));
-  record = json::with_member(record, "RevisionId", text(new_function_revision()));
+  record = json::with_member(record, "RevisionId", text(random_uuid()));
   function.record = record;
   // Sandboxes of the old code or configuration are not reused.
   functions().retire(function.name);

@@ -19,8 +19,7 @@ struct FunctionRef {
   std::string name;
   std::string qualifier;  // "", "$LATEST", a version or an alias
 };
-[[nodiscard]] Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view region,
-                                                     std::string_view account);
+[[nodiscard]] Result<FunctionRef> parse_function_ref(std::string_view text);
 
 // Code unpacked under the data folder.
 struct StoredCode {

@@ -7,7 +7,6 @@
 // although they are not kept. Records not yet final are cached, so that two changes in one
 // group of writes see each other.
 
-#include <cmath>
 #include <sstream>
 
 #include "service/service_internal.h"

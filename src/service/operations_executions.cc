@@ -5,7 +5,6 @@
 
 #include "core/crypto.h"
 #include "core/random.h"
-#include "engine/history_json.h"
 #include "service/service_internal.h"
 
 namespace baton::service {
@@ -51,11 +50,6 @@ std::optional<std::int64_t> decode_history_token(const std::string& token) {
   return id;
 }
 
-std::string fresh_name() {
-  Random r(os_entropy());
-  return uuid_v4(r);
-}
-
 }  // namespace
 
 namespace {
@@ -87,7 +81,7 @@ static Result<StartRequest> read_start(Service::Impl& d, const Request& r) {
   StartRequest s;
   s.target = std::move(*target);
   s.test_case = parsed->test_case;
-  s.name = name->value_or(fresh_name());
+  s.name = name->value_or(random_uuid());
   if (!valid_name(s.name)) return fail("InvalidName", "Invalid Name: '" + s.name + "'");
   s.input_text = input->value_or("{}");
   if (s.input_text.size() > kMaxInputBytes) {
@@ -180,7 +174,7 @@ void Service::Impl::start_execution(const Request& r, Reply reply) {
   std::string arn;
   if (start->express) {
     arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
-                                                  fresh_name());
+                                                  random_uuid());
   } else {
     arn = options.partition.execution_arn(start->target.machine.name, start->name);
     // Idempotent on the name: the same input while the first still runs returns it again.
@@ -221,7 +215,7 @@ void Service::Impl::start_sync_execution(const Request& r, Reply reply) {
                               "This operation is not supported by this type of state machine"));
   }
   std::string arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
-                                                            fresh_name());
+                                                            random_uuid());
   auto launched = launch_start(*this, *start, arn, r);
   if (!launched) return answer(reply, Unexpected<Error>(launched.error()));
   auto respond = [this, reply](const Value& record) {
@@ -284,7 +278,7 @@ void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply
   if (!*stored) return answer(reply, no_execution(*arn));
   const Value& record = (*stored)->record;
   auto kept = store->resource(store::Kind::Revision,
-                              "revision:" + std::string(record.find("revision")->as_string()));
+                              revision_arn(std::string(record.find("revision")->as_string())));
   if (!kept || !*kept)
     return answer(reply, fail("InternalFailure", "The execution's definition is missing"));
   json::ObjectBuilder out;

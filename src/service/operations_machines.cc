@@ -23,11 +23,6 @@ Unexpected<Error> invalid_arn(const std::string& arn) {
   return fail("InvalidArn", invalid_arn_message(arn));
 }
 
-std::string new_revision_id() {
-  Random r(os_entropy());
-  return uuid_v4(r);
-}
-
 Value text(std::string_view s) { return Value::string(s); }
 
 std::string string_or(const Value& record, std::string_view key, std::string fallback = "") {
@@ -76,11 +71,8 @@ Result<store::Resource> Service::Impl::state_machine_or_error(const std::string&
 Result<Service::Impl::Target> Service::Impl::resolve_target(const std::string& arn) {
   auto parsed = parse_arn(arn);
   if (!parsed || parsed->type != "stateMachine") return invalid_arn(arn);
-  auto machine = state_machine_or_error(options.partition.state_machine_arn(parsed->name));
-  if (!machine) {
-    if (machine.error().name == "StateMachineDoesNotExist") return does_not_exist(arn);
-    return Unexpected<Error>(machine.error());
-  }
+  auto machine = state_machine_or_error(arn);  // its errors name `arn`, qualified or not
+  if (!machine) return Unexpected<Error>(machine.error());
   Target t;
   t.machine = std::move(*machine);
   t.definition = string_or(t.machine.record, "definition");
@@ -298,7 +290,7 @@ void Service::Impl::update_state_machine(const Request& r, Reply reply) {
   if (const Value* tracing = r.field("tracingConfiguration")) set("tracingConfiguration", *tracing);
   std::string revision_id = string_or(rec, "revisionId");
   if (changed) {
-    revision_id = new_revision_id();
+    revision_id = random_uuid();
     rec = json::with_member(rec, "revisionId", text(revision_id));
   }
   rec = json::with_member(rec, "updateDate", Value::integer(now));

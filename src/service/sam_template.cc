@@ -302,7 +302,9 @@ static Result<SamProject> read_project(const std::string& path) {
               s.second, where + "/Properties/DefinitionSubstitutions/" + s.first.Scalar());
           if (!value) return Unexpected<Error>(value.error());
           std::string key = "${" + s.first.Scalar() + "}";
-          for (std::size_t at; (at = definition.find(key)) != std::string::npos;) {
+          // Searching on after each value: a value holding its own ${Key} is not expanded again.
+          for (std::size_t at = 0; (at = definition.find(key, at)) != std::string::npos;
+               at += value->size()) {
             definition.replace(at, key.size(), *value);
           }
         }

@@ -38,8 +38,6 @@ struct LiveExecution {
   // Step Functions Local mocks, when started as "arn#TestCase".
   std::optional<MockTestCase> mocks;
   std::map<std::string, std::int64_t> mock_invocations;  // per state
-  // Express executions keep their history here when asked (StartSyncExecution never).
-  engine::History express_history;
   // Called with the final record when the execution ends (StartSyncExecution, .sync parents).
   std::vector<std::function<void(const json::Value& record)>> on_end;
 };
@@ -258,7 +256,6 @@ struct Service::Impl {
   Result<StoredCode> store_code(const std::string& name, const json::Value* code);
   Expected<void, Error> check_revision(const Request& r, const json::Value& record);
   void save_function_update(store::Resource function, json::Value record, const Reply& reply);
-  std::string new_function_revision();
   // Runs a task's Lambda function; its outcome comes back to the execution as an event.
   void invoke_for_task(const std::string& execution_arn, const engine::commands::InvokeTask& task,
                        const runtime::FunctionConfig& function);
@@ -283,6 +280,8 @@ struct Service::Impl {
 
 // Helpers shared by the operation files.
 json::Value epoch(std::int64_t ms);
+// The key under which a definition's text is kept, by its digest (store::Kind::Revision).
+std::string revision_arn(const std::string& digest);
 std::string page_token(const std::string& key);
 Result<std::string> page_key(const Request& r);
 std::size_t page_limit(const Request& r);
