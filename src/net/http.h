@@ -17,7 +17,6 @@ struct HttpRequest {
   std::string target;                                        // path and query, as received
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
-  std::string remote;  // "127.0.0.1:53412"
   // Set by the server when the client closes its connection before the answer is sent (a
   // worker that gave up a long-poll).
   std::shared_ptr<std::atomic<bool>> client_gone = std::make_shared<std::atomic<bool>>(false);

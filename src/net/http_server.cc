@@ -34,11 +34,7 @@ constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<const Handler> handler, std::size_t max_body)
-      : stream_(std::move(socket)), handler_(std::move(handler)), max_body_(max_body) {
-    beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  }
+      : stream_(std::move(socket)), handler_(std::move(handler)), max_body_(max_body) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -81,7 +77,6 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(message.body());
-    request.remote = remote_;
     client_gone_ = request.client_gone;
     watch_for_close();
     (*handler_)(std::move(request), [self = shared_from_this()](HttpResponse response) {
@@ -156,7 +151,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const Handler> handler_;
   std::size_t max_body_;
   bool keep_alive_ = true;
-  std::string remote_;
   std::shared_ptr<std::atomic<bool>> client_gone_;  // of the request awaiting its answer
   bool watching_ = false;
   bool draining_ = false;

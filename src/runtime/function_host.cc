@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -32,12 +33,6 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 // Lambda's largest synchronous response.
 constexpr std::size_t kMaxResponseBytes = 6 * 1024 * 1024 + 100;
-
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -79,7 +74,6 @@ struct Pending {
   FunctionConfig config;
   InvokeRequest request;
   InvokeCallback done;
-  SteadyClock::time_point queued;
   SteadyClock::time_point handed_out;
   SteadyClock::time_point deadline;
   std::string output;  // what the sandbox printed while running it
@@ -162,7 +156,7 @@ struct FunctionHost::Impl {
     std::snprintf(stream, sizeof stream, "%016llx%016llx",
                   static_cast<unsigned long long>(random.next_u64()),
                   static_cast<unsigned long long>(random.next_u64()));
-    std::string date = format_rfc3339_millis(Timestamp::from_millis(epoch_ms())).substr(0, 10);
+    std::string date = format_rfc3339_millis(SystemClock().now()).substr(0, 10);
     for (char& c : date) c = c == '-' ? '/' : c;
     env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
     env["_HANDLER"] = f.handler;
@@ -271,14 +265,15 @@ struct FunctionHost::Impl {
     net::HttpResponse r;
     r.header("Content-Type", "application/json");
     r.header("Lambda-Runtime-Aws-Request-Id", pending->request_id);
-    r.header("Lambda-Runtime-Deadline-Ms",
-             std::to_string(epoch_ms() + pending->config.timeout_seconds * 1000LL));
+    r.header(
+        "Lambda-Runtime-Deadline-Ms",
+        std::to_string(SystemClock().now().millis() + pending->config.timeout_seconds * 1000LL));
     const std::string& arn =
         pending->request.invoked_arn.empty() ? pending->config.arn : pending->request.invoked_arn;
     r.header("Lambda-Runtime-Invoked-Function-Arn", arn);
     char trace[96];
     std::snprintf(trace, sizeof trace, "Root=1-%08llx-%012llx%012llx;Parent=%016llx;Sampled=0",
-                  static_cast<unsigned long long>(epoch_ms() / 1000),
+                  static_cast<unsigned long long>(SystemClock().now().millis() / 1000),
                   static_cast<unsigned long long>(random.next_u64() & 0xffffffffffffULL),
                   static_cast<unsigned long long>(random.next_u64() & 0xffffffffffffULL),
                   static_cast<unsigned long long>(random.next_u64()));
@@ -286,7 +281,7 @@ struct FunctionHost::Impl {
     if (!pending->request.client_context.empty()) {
       r.header("Lambda-Runtime-Client-Context", pending->request.client_context);
     }
-    r.body = pending->request.payload;
+    r.body = std::move(pending->request.payload);  // handed out once
     net::Responder respond = std::move(*s.next);
     s.next.reset();
     deferred.push_back(
@@ -357,8 +352,8 @@ struct FunctionHost::Impl {
       log += "Status: error\tError Type: " + result.error_type;
     }
     log += "\n";
-    result.log = log;
     append_log(p.config.name, log);
+    result.log = std::move(log);
     Pool& pool = pools[p.config.name];
     pool.stats.invocations++;
     deferred.push_back([done = std::move(p.done), result = std::move(result)]() mutable {
@@ -564,8 +559,7 @@ struct FunctionHost::Impl {
       finish(*p,
              error_object("Sandbox.Timedout", "RequestId: " + p->request_id + " Error: " + after),
              true, "Sandbox.Timedout", &s,
-             format_rfc3339_millis(Timestamp::from_millis(epoch_ms())) + " " + p->request_id + " " +
-                 after + "\n");
+             format_rfc3339_millis(SystemClock().now()) + " " + p->request_id + " " + after + "\n");
       return;
     }
     if (check_memory && s.current) {
@@ -718,7 +712,6 @@ void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, Invoke
   pending->config = f;
   pending->request = std::move(request);
   pending->done = std::move(done);
-  pending->queued = SteadyClock::now();
   if (d.stopping) {
     lock.unlock();
     return pending->done(InvokeResult{pending->request_id,
