@@ -187,6 +187,38 @@ Task read_task(const Statement& s) {
   return t;
 }
 
+// A query's one row (or none), read with `read`.
+template <class Read>
+auto one_row(Statement& s, sqlite3* db, std::string_view what, Read read)
+    -> Result<std::optional<decltype(read(s))>> {
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional(read(s));
+  if (rc != SQLITE_DONE) return store_error(db, what);
+  return std::optional<decltype(read(s))>();
+}
+
+// Every row of a query, read with `read`.
+template <class Read>
+auto all_rows(Statement& s, sqlite3* db, std::string_view what, Read read)
+    -> Result<std::vector<decltype(read(s))>> {
+  std::vector<decltype(read(s))> out;
+  int rc = 0;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read(s));
+  if (rc != SQLITE_DONE) return store_error(db, what);
+  return out;
+}
+
+// A page asked for with one row more than its limit: drops that row and gives the key to go
+// on from in `next` ("" at the end).
+template <class T, class Key>
+void end_page(std::vector<T>& rows, std::size_t limit, std::string& next, Key key) {
+  next.clear();
+  if (rows.size() > limit) {
+    rows.pop_back();
+    next = key(rows.back());
+  }
+}
+
 constexpr const char* kResourceColumns = "kind, arn, name, parent_arn, created_ms, record";
 constexpr const char* kExecutionColumns =
     "arn, state_machine_arn, status, start_ms, map_run_arn, record, state";
@@ -329,25 +361,21 @@ Expected<void, Error> SqliteStore::commit(const WriteBatch& batch) {
 }
 
 Result<std::optional<Resource>> SqliteStore::resource(Kind kind, const std::string& arn) {
-  auto s = impl_->prepare(std::string("SELECT ") + kResourceColumns +
-                          " FROM resources WHERE kind = ? AND arn = ?");
+  static const std::string kSql =
+      std::string("SELECT ") + kResourceColumns + " FROM resources WHERE kind = ? AND arn = ?";
+  auto s = impl_->prepare(kSql);
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, static_cast<std::int64_t>(kind)).bind(2, arn);
-  int rc = s->step();
-  if (rc == SQLITE_ROW) return std::optional<Resource>(read_resource(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot read a resource");
-  return std::optional<Resource>();
+  return one_row(*s, impl_->db, "cannot read a resource", read_resource);
 }
 
 Result<std::optional<Resource>> SqliteStore::resource_by_name(Kind kind, const std::string& name) {
-  auto s = impl_->prepare(std::string("SELECT ") + kResourceColumns +
-                          " FROM resources WHERE kind = ? AND name = ? LIMIT 1");
+  static const std::string kSql = std::string("SELECT ") + kResourceColumns +
+                                  " FROM resources WHERE kind = ? AND name = ? LIMIT 1";
+  auto s = impl_->prepare(kSql);
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, static_cast<std::int64_t>(kind)).bind(2, name);
-  int rc = s->step();
-  if (rc == SQLITE_ROW) return std::optional<Resource>(read_resource(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot read a resource");
-  return std::optional<Resource>();
+  return one_row(*s, impl_->db, "cannot read a resource", read_resource);
 }
 
 Result<std::vector<Resource>> SqliteStore::resources(Kind kind, const std::string& parent_arn,
@@ -366,27 +394,19 @@ Result<std::vector<Resource>> SqliteStore::resources(Kind kind, const std::strin
       .bind(6, after_ms)
       .bind(7, after_arn);
   s->bind(8, static_cast<std::int64_t>(page.limit + 1));
-  std::vector<Resource> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(read_resource(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list resources");
-  next.clear();
-  if (out.size() > page.limit) {
-    out.pop_back();
-    next = page_key(out.back().created_ms, out.back().arn);
-  }
+  auto out = all_rows(*s, impl_->db, "cannot list resources", read_resource);
+  if (!out) return out;
+  end_page(*out, page.limit, next, [](const Resource& r) { return page_key(r.created_ms, r.arn); });
   return out;
 }
 
 Result<std::optional<Execution>> SqliteStore::execution(const std::string& arn) {
-  auto s =
-      impl_->prepare(std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE arn = ?");
+  static const std::string kSql =
+      std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE arn = ?";
+  auto s = impl_->prepare(kSql);
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, arn);
-  int rc = s->step();
-  if (rc == SQLITE_ROW) return std::optional<Execution>(read_execution(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot read an execution");
-  return std::optional<Execution>();
+  return one_row(*s, impl_->db, "cannot read an execution", read_execution);
 }
 
 Result<std::vector<Execution>> SqliteStore::executions(const std::string& state_machine_arn,
@@ -411,15 +431,9 @@ Result<std::vector<Execution>> SqliteStore::executions(const std::string& state_
       .bind(6, after_ms)
       .bind(7, after_arn);
   s->bind(8, static_cast<std::int64_t>(page.limit + 1));
-  std::vector<Execution> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(read_execution(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list executions");
-  next.clear();
-  if (out.size() > page.limit) {
-    out.pop_back();
-    next = page_key(out.back().start_ms, out.back().arn);
-  }
+  auto out = all_rows(*s, impl_->db, "cannot list executions", read_execution);
+  if (!out) return out;
+  end_page(*out, page.limit, next, [](const Execution& e) { return page_key(e.start_ms, e.arn); });
   return out;
 }
 
@@ -440,11 +454,7 @@ Result<std::vector<Execution>> SqliteStore::running_executions() {
   auto s = impl_->prepare(std::string("SELECT ") + kExecutionColumns +
                           " FROM executions WHERE status = 'RUNNING'");
   if (!s) return Unexpected<Error>(s.error());
-  std::vector<Execution> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(read_execution(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list running executions");
-  return out;
+  return all_rows(*s, impl_->db, "cannot list running executions", read_execution);
 }
 
 Result<std::vector<std::string>> SqliteStore::history(const std::string& arn, std::int64_t from,
@@ -456,11 +466,8 @@ Result<std::vector<std::string>> SqliteStore::history(const std::string& arn, st
                                     "AND (? = 0 OR id <= ?) ORDER BY id LIMIT ?");
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, arn).bind(2, from).bind(3, to).bind(4, to).bind(5, static_cast<std::int64_t>(limit));
-  std::vector<std::string> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(s->text(0));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot read history");
-  return out;
+  return all_rows(*s, impl_->db, "cannot read history",
+                  [](const Statement& row) { return row.text(0); });
 }
 
 Result<std::optional<Task>> SqliteStore::task(const std::string& token) {
@@ -469,10 +476,7 @@ Result<std::optional<Task>> SqliteStore::task(const std::string& token) {
       "token = ?");
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, token);
-  int rc = s->step();
-  if (rc == SQLITE_ROW) return std::optional<Task>(read_task(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot read a task");
-  return std::optional<Task>();
+  return one_row(*s, impl_->db, "cannot read a task", read_task);
 }
 
 Result<std::vector<Task>> SqliteStore::open_tasks() {
@@ -480,35 +484,23 @@ Result<std::vector<Task>> SqliteStore::open_tasks() {
       "SELECT token, execution_arn, activity_arn, status, created_ms, record FROM tasks WHERE "
       "status IN ('PENDING', 'STARTED') ORDER BY created_ms");
   if (!s) return Unexpected<Error>(s.error());
-  std::vector<Task> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(read_task(*s));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list tasks");
-  return out;
+  return all_rows(*s, impl_->db, "cannot list tasks", read_task);
 }
 
 Result<std::vector<Timer>> SqliteStore::timers() {
   auto s = impl_->prepare("SELECT execution_arn, timer_id, fire_ms FROM timers");
   if (!s) return Unexpected<Error>(s.error());
-  std::vector<Timer> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) {
-    out.push_back(Timer{s->text(0), static_cast<std::uint64_t>(s->int64(1)), s->int64(2)});
-  }
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list timers");
-  return out;
+  return all_rows(*s, impl_->db, "cannot list timers", [](const Statement& row) {
+    return Timer{row.text(0), static_cast<std::uint64_t>(row.int64(1)), row.int64(2)};
+  });
 }
 
 Result<std::vector<OutboxEntry>> SqliteStore::outbox() {
   auto s = impl_->prepare("SELECT token, execution_arn, command FROM outbox");
   if (!s) return Unexpected<Error>(s.error());
-  std::vector<OutboxEntry> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) {
-    out.push_back(OutboxEntry{s->text(0), s->text(1), parse_record(s->text(2))});
-  }
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list commands");
-  return out;
+  return all_rows(*s, impl_->db, "cannot list commands", [](const Statement& row) {
+    return OutboxEntry{row.text(0), row.text(1), parse_record(row.text(2))};
+  });
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::tags(
@@ -516,11 +508,9 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::tags(
   auto s = impl_->prepare("SELECT key, value FROM tags WHERE resource_arn = ? ORDER BY key");
   if (!s) return Unexpected<Error>(s.error());
   s->bind(1, resource_arn);
-  std::vector<std::pair<std::string, std::string>> out;
-  int rc = 0;
-  while ((rc = s->step()) == SQLITE_ROW) out.emplace_back(s->text(0), s->text(1));
-  if (rc != SQLITE_DONE) return store_error(impl_->db, "cannot list tags");
-  return out;
+  return all_rows(*s, impl_->db, "cannot list tags", [](const Statement& row) {
+    return std::pair<std::string, std::string>(row.text(0), row.text(1));
+  });
 }
 
 }  // namespace baton::store
