@@ -239,13 +239,20 @@ struct FunctionHost::Impl {
     }
   }
 
+  // The invocation of function `name` waiting longest, taken off its queue; null if none.
+  std::shared_ptr<Pending> take_first_queued(const std::string& name) {
+    Pool& pool = pools[name];
+    if (pool.queue.empty()) return nullptr;
+    std::shared_ptr<Pending> pending = std::move(pool.queue.front());
+    pool.queue.pop_front();
+    return pending;
+  }
+
   void fail_first_queued(const std::string& name, const std::string& type,
                          const std::string& message) {
-    Pool& pool = pools[name];
-    if (pool.queue.empty()) return;
-    std::shared_ptr<Pending> pending = pool.queue.front();
-    pool.queue.pop_front();
-    finish(*pending, error_object(type, message), true, type, nullptr);
+    if (auto pending = take_first_queued(name)) {
+      finish(*pending, error_object(type, message), true, type, nullptr);
+    }
   }
 
   // Hands `pending` to a sandbox waiting in /next.
@@ -430,10 +437,7 @@ struct FunctionHost::Impl {
       if (type.empty()) type = "Runtime.Unknown";
       s.stopping = true;
       kill_sandbox(s.process);
-      Pool& pool = pools[s.config.name];
-      if (!pool.queue.empty()) {
-        std::shared_ptr<Pending> pending = pool.queue.front();
-        pool.queue.pop_front();
+      if (auto pending = take_first_queued(s.config.name)) {
         pending->output = s.init_output;
         s.init_output.clear();
         finish(*pending, request.body.empty() ? error_object(type, "") : request.body, true, type,
@@ -612,10 +616,7 @@ struct FunctionHost::Impl {
     } else if (s.phase == Sandbox::Phase::Starting && !s.stopping) {
       // It died before asking for work: the invocation it was started for fails.
       drain(s);
-      Pool& pool = pools[s.config.name];
-      if (!pool.queue.empty()) {
-        std::shared_ptr<Pending> p = pool.queue.front();
-        pool.queue.pop_front();
+      if (auto p = take_first_queued(s.config.name)) {
         p->output = s.init_output;
         s.init_output.clear();
         finish(*p,
