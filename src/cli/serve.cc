@@ -10,6 +10,7 @@
 
 #include "api/server.h"
 #include "cli/command.h"
+#include "cli/data_lock.h"
 #include "cli/io.h"
 #include "core/clock.h"
 #include "net/http_server.h"
@@ -31,6 +32,7 @@ struct ServeOptions {
   int threads = 2;
   int function_concurrency = 10;
   bool synchronous_full = false;
+  bool check = false;
 };
 
 int serve_error(const std::string& message) {
@@ -56,12 +58,44 @@ int wait_for_stop_signal(const sigset_t& set) {
   return signal;
 }
 
+// Looks for damage in the database before anything reads it (quick_check; integrity_check with
+// --check), and names the executions a damaged page holds. False when damaged.
+bool check_store(store::SqliteStore& store, const std::string& db_path, bool full) {
+  auto problems = store.check_integrity(full);
+  if (!problems) {
+    std::cerr << "baton serve: " << db_path << " cannot be checked: " << problems.error().cause
+              << "\n";
+    return false;
+  }
+  if (problems->empty()) {
+    if (full) std::cerr << "baton serve: " << db_path << " is sound (integrity_check: ok)\n";
+    return true;
+  }
+  std::cerr << "baton serve: " << db_path << " is damaged (" << problems->size()
+            << (problems->size() >= 100 ? "+" : "") << " problems found):\n";
+  for (const std::string& p : *problems) std::cerr << "  " << p << "\n";
+  auto damaged = store.damaged_executions();
+  if (damaged.empty()) {
+    std::cerr << "No execution's record or history is on a damaged page (the damage is in an "
+                 "index or in other resources).\n";
+  } else {
+    std::cerr << "Executions that cannot be read back (" << damaged.size() << "):\n";
+    for (const auto& [arn, why] : damaged) std::cerr << "  " << arn << ": " << why << "\n";
+  }
+  std::cerr << "baton does not write to a damaged database. Restore " << db_path
+            << " from a backup, or move it aside to start afresh.\n";
+  return false;
+}
+
 int serve(const ServeOptions& options) {
   api::LogLevel level = api::LogLevel::Info;
   if (options.log_level == "debug") level = api::LogLevel::Debug;
   if (options.log_level == "error") level = api::LogLevel::Error;
 
   service::ServiceOptions service_options;
+  service_options.warn = [](const std::string& message) {
+    std::cerr << "baton serve: " << message << "\n";
+  };
   service_options.partition.region = options.region;
   service_options.partition.account = options.account;
   if (!options.mock_file.empty()) {
@@ -75,11 +109,16 @@ int serve(const ServeOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(options.data, ec);
   if (ec) return serve_error("cannot create data folder " + options.data + ": " + ec.message());
+  auto lock = DataLock::acquire(options.data);
+  if (!lock) return serve_error(lock.error());
   std::string db_path = (std::filesystem::path(options.data) / "baton.db").string();
   store::SqliteOptions sqlite_options;
   sqlite_options.synchronous_full = options.synchronous_full;
   auto store = store::SqliteStore::open(db_path, sqlite_options);
   if (!store) return serve_error(db_path + ": " + store.error().cause);
+  if (auto sound = check_store(**store, db_path, options.check); !sound || options.check) {
+    return sound ? kExitOk : kExitFailed;
+  }
 
   sigset_t stop_signals = block_stop_signals();
   // Functions: their code under DATA/functions, their logs under DATA/logs.
@@ -169,6 +208,9 @@ Run register_serve(CLI::App& app) {
                    "concurrency")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  command->add_flag("--check", options->check,
+                    "Check the whole database for damage (SQLite's integrity_check), report, "
+                    "and exit: 0 when it is sound. Start-up always runs a quicker check");
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
   return [command, options]() -> int {

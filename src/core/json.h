@@ -32,6 +32,7 @@ enum class Type : std::uint8_t { Null, Boolean, Number, String, Array, Object };
 std::string_view type_name(Type type);
 
 struct Member;
+struct Measure;
 
 class Value {
  public:
@@ -115,6 +116,7 @@ class Value {
 
  private:
   friend class DocumentBuilder;  // json_document.cc: builds a parsed document in one block
+  friend Measure measure(const Value& value);  // json_write.cc: reads and fills its cache
   enum class Kind : std::uint8_t {
     Null,
     False,
@@ -193,6 +195,27 @@ class ObjectBuilder {
 // other member with `object`. Requires an object.
 Value with_member(const Value& object, std::string_view key, Value value);
 
+// The deepest nesting of arrays and objects a document given to baton may have, and a value a
+// workflow may build (a scalar is 0 deep, `[]` 1, `[[1]]` 2). Jackson, which AWS's services
+// parse with, refuses documents nested deeper than 1,000 levels by default; so does baton, and
+// it keeps every value it stores within this bound, so that reading back what it wrote (with
+// the room kStoredDepth leaves for the record around a value) never fails and nothing recurses
+// on the machine stack without a bound.
+inline constexpr std::size_t kMaxDepth = 1000;
+// The deepest nesting of a document baton wrote itself (an execution's state around values of
+// up to kMaxDepth levels).
+inline constexpr std::size_t kMaxStoredDepth = kMaxDepth + 64;
+
+// How large a value is once written: the length of its compact text (as to_string writes it,
+// the measure of AWS's payload limits) and the depth of its nesting. Computed once per array
+// and object and cached in it, so measuring a value that shares most of its structure with one
+// measured before costs only what is new. `bytes` saturates instead of overflowing.
+struct Measure {
+  std::uint64_t bytes = 0;
+  std::uint32_t depth = 0;
+};
+Measure measure(const Value& value);
+
 // Text -> Value.
 struct ParseError {
   std::string message;     // what was wrong, in words
@@ -207,7 +230,10 @@ struct ParseError {
   std::string describe() const;
 };
 
-[[nodiscard]] Expected<Value, ParseError> parse(std::string_view text);
+// Refuses documents nested deeper than `max_depth` (kMaxDepth, or kMaxStoredDepth for what
+// baton wrote itself).
+[[nodiscard]] Expected<Value, ParseError> parse(std::string_view text,
+                                                std::size_t max_depth = kMaxDepth);
 
 // A key written twice in one object. `location` names the object: "/States", "/a[0]/b".
 struct DuplicateKey {
@@ -224,7 +250,7 @@ std::string to_string(const Value& value);
 void write(const Value& value, std::string& out);
 // Indented with two spaces, for people.
 std::string to_pretty_string(const Value& value);
-// The length of to_string(value), without building it.
+// The length of to_string(value), without building it: measure(value).bytes.
 std::size_t serialized_size(const Value& value);
 
 // Writes `s` as a JSON string literal (quotes included).

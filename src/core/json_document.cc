@@ -7,6 +7,7 @@
 // saturated at 0xFFFFFF) and the index just past their closing entry. One linear pass sizes the
 // block, a second fills it.
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
@@ -18,10 +19,10 @@ namespace baton::json {
 
 class DocumentBuilder {
  public:
-  static Value build(const std::uint64_t* tape, const std::uint8_t* strings) {
+  static Value build(const std::uint64_t* tape, const std::uint8_t* strings, std::size_t& depth) {
     // tape[0] is the root entry; its payload is the index of the closing root entry.
     std::size_t end = payload(tape[0]);
-    std::size_t bytes = sizeof(Block) + measure(tape, strings, 1, end);
+    std::size_t bytes = sizeof(Block) + block_bytes(tape, strings, 1, end, depth);
     DocumentBuilder builder(tape, strings);
     if (bytes > sizeof(Block)) {  // else a scalar: no block
       auto* block = new (::operator new(bytes)) Block();
@@ -84,11 +85,13 @@ class DocumentBuilder {
     return length <= Value::kSmallCapacity ? 0 : align8(Value::StringNode::bytes_for(length));
   }
 
-  // The bytes the nodes of tape[begin, end) need: one pass, no recursion. Keys written twice
-  // are counted twice, which only leaves room unused.
-  static std::size_t measure(const std::uint64_t* tape, const std::uint8_t* strings,
-                             std::size_t begin, std::size_t end) {
+  // The bytes the nodes of tape[begin, end) need, and (in `depth`) how deep they nest: one
+  // pass, no recursion. Keys written twice are counted twice, which only leaves room unused.
+  static std::size_t block_bytes(const std::uint64_t* tape, const std::uint8_t* strings,
+                                 std::size_t begin, std::size_t end, std::size_t& depth) {
     std::size_t bytes = 0;
+    std::size_t open = 0;
+    depth = 0;
     for (std::size_t i = begin; i < end; ++i) {
       switch (type(tape[i])) {
         case '"':
@@ -96,9 +99,15 @@ class DocumentBuilder {
           break;
         case '[':
           bytes += align8(Value::ArrayNode::bytes_for(count(tape, i)));
+          depth = std::max(depth, ++open);
           break;
         case '{':
           bytes += align8(Value::ObjectNode::bytes_for(count(tape, i)));
+          depth = std::max(depth, ++open);
+          break;
+        case ']':
+        case '}':
+          --open;
           break;
         case 'l':
         case 'u':
@@ -258,8 +267,9 @@ class DocumentBuilder {
   char* cursor_ = nullptr;
 };
 
-Value build_parsed_document(const std::uint64_t* tape, const std::uint8_t* strings) {
-  return DocumentBuilder::build(tape, strings);
+Value build_parsed_document(const std::uint64_t* tape, const std::uint8_t* strings,
+                            std::size_t& depth) {
+  return DocumentBuilder::build(tape, strings, depth);
 }
 
 }  // namespace baton::json

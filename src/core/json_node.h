@@ -35,9 +35,14 @@ struct Value::StringNode : Node {
   static std::size_t bytes_for(std::size_t length) { return sizeof(StringNode) + length + 1; }
 };
 
+// What measure() found of an array or object, once it has looked: (depth << 48) | bytes, with
+// bytes saturated at 2^48 - 1; 0 until measured (no container measures 0 bytes).
+using MeasureCache = std::atomic<std::uint64_t>;
+
 struct Value::ArrayNode : Node {
   std::uint32_t size = 0;
   std::uint32_t unused = 0;
+  MeasureCache measured{0};
   Value* items() {
     return reinterpret_cast<Value*>(reinterpret_cast<char*>(this) + sizeof(ArrayNode));
   }
@@ -52,6 +57,7 @@ struct Value::ObjectNode : Node {
   static constexpr std::size_t kIndexFrom = 16;
   std::uint32_t size = 0;
   std::uint32_t capacity = 0;  // member slots allocated (a block may hold more than size)
+  MeasureCache measured{0};
   Member* members() {
     return reinterpret_cast<Member*>(reinterpret_cast<char*>(this) + sizeof(ObjectNode));
   }
@@ -67,8 +73,10 @@ struct Value::ObjectNode : Node {
   const Value* find(std::string_view key);
 };
 
-// The document simdjson has just parsed (its tape and string buffer), in one Block.
-Value build_parsed_document(const std::uint64_t* tape, const std::uint8_t* strings);
+// The document simdjson has just parsed (its tape and string buffer), in one Block; `depth`
+// is set to its nesting depth.
+Value build_parsed_document(const std::uint64_t* tape, const std::uint8_t* strings,
+                            std::size_t& depth);
 
 inline std::size_t align8(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
 

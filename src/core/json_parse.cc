@@ -17,9 +17,6 @@
 namespace baton::json {
 namespace {
 
-// Past this depth a document is refused rather than risk the stack.
-constexpr std::size_t kMaxDepth = 512;
-
 Value from_element(simdjson::dom::element element) {
   switch (element.type()) {
     case simdjson::dom::element_type::NULL_VALUE:
@@ -97,7 +94,7 @@ Value from_element_noting_duplicates(simdjson::dom::element element, std::string
 // The slow path: a strict RFC 8259 parser that knows where it is.
 class SlowParser {
  public:
-  explicit SlowParser(std::string_view text) : text_(text) {}
+  SlowParser(std::string_view text, std::size_t max_depth) : text_(text), max_depth_(max_depth) {}
 
   Expected<Value, ParseError> parse_document() {
     skip_space();
@@ -175,8 +172,14 @@ class SlowParser {
     return Unexpected<ParseError>(std::move(e));
   }
 
+  // `depth`: the arrays and objects around the value.
+  // Jackson's words for its own nesting limit.
+  Expected<Value, ParseError> too_deep(std::size_t depth) {
+    return error("Document nesting depth (" + std::to_string(depth) +
+                 ") exceeds the maximum allowed (" + std::to_string(max_depth_) + ")");
+  }
+
   Expected<Value, ParseError> parse_value(std::size_t depth) {
-    if (depth > kMaxDepth) return error("Document nested too deeply");
     skip_space();
     if (at_end()) return error("Unexpected end-of-input: expected a JSON value");
     switch (peek()) {
@@ -413,6 +416,7 @@ class SlowParser {
   }
 
   Expected<Value, ParseError> parse_array(std::size_t depth) {
+    if (depth >= max_depth_) return too_deep(depth + 1);
     std::size_t start = pos_++;
     std::vector<Value> items;
     skip_space();
@@ -440,6 +444,7 @@ class SlowParser {
   }
 
   Expected<Value, ParseError> parse_object(std::size_t depth) {
+    if (depth >= max_depth_) return too_deep(depth + 1);
     std::size_t start = pos_++;
     std::vector<Member> members;
     skip_space();
@@ -482,6 +487,7 @@ class SlowParser {
   }
 
   std::string_view text_;
+  std::size_t max_depth_;
   std::size_t pos_ = 0;
 };
 
@@ -500,8 +506,18 @@ namespace {
 
 // One simdjson parser per thread: it keeps its buffers between documents, and parsing is the
 // hot path of every API request and every `baton run`.
+// Its depth limit is the largest any caller asks for; parse() applies each caller's own.
 simdjson::dom::parser& thread_parser() {
-  thread_local simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    // Should this fail, the parser keeps simdjson's own depth limit (1,024), and deeper
+    // documents go to the slow parser.
+    if (p.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, kMaxStoredDepth) !=
+        simdjson::SUCCESS) {
+      return p;
+    }
+    return p;
+  }();
   return parser;
 }
 
@@ -511,20 +527,26 @@ simdjson::error_code parse_fast(std::string_view text, simdjson::dom::element& r
 
 }  // namespace
 
-Expected<Value, ParseError> parse(std::string_view text) {
+Expected<Value, ParseError> parse(std::string_view text, std::size_t max_depth) {
   simdjson::dom::parser& parser = thread_parser();
   if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).error()) {
-    return build_parsed_document(parser.doc.tape.get(), parser.doc.string_buf.get());
+    std::size_t depth = 0;
+    Value value = build_parsed_document(parser.doc.tape.get(), parser.doc.string_buf.get(), depth);
+    if (depth <= max_depth) return value;
   }
-  return SlowParser(text).parse_document();
+  // The slow parser says where the document is wrong, or too deep.
+  return SlowParser(text, max_depth).parse_document();
 }
 
 Expected<Value, ParseError> parse(std::string_view text, std::vector<DuplicateKey>& duplicates) {
   simdjson::dom::element root;
   auto error = parse_fast(text, root);
-  if (error) return SlowParser(text).parse_document();
+  if (error) return SlowParser(text, kMaxDepth).parse_document();
   std::string location;
-  return from_element_noting_duplicates(root, location, duplicates);
+  Value value = from_element_noting_duplicates(root, location, duplicates);
+  // simdjson's own limit is kMaxStoredDepth; the slow parser says where kMaxDepth is passed.
+  if (measure(value).depth > kMaxDepth) return SlowParser(text, kMaxDepth).parse_document();
+  return value;
 }
 
 }  // namespace baton::json

@@ -1,10 +1,12 @@
 // json::Value -> text, as AWS writes it: compact, keys in order, integers as integers.
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 
 #include "core/json.h"
+#include "core/json_node.h"
 
 namespace baton::json {
 namespace {
@@ -185,7 +187,15 @@ std::string to_pretty_string(const Value& value) {
   return out;
 }
 
-std::size_t serialized_size(const Value& value) {
+namespace {
+
+constexpr std::uint64_t kMaxMeasuredBytes = (std::uint64_t{1} << 48) - 1;
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  return a > kMaxMeasuredBytes - std::min(b, kMaxMeasuredBytes) ? kMaxMeasuredBytes : a + b;
+}
+
+std::uint64_t scalar_bytes(const Value& value) {
   switch (value.type()) {
     case Type::Null:
       return 4;
@@ -198,20 +208,43 @@ std::size_t serialized_size(const Value& value) {
     }
     case Type::String:
       return string_literal_size(value.as_string());
-    case Type::Array: {
-      std::size_t n = 2;
-      for (const Value& item : value.as_array()) n += serialized_size(item) + 1;
-      return value.size() > 0 ? n - 1 : n;
-    }
-    case Type::Object: {
-      std::size_t n = 2;
-      for (const Member& m : value.members()) {
-        n += string_literal_size(m.name()) + 1 + serialized_size(m.value) + 1;
-      }
-      return value.size() > 0 ? n - 1 : n;
-    }
+    case Type::Array:
+    case Type::Object:
+      break;
   }
   return 0;
 }
+
+}  // namespace
+
+Measure measure(const Value& value) {
+  if (!value.is_array() && !value.is_object()) return Measure{scalar_bytes(value), 0};
+  MeasureCache& cache = value.is_array()
+                            ? static_cast<Value::ArrayNode*>(value.big_.node)->measured
+                            : static_cast<Value::ObjectNode*>(value.big_.node)->measured;
+  if (std::uint64_t known = cache.load(std::memory_order_relaxed); known != 0) {
+    return Measure{known & kMaxMeasuredBytes, static_cast<std::uint32_t>(known >> 48)};
+  }
+  // Two brackets, and a comma between elements.
+  std::uint64_t bytes = 2 + (value.size() > 0 ? value.size() - 1 : 0);
+  std::uint32_t depth = 0;
+  auto add = [&](const Measure& m) {
+    bytes = saturating_add(bytes, m.bytes);
+    depth = std::max(depth, m.depth);
+  };
+  if (value.is_array()) {
+    for (const Value& item : value.as_array()) add(measure(item));
+  } else {
+    for (const Member& m : value.members()) {
+      add(Measure{string_literal_size(m.name()) + 1, 0});
+      add(measure(m.value));
+    }
+  }
+  depth = std::min<std::uint32_t>(depth + 1, 0xFFFF);
+  cache.store((std::uint64_t{depth} << 48) | bytes, std::memory_order_relaxed);
+  return Measure{bytes, depth};
+}
+
+std::size_t serialized_size(const Value& value) { return measure(value).bytes; }
 
 }  // namespace baton::json

@@ -68,6 +68,7 @@ struct Frame {
 
   // Parallel / Map: the children.
   std::vector<json::Value> results;  // by branch or item index
+  std::uint64_t results_bytes = 0;   // their size so far, for the payload quota (not kept)
   std::vector<FrameId> running;      // children not finished
   json::Value items;                 // Map: the items (an array)
   json::Value item_keys;             // Map over an object: its keys, by item index

@@ -176,6 +176,18 @@ class Interpreter {
   // "An error occurred while executing the state 'X' (entered at the event id #N). "
   std::string state_error_prefix(const Frame& f) const;
 
+  // The quotas of engine/data_limits.h (data_limits.cc): States.DataLimitExceeded for a value a
+  // frame's state made, in the role it plays, or for the variables an Assign would set.
+  enum class Payload { Input, Result, Output };
+  std::optional<StateError> payload_error(const Frame& f, const json::Value& value,
+                                          Payload role) const;
+  std::optional<StateError> assign_error(const Frame& f, const json::Value& assigned) const;
+  // A Parallel's or Map's child has produced `output`: false when the results gathered so far
+  // pass the payload quota, and the state has failed.
+  bool gather_result(Frame& parent, const json::Value& output);
+  // Stops the children of a Parallel or Map still running, after the event `failing`.
+  void abort_children(Frame& parent, std::int64_t failing);
+
  private:
   void enter_state(Frame& f);
   void end_execution(ExecutionStatus status, std::optional<json::Value> output,
@@ -196,6 +208,9 @@ class Interpreter {
   FrameId ready_tail_ = kNoFrame;
   FrameId advancing_ = kNoFrame;
   bool halted_ = false;
+  // The frame whose Catch is being applied: an error on the way out of a Catch (its output or
+  // Assign too large) ends the frame, rather than being caught again.
+  FrameId catching_ = kNoFrame;
   HistoryEvent scratch_;  // where events go once the history limit has ended the execution
 };
 

@@ -50,6 +50,11 @@ void Interpreter::raise(Frame& f, StateError e) {
                   HistoryEventType::ExecutionFailed, f.last_event_id);
     return;
   }
+  if (catching_ == f.id) {
+    // The Catch itself failed (its Assign or output): no handler is consulted again.
+    catching_ = kNoFrame;
+    return fail_frame(f, e.error, cause);
+  }
   Handlers handlers = handlers_of(s);
   if (handlers.retry != nullptr) {
     const auto& retriers = *handlers.retry;
@@ -84,11 +89,13 @@ void Interpreter::raise(Frame& f, StateError e) {
     for (const asl::Catcher& catcher : *handlers.catch_) {
       if (!asl::errors::matches(catcher.error_equals, e.error, e.missed_heartbeat)) continue;
       Value error_output = asl::error_output(e.error, cause);
+      catching_ = f.id;
       auto assigned = evaluate_assign(f, catcher.assign, error_output);
       if (!assigned) return raise(f, std::move(assigned).error());
       auto output = asl::apply_result_path(catcher.result_path, f.input, error_output);
       if (!output) return raise_state(f, output.error());
       exit_state(f, std::move(*output), *assigned, catcher.next);
+      catching_ = kNoFrame;
       return;
     }
   }

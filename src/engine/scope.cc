@@ -99,6 +99,7 @@ Expected<Value, StateError> Interpreter::evaluate_assign(
     return Unexpected<StateError>(
         StateError{values.error().name, values.error().cause, true, false});
   }
+  if (auto error = assign_error(f, *values)) return Unexpected<StateError>(std::move(*error));
   return std::move(*values);
 }
 

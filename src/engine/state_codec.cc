@@ -272,8 +272,13 @@ Result<ExecutionState> decode_state(const Value& v) {
       f.heartbeat_seconds = fr.int64("heartbeatSeconds");
       f.wait_timer = fr.u64("waitTimer");
       const Value& results = fr.get("results");
-      if (results.is_array())
+      if (results.is_array()) {
         f.results.assign(results.as_array().begin(), results.as_array().end());
+        // Not kept: the results the children have given so far, not the nulls of the others.
+        for (const Value& result : f.results) {
+          if (!result.is_null()) f.results_bytes += json::measure(result).bytes + 1;
+        }
+      }
       for (std::int64_t child : fr.ints("running"))
         f.running.push_back(static_cast<FrameId>(child));
       f.items = fr.get("items");

@@ -1,6 +1,7 @@
 // Executions in the service: launching them, feeding them events, keeping what each step did,
 // carrying out its commands, and bringing them all back after a restart.
 
+#include "asl/errors.h"
 #include "asl/parse.h"
 #include "core/crypto.h"
 #include "core/random.h"
@@ -244,6 +245,38 @@ Result<std::unique_ptr<LiveExecution>> Service::Impl::revive(const store::Execut
   return e;
 }
 
+void Service::Impl::fail_unrecoverable(const store::Execution& stored, const Error& why) {
+  std::string cause = "baton could not take up this execution again after a restart: " + why.cause;
+  warn("execution " + stored.arn + " cannot be recovered (" + why.cause + "); it is marked FAILED");
+  auto e = std::make_unique<LiveExecution>();
+  e->arn = stored.arn;
+  e->record = stored.record;
+  e->state.status = engine::ExecutionStatus::FAILED;
+  e->state.error = std::string(asl::errors::kRuntime);
+  e->state.cause = cause;
+  e->state.stop_time = clock.now();
+  // Its history ends with the failure, after the last event it has.
+  std::int64_t last = 0;
+  if (auto events = store->history(stored.arn, 0, 0, true, 1); events && !events->empty()) {
+    if (auto event = json::parse(events->front(), json::kMaxStoredDepth); event) {
+      if (const Value* id = event->find("id"); id != nullptr && id->is_int64())
+        last = id->as_int64();
+    }
+  }
+  engine::HistoryEvent failed;
+  failed.type = engine::HistoryEventType::ExecutionFailed;
+  failed.id = last + 1;
+  failed.previous_event_id = last;
+  failed.timestamp = e->state.stop_time;
+  failed.details =
+      engine::details::ErrorCause{Value::string(*e->state.error), Value::string(cause)};
+  stage(store::ops::AppendHistory{stored.arn, failed.id,
+                                  json::to_string(engine::history_event_json(failed))});
+  LiveExecution* unrecoverable = e.get();
+  live.emplace(stored.arn, std::move(e));
+  post([this, unrecoverable] { finish(*unrecoverable); });
+}
+
 Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
   const Value& record = stored.record;
   auto revived = revive(stored, Error{"InternalFailure", "The execution's definition is missing"});
@@ -338,9 +371,11 @@ Expected<void, Error> Service::Impl::recover() {
   for (store::Execution& x : *running) {
     const Value* revision = x.record.find("revision");
     if (revision == nullptr || !revision->is_string()) continue;
-    auto revived =
-        revive(x, Error{"StoreError", "the definition of execution " + x.arn + " is missing"});
-    if (!revived) return Unexpected<Error>(revived.error());
+    auto revived = revive(x, Error{"StoreError", "its definition is missing"});
+    if (!revived) {
+      fail_unrecoverable(x, revived.error());
+      continue;
+    }
     std::unique_ptr<LiveExecution> e = std::move(*revived);
     if (const Value* test_case = x.record.find("testCase");
         test_case != nullptr && test_case->is_string() && options.mocks) {

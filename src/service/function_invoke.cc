@@ -11,14 +11,14 @@ using json::Value;
 const std::vector<Service::Impl::OperationEntry>& Service::Impl::lambda_operation_table() {
   static const std::vector<OperationEntry> kTable = {
       {"CreateFunction", &Impl::create_function},
-      {"GetFunction", &Impl::get_function},
-      {"GetFunctionConfiguration", &Impl::get_function_configuration},
-      {"ListFunctions", &Impl::list_functions},
+      {"GetFunction", &Impl::get_function, true},
+      {"GetFunctionConfiguration", &Impl::get_function_configuration, true},
+      {"ListFunctions", &Impl::list_functions, true},
       {"DeleteFunction", &Impl::delete_function},
       {"UpdateFunctionCode", &Impl::update_function_code},
       {"UpdateFunctionConfiguration", &Impl::update_function_configuration},
       {"PutFunctionConcurrency", &Impl::put_function_concurrency},
-      {"GetFunctionConcurrency", &Impl::get_function_concurrency},
+      {"GetFunctionConcurrency", &Impl::get_function_concurrency, true},
       {"DeleteFunctionConcurrency", &Impl::delete_function_concurrency},
   };
   return kTable;
@@ -31,10 +31,15 @@ void Service::call_lambda(std::string_view operation, json::Value request, Reply
     if (d.options.functions == nullptr) {
       return reply(fail("ServiceException", "This baton runs no functions"));
     }
-    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
-      Request r(request);
-      (d.*run)(r, reply);
-    });
+    if (!entry.reads_only && d.degraded) {
+      return reply(Unexpected<Error>(d.refused_while_degraded("ServiceException")));
+    }
+    d.post(
+        [&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
+          Request r(request);
+          (d.*run)(r, reply);
+        },
+        !entry.reads_only);
     return;
   }
   reply(fail("UnknownOperationException",
@@ -48,60 +53,62 @@ void Service::invoke_function(std::string function_name, std::string qualifier,
   if (d.options.functions == nullptr) {
     return reply(fail("ServiceException", "This baton runs no functions"));
   }
-  d.post([&d, name = std::move(function_name), qualifier = std::move(qualifier),
-          type = std::move(invocation_type), request = std::move(request),
-          reply = std::move(reply)]() mutable {
-    auto found = d.function_or_error(name);
-    if (!found) return reply(Unexpected<Error>(found.error()));
-    auto ref = parse_function_ref(name);
-    std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
-    if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
-      return reply(fail("InvalidParameterValueException",
-                        "The derived qualifier from the function name does not match the "
-                        "specified qualifier."));
-    }
-    if (!wanted.empty() && wanted != "$LATEST") {
-      return reply(
-          fail("ResourceNotFoundException", "Function not found: " + found->arn + ":" + wanted));
-    }
-    if (type.empty()) type = "RequestResponse";
-    if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
-      return reply(fail("InvalidParameterValueException",
-                        "1 validation error detected: Value '" + type +
-                            "' at 'invocationType' failed to satisfy constraint: Member must "
-                            "satisfy enum value set: [Event, RequestResponse, DryRun]"));
-    }
-    if (request.payload.empty()) request.payload = "{}";
-    // Lambda's payload limits: 6 MB for a call that waits, 1 MB for an Event.
-    std::size_t limit = type == "Event" ? 1048576 : 6291456;
-    if (request.payload.size() > limit) {
-      return reply(fail("RequestTooLargeException",
-                        type == "Event"
-                            ? std::to_string(request.payload.size()) +
-                                  " byte payload is too large for the Event invocation type "
-                                  "(limit 1048576 bytes)"
-                            : "Request must be smaller than 6291456 bytes for the "
-                              "InvokeFunction operation"));
-    }
-    if (const Value* reserved = found->record.find("reservedConcurrency");
-        reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
-      return reply(fail("TooManyRequestsException", "Rate Exceeded."));
-    }
-    if (request.invoked_arn.empty()) {
-      request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
-    }
-    if (type == "DryRun") return reply(InvokeOutcome{204, {}, "$LATEST"});
-    runtime::FunctionConfig config = function_config(*found);
-    if (type == "Event") {
-      // Accepted at once; the function runs on its own, its log kept with the others.
-      d.functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
-      return reply(InvokeOutcome{202, {}, "$LATEST"});
-    }
-    d.functions().invoke(config, std::move(request),
-                         [reply = std::move(reply)](runtime::InvokeResult result) {
-                           reply(InvokeOutcome{200, std::move(result), "$LATEST"});
-                         });
-  });
+  d.post(
+      [&d, name = std::move(function_name), qualifier = std::move(qualifier),
+       type = std::move(invocation_type), request = std::move(request),
+       reply = std::move(reply)]() mutable {
+        auto found = d.function_or_error(name);
+        if (!found) return reply(Unexpected<Error>(found.error()));
+        auto ref = parse_function_ref(name);
+        std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
+        if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
+          return reply(fail("InvalidParameterValueException",
+                            "The derived qualifier from the function name does not match the "
+                            "specified qualifier."));
+        }
+        if (!wanted.empty() && wanted != "$LATEST") {
+          return reply(fail("ResourceNotFoundException",
+                            "Function not found: " + found->arn + ":" + wanted));
+        }
+        if (type.empty()) type = "RequestResponse";
+        if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+          return reply(fail("InvalidParameterValueException",
+                            "1 validation error detected: Value '" + type +
+                                "' at 'invocationType' failed to satisfy constraint: Member must "
+                                "satisfy enum value set: [Event, RequestResponse, DryRun]"));
+        }
+        if (request.payload.empty()) request.payload = "{}";
+        // Lambda's payload limits: 6 MB for a call that waits, 1 MB for an Event.
+        std::size_t limit = type == "Event" ? 1048576 : 6291456;
+        if (request.payload.size() > limit) {
+          return reply(fail("RequestTooLargeException",
+                            type == "Event"
+                                ? std::to_string(request.payload.size()) +
+                                      " byte payload is too large for the Event invocation type "
+                                      "(limit 1048576 bytes)"
+                                : "Request must be smaller than 6291456 bytes for the "
+                                  "InvokeFunction operation"));
+        }
+        if (const Value* reserved = found->record.find("reservedConcurrency");
+            reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
+          return reply(fail("TooManyRequestsException", "Rate Exceeded."));
+        }
+        if (request.invoked_arn.empty()) {
+          request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
+        }
+        if (type == "DryRun") return reply(InvokeOutcome{204, {}, "$LATEST"});
+        runtime::FunctionConfig config = function_config(*found);
+        if (type == "Event") {
+          // Accepted at once; the function runs on its own, its log kept with the others.
+          d.functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
+          return reply(InvokeOutcome{202, {}, "$LATEST"});
+        }
+        d.functions().invoke(config, std::move(request),
+                             [reply = std::move(reply)](runtime::InvokeResult result) {
+                               reply(InvokeOutcome{200, std::move(result), "$LATEST"});
+                             });
+      },
+      /*writes=*/false);  // Invoke keeps nothing in the store: it runs while writes are refused
 }
 
 void Service::Impl::invoke_for_task(const std::string& execution_arn,

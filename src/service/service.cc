@@ -148,10 +148,10 @@ void Service::stop() {
   d.started = false;
 }
 
-void Service::Impl::post(std::function<void()> work) {
+void Service::Impl::post(std::function<void()> work, bool writes) {
   {
     std::lock_guard lock(mutex);
-    queue.push_back(std::move(work));
+    queue.push_back(Work{std::move(work), writes});
   }
   wake.notify_one();
 }
@@ -169,12 +169,21 @@ void Service::Impl::answer(const Reply& reply, Result<json::Value> result) {
 }
 
 void Service::Impl::loop() {
-  std::deque<std::function<void()>> work;
+  std::deque<Work> work;
   while (true) {
     {
       std::unique_lock lock(mutex);
-      auto ready = [&] { return stopping || !queue.empty(); };
-      std::optional<std::int64_t> next = next_timer_ms();
+      // While the store refuses writes, only reading work is taken from the queue.
+      auto runnable = [&] {
+        if (!degraded) return !queue.empty();
+        for (const Work& w : queue) {
+          if (!w.writes) return true;
+        }
+        return false;
+      };
+      auto ready = [&] { return stopping || runnable(); };
+      std::optional<std::int64_t> next =
+          degraded ? std::optional<std::int64_t>(next_retry_ms) : next_timer_ms();
       for (const auto& [activity, waiting] : pollers) {
         for (const Poller& p : waiting) {
           if (!next || p.deadline_ms < *next) next = p.deadline_ms;
@@ -186,20 +195,30 @@ void Service::Impl::loop() {
       } else {
         wake.wait(lock, ready);
       }
-      if (stopping && queue.empty()) break;
+      if (stopping && (queue.empty() || degraded)) break;
       // A group: at most max_batch operations share one commit.
-      while (!queue.empty() && work.size() < options.max_batch) {
-        work.push_back(std::move(queue.front()));
-        queue.pop_front();
+      for (auto it = queue.begin(); it != queue.end() && work.size() < options.max_batch;) {
+        if (degraded && it->writes) {
+          ++it;
+          continue;
+        }
+        work.push_back(std::move(*it));
+        it = queue.erase(it);
       }
     }
-    for (auto& item : work) item();
+    for (auto& item : work) item.run();
     work.clear();
-    fire_due_timers();
+    if (degraded && now_ms() >= next_retry_ms) retry_held();
+    if (!degraded) fire_due_timers();
     expire_pollers();
     flush();
   }
   flush();
+  if (degraded) {
+    warn(
+        "stopping with writes that could not be committed; they are lost, and what was "
+        "committed before them is what a restart resumes");
+  }
 }
 
 void Service::Impl::flush() {
@@ -210,13 +229,27 @@ void Service::Impl::flush() {
     f();
   }
   if (!batch.empty()) {
+    if (degraded) {
+      // Behind what is held: it commits (and is answered) after it, in order.
+      for (store::Op& op : batch.ops) held.ops.push_back(std::move(op));
+      for (auto& f : after_commit) held_after.push_back(std::move(f));
+      batch.ops.clear();
+      after_commit.clear();
+      return;
+    }
     auto committed = store->commit(batch);
     if (!committed) {
-      // The state in memory is ahead of the store: carrying on could lose or repeat work.
-      // Every step is in the store up to the last good commit; a restart resumes from there.
-      std::fprintf(stderr, "baton: cannot commit to the store: %s\n",
-                   committed.error().cause.c_str());
-      std::abort();
+      // The state in memory is ahead of the store. Nothing that waited on this group (an
+      // answer, a task handed out) may happen before it is durable: hold all of it.
+      held = std::move(batch);
+      batch = store::WriteBatch{};
+      held_after = std::move(after_commit);
+      after_commit.clear();
+      degraded = true;
+      next_retry_ms = now_ms() + 1000;
+      warn("cannot commit to the store (" + committed.error().cause +
+           "): work that writes is refused until it can; reads go on; retrying every second");
+      return;
     }
     batch.ops.clear();
   }
@@ -227,20 +260,46 @@ void Service::Impl::flush() {
   // next group, which they woke.
 }
 
+void Service::Impl::retry_held() {
+  auto committed = store->commit(held);
+  if (!committed) {
+    next_retry_ms = now_ms() + 1000;
+    return;
+  }
+  held = store::WriteBatch{};
+  degraded = false;
+  warn("the store takes writes again: resuming");
+  auto waiting = std::move(held_after);
+  held_after.clear();
+  for (auto& f : waiting) f();
+}
+
+Error Service::Impl::refused_while_degraded(std::string_view error_name) const {
+  return Error{std::string(error_name),
+               "baton cannot write to its store (is the disk full?): it takes no new work until "
+               "it can; reads still work"};
+}
+
 void Service::call(std::string_view operation, json::Value request, Reply reply,
                    std::function<bool()> abandoned) {
   Impl& d = *impl_;
   for (const Impl::OperationEntry& entry : Impl::operation_table()) {
     if (entry.name != operation) continue;
-    d.post([&d, run = entry.run, request = std::move(request), reply = std::move(reply),
-            abandoned = std::move(abandoned)] {
-      if (!request.is_object()) {
-        d.answer(reply, fail("SerializationException", "The request body is not a JSON object"));
-        return;
-      }
-      Request r(request, abandoned);
-      (d.*run)(r, reply);
-    });
+    if (!entry.reads_only && d.degraded) {
+      return reply(Unexpected<Error>(d.refused_while_degraded("ServiceUnavailable")));
+    }
+    d.post(
+        [&d, run = entry.run, request = std::move(request), reply = std::move(reply),
+         abandoned = std::move(abandoned)] {
+          if (!request.is_object()) {
+            d.answer(reply,
+                     fail("SerializationException", "The request body is not a JSON object"));
+            return;
+          }
+          Request r(request, abandoned);
+          (d.*run)(r, reply);
+        },
+        !entry.reads_only);
     return;
   }
   reply(fail("UnknownOperationException", "The action or operation " + std::string(operation) +
@@ -258,41 +317,41 @@ const std::vector<Service::Impl::OperationEntry>& Service::Impl::operation_table
   // Every supported action, in one place.
   static const std::vector<OperationEntry> kTable = {
       {"CreateStateMachine", &Impl::create_state_machine},
-      {"DescribeStateMachine", &Impl::describe_state_machine},
+      {"DescribeStateMachine", &Impl::describe_state_machine, true},
       {"UpdateStateMachine", &Impl::update_state_machine},
       {"DeleteStateMachine", &Impl::delete_state_machine},
-      {"ListStateMachines", &Impl::list_state_machines},
-      {"ValidateStateMachineDefinition", &Impl::validate_state_machine_definition},
+      {"ListStateMachines", &Impl::list_state_machines, true},
+      {"ValidateStateMachineDefinition", &Impl::validate_state_machine_definition, true},
       {"PublishStateMachineVersion", &Impl::publish_state_machine_version},
-      {"ListStateMachineVersions", &Impl::list_state_machine_versions},
+      {"ListStateMachineVersions", &Impl::list_state_machine_versions, true},
       {"DeleteStateMachineVersion", &Impl::delete_state_machine_version},
       {"CreateStateMachineAlias", &Impl::create_state_machine_alias},
-      {"DescribeStateMachineAlias", &Impl::describe_state_machine_alias},
+      {"DescribeStateMachineAlias", &Impl::describe_state_machine_alias, true},
       {"UpdateStateMachineAlias", &Impl::update_state_machine_alias},
       {"DeleteStateMachineAlias", &Impl::delete_state_machine_alias},
-      {"ListStateMachineAliases", &Impl::list_state_machine_aliases},
+      {"ListStateMachineAliases", &Impl::list_state_machine_aliases, true},
       {"StartExecution", &Impl::start_execution},
       {"StartSyncExecution", &Impl::start_sync_execution},
-      {"DescribeExecution", &Impl::describe_execution},
-      {"DescribeStateMachineForExecution", &Impl::describe_state_machine_for_execution},
-      {"ListExecutions", &Impl::list_executions},
-      {"GetExecutionHistory", &Impl::get_execution_history},
+      {"DescribeExecution", &Impl::describe_execution, true},
+      {"DescribeStateMachineForExecution", &Impl::describe_state_machine_for_execution, true},
+      {"ListExecutions", &Impl::list_executions, true},
+      {"GetExecutionHistory", &Impl::get_execution_history, true},
       {"StopExecution", &Impl::stop_execution_op},
       {"RedriveExecution", &Impl::redrive_execution},
       {"CreateActivity", &Impl::create_activity},
-      {"DescribeActivity", &Impl::describe_activity},
-      {"DescribeMapRun", &Impl::describe_map_run},
-      {"ListMapRuns", &Impl::list_map_runs},
+      {"DescribeActivity", &Impl::describe_activity, true},
+      {"DescribeMapRun", &Impl::describe_map_run, true},
+      {"ListMapRuns", &Impl::list_map_runs, true},
       {"UpdateMapRun", &Impl::update_map_run},
       {"DeleteActivity", &Impl::delete_activity},
-      {"ListActivities", &Impl::list_activities},
+      {"ListActivities", &Impl::list_activities, true},
       {"GetActivityTask", &Impl::get_activity_task},
       {"SendTaskSuccess", &Impl::send_task_success},
       {"SendTaskFailure", &Impl::send_task_failure},
       {"SendTaskHeartbeat", &Impl::send_task_heartbeat},
       {"TagResource", &Impl::tag_resource},
       {"UntagResource", &Impl::untag_resource},
-      {"ListTagsForResource", &Impl::list_tags_for_resource},
+      {"ListTagsForResource", &Impl::list_tags_for_resource, true},
       {"TestState", &Impl::test_state},
   };
   return kTable;

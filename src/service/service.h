@@ -35,6 +35,8 @@ struct ServiceOptions {
   // under `code_dir`.
   runtime::FunctionHost* functions = nullptr;
   std::string code_dir;
+  // Told what a person running baton should know (an execution that could not be recovered).
+  std::function<void(const std::string&)> warn;
 };
 
 // What Invoke answers: the HTTP status (200, 202 for Event, 204 for DryRun) and, for a

@@ -3,6 +3,7 @@
 // Service::Impl, shared by the service's files and nobody else. Everything here lives on the
 // service thread, except the queue (`post`), which any thread may use.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -91,14 +92,32 @@ struct Service::Impl {
   std::thread thread;
   std::mutex mutex;
   std::condition_variable wake;
-  std::deque<std::function<void()>> queue;
+  // Work for the service thread; `writes` when it may change what the store keeps.
+  struct Work {
+    std::function<void()> run;
+    bool writes = true;
+  };
+  std::deque<Work> queue;
   bool stopping = false;
   bool started = false;
 
-  void post(std::function<void()> work);
+  void post(std::function<void()> work, bool writes = true);
   void loop();
   // Commits the group's writes, then runs what waited on them.
   void flush();
+
+  // When a commit fails (the disk is full, say), what the group wrote is held in memory with
+  // what waited on it, and retried every second until it commits. Meanwhile baton refuses new
+  // work that writes (ServiceUnavailable), keeps answering what only reads, and leaves writing
+  // work already queued (task results, timers) for when the store takes writes again.
+  std::atomic<bool> degraded{false};
+  store::WriteBatch held;
+  std::vector<std::function<void()>> held_after;
+  std::int64_t next_retry_ms = 0;
+  // Commits what is held; on success, runs what waited on it and takes writes again.
+  void retry_held();
+  // What work that writes is answered while the store refuses writes.
+  Error refused_while_degraded(std::string_view error_name) const;
   std::int64_t now_ms() { return clock.now().millis(); }
 
   // The group being built.
@@ -142,6 +161,12 @@ struct Service::Impl {
   void fire_due_timers();
   std::optional<std::int64_t> next_timer_ms();
   Expected<void, Error> recover();
+  // An execution whose stored state or definition cannot be read back fails (States.Runtime,
+  // saying why) instead of stopping the recovery of the others.
+  void fail_unrecoverable(const store::Execution& stored, const Error& why);
+  void warn(const std::string& message) {
+    if (options.warn) options.warn(message);
+  }
   LiveExecution* find_live(const std::string& arn) {
     auto it = live.find(arn);
     return it == live.end() ? nullptr : it->second.get();
@@ -180,6 +205,8 @@ struct Service::Impl {
   struct OperationEntry {
     std::string_view name;
     Operation run;
+    // Only reads the store: still answered while the store refuses writes.
+    bool reads_only = false;
   };
   static const std::vector<OperationEntry>& operation_table();
 

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <map>
+#include <set>
 
 namespace baton::store {
 
@@ -148,8 +149,9 @@ struct SqliteStore::Impl {
 
 namespace {
 
+// What baton wrote itself: values of up to json::kMaxDepth levels, inside their record.
 json::Value parse_record(const std::string& text) {
-  auto v = json::parse(text);
+  auto v = json::parse(text, json::kMaxStoredDepth);
   return v ? *v : json::Value();
 }
 
@@ -511,6 +513,54 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::tags(
   return all_rows(*s, impl_->db, "cannot list tags", [](const Statement& row) {
     return std::pair<std::string, std::string>(row.text(0), row.text(1));
   });
+}
+
+Result<std::vector<std::string>> SqliteStore::check_integrity(bool full) {
+  auto s = impl_->prepare(full ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)");
+  if (!s) return Unexpected<Error>(s.error());
+  std::vector<std::string> problems;
+  int rc = SQLITE_ROW;
+  while ((rc = s->step()) == SQLITE_ROW) {
+    std::string line = s->text(0);
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  // A page too damaged to check at all is itself the answer.
+  if (rc != SQLITE_DONE) problems.push_back(sqlite3_errmsg(impl_->db));
+  return problems;
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::damaged_executions() {
+  Impl& d = *impl_;
+  std::vector<std::pair<std::string, std::string>> damaged;
+  // Every execution named anywhere: in its table, or in some history. A listing that breaks on
+  // a damaged page keeps what it read before it.
+  std::set<std::string> arns;
+  for (const char* sql :
+       {"SELECT arn FROM executions", "SELECT DISTINCT execution_arn FROM history",
+        "SELECT arn FROM executions ORDER BY arn"}) {
+    auto s = d.prepare(sql);
+    if (!s) continue;
+    while (s->step() == SQLITE_ROW) arns.insert(s->text(0));
+  }
+  for (const std::string& arn : arns) {
+    // Reading every byte of the row and of its history: a damaged page fails the step.
+    auto row =
+        d.prepare("SELECT length(record) + ifnull(length(state), 0) FROM executions WHERE arn = ?");
+    auto events = d.prepare("SELECT sum(length(event)) FROM history WHERE execution_arn = ?");
+    if (!row || !events) continue;
+    row->bind(1, arn);
+    events->bind(1, arn);
+    int rc = row->step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      damaged.emplace_back(arn, std::string("its record: ") + sqlite3_errmsg(d.db));
+      continue;
+    }
+    rc = events->step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      damaged.emplace_back(arn, std::string("its history: ") + sqlite3_errmsg(d.db));
+    }
+  }
+  return damaged;
 }
 
 }  // namespace baton::store

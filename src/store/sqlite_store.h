@@ -46,6 +46,13 @@ class SqliteStore : public Store {
   Result<std::vector<std::pair<std::string, std::string>>> tags(
       const std::string& resource_arn) override;
 
+  // Looks for damage in the file: `full` runs SQLite's integrity_check (every page, and every
+  // index against its table: slow on a large file), else quick_check (every page, no
+  // cross-check). Returns the problems found, at most 100; none when the file is sound.
+  Result<std::vector<std::string>> check_integrity(bool full);
+  // The executions whose record, state or history cannot be read back, and what fails.
+  std::vector<std::pair<std::string, std::string>> damaged_executions();
+
  private:
   SqliteStore();
   struct Impl;

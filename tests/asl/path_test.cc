@@ -57,6 +57,11 @@ TEST(PathTest, EvaluatesEachConstruct) {
       {"$.numbers[-2:]", "[4,5]"},
       {"$.numbers[3:]", "[4,5]"},
       {"$.numbers[3:100]", "[4,5]"},
+      // Issue 9: a negative end counts from the end, as a negative start does.
+      {"$.numbers[:-1]", "[1,2,3,4]"},
+      {"$.numbers[1:-1]", "[2,3,4]"},
+      {"$.numbers[-3:-1]", "[3,4]"},
+      {"$.numbers[:-5]", "[]"},
       {"$.numbers[*]", "[1,2,3,4,5]"},
       {"$.store.bicycle.*", R"(["red",19.95])"},
       {"$.store.book[*].author",

@@ -189,3 +189,63 @@ TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
 
 }  // namespace
 }  // namespace baton::json
+
+namespace baton::json {
+namespace {
+
+std::string nested_arrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+TEST(Issue9, MeasureGivesTheTextLengthAndTheNestingDepth) {
+  for (std::string_view text : {"1", "\"x\"", "[]", "{}", "[1,[2,[3]]]", R"({"a":{"b":[{}]}})"}) {
+    auto v = parse(text);
+    ASSERT_TRUE(v) << text;
+    EXPECT_EQ(measure(*v).bytes, text.size()) << text;
+  }
+  EXPECT_EQ(measure(*parse("7")).depth, 0u);
+  EXPECT_EQ(measure(*parse("[]")).depth, 1u);
+  EXPECT_EQ(measure(*parse(R"({"a":[[{}]]})")).depth, 4u);
+}
+
+TEST(Issue9, MeasureOfSharedStructureIsCachedAndStaysExact) {
+  Value big = Value::string(std::string(1000, 'x'));
+  Value pair = Value::array({big, big});
+  // Each level holds the one below twice: 2^40 copies of the string, a text of terabytes.
+  Value v = pair;
+  for (int i = 0; i < 40; ++i) v = Value::array({v, v});
+  Measure m = measure(v);
+  EXPECT_EQ(m.depth, 41u);
+  EXPECT_GT(m.bytes, std::uint64_t{1} << 40);
+  EXPECT_EQ(measure(pair).bytes, 2 * 1002 + 3u);
+}
+
+TEST(Issue9, DocumentsDeeperThanTheLimitAreRefusedWithJacksonsWords) {
+  EXPECT_TRUE(parse(nested_arrays(kMaxDepth)));
+  auto deep = parse(nested_arrays(kMaxDepth + 1));
+  ASSERT_FALSE(deep);
+  EXPECT_NE(deep.error().message.find("Document nesting depth (1001) exceeds the maximum allowed "
+                                      "(1000)"),
+            std::string::npos)
+      << deep.error().message;
+  // Past simdjson's own limit too: the slow parser refuses without recursing further.
+  EXPECT_FALSE(parse(nested_arrays(100000)));
+  EXPECT_FALSE(parse(R"({"a":)" + nested_arrays(kMaxDepth) + "}"));
+}
+
+TEST(Issue9, WhatBatonStoresReadsBackWithRoomAroundTheDeepestValue) {
+  std::string stored = R"({"frames":[{"input":)" + nested_arrays(kMaxDepth) + "}]}";
+  EXPECT_FALSE(parse(stored));
+  auto v = parse(stored, kMaxStoredDepth);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(measure(*v).depth, kMaxDepth + 3);
+}
+
+TEST(Issue9, DefinitionsParsedForDuplicatesHaveTheSameDepthLimit) {
+  std::vector<DuplicateKey> duplicates;
+  EXPECT_TRUE(parse(nested_arrays(kMaxDepth), duplicates));
+  EXPECT_FALSE(parse(nested_arrays(kMaxDepth + 1), duplicates));
+}
+
+}  // namespace
+}  // namespace baton::json

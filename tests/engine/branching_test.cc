@@ -200,5 +200,34 @@ TEST(DistributedMapTest, ExceedingTheToleranceFailsTheMapRun) {
   EXPECT_EQ(*run.state().cause, "The specified tolerated failure threshold was exceeded");
 }
 
+TEST(Issue9, ParallelResultsKeepBranchOrderWhateverOrderTheBranchesFinish) {
+  EngineRun run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+                                   "End":true}}},
+      {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+                                   "End":true}}},
+      {"StartAt":"C","States":{"C":{"Type":"Pass","Result":"c","End":true}}}]}}})");
+  ASSERT_EQ(run.open_tasks().size(), 2u);
+  std::string first = run.open_tasks()[0].token;
+  std::string second = run.open_tasks()[1].token;
+  ASSERT_TRUE(run.succeed(second, R"("b")"));
+  ASSERT_TRUE(run.succeed(first, R"("a")"));
+  EXPECT_EQ(run.output(), R"(["a","b","c"])");
+}
+
+TEST(Issue9, MapResultsKeepItemOrderWhateverOrderTheIterationsFinish) {
+  EngineRun run(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+      "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task",
+          "Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}})",
+                "[1,2,3]");
+  ASSERT_EQ(run.open_tasks().size(), 3u);
+  std::vector<std::string> tokens;
+  for (const auto& task : run.open_tasks()) tokens.push_back(task.token);
+  ASSERT_TRUE(run.succeed(tokens[2], "3"));
+  ASSERT_TRUE(run.succeed(tokens[0], "1"));
+  ASSERT_TRUE(run.succeed(tokens[1], "2"));
+  EXPECT_EQ(run.output(), "[1,2,3]");
+}
+
 }  // namespace
 }  // namespace baton::engine

@@ -219,5 +219,15 @@ TEST(FlowTest, HistoryLimitEndsTheExecutionAtItsLastEvent) {
             "The execution reached the maximum number of history events (25000).");
 }
 
+TEST(Issue9, ASecondsPathOfZeroWaitsNoTime) {
+  EngineRun run(R"({"StartAt":"W","States":{"W":{"Type":"Wait",
+      "SecondsPath":"$.s","Next":"P"},"P":{"Type":"Pass","End":true}}})",
+                R"({"s":0})");
+  EXPECT_EQ(run.status(), "SUCCEEDED");
+  EXPECT_EQ(run.history_text(),
+            "1<0 ExecutionStarted\n2<0 WaitStateEntered W\n3<2 WaitStateExited W\n"
+            "4<3 PassStateEntered P\n5<4 PassStateExited P\n6<5 ExecutionSucceeded\n");
+}
+
 }  // namespace
 }  // namespace baton::engine

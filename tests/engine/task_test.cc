@@ -252,5 +252,19 @@ TEST(TaskTest, OversizedResultIsDataLimitExceeded) {
             "result with a size exceeding the maximum number of bytes service limit.");
 }
 
+TEST(Issue9, AHeartbeatReArmsTheHeartbeatTimerFromItsOwnTime) {
+  EngineRun run(task_definition("arn:aws:states:us-east-1:123456789012:activity:a",
+                                R"(,"TimeoutSeconds":100,"HeartbeatSeconds":10)"));
+  std::string token = run.open_tasks()[0].token;
+  Timestamp later{run.now().seconds + 8, run.now().nanos};
+  ASSERT_TRUE(run.send(events::HeartbeatReceived{later, token}));
+  ASSERT_EQ(run.timers().size(), 2u);
+  // The heartbeat timer now ends 10 s after the heartbeat, not 10 s after the task began.
+  EXPECT_EQ(run.timers()[0].first.seconds, EngineRun::start_time().seconds + 18);
+  ASSERT_TRUE(run.fire_next_timer());
+  EXPECT_EQ(run.status(), "FAILED");
+  EXPECT_EQ(run.now().seconds, EngineRun::start_time().seconds + 18);
+}
+
 }  // namespace
 }  // namespace baton::engine

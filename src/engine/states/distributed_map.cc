@@ -5,6 +5,7 @@
 
 #include "asl/data_flow.h"
 #include "asl/errors.h"
+#include "engine/data_limits.h"
 #include "engine/interpreter.h"
 #include "engine/step.h"
 
@@ -93,6 +94,7 @@ void Interpreter::run_distributed_map(Frame& f, Value effective, Value items) {
     if (f.item_keys.is_array()) extras.map_key = &f.item_keys[i];
     auto v = evaluate_template(f, *map.item_selector, effective, extras);
     if (!v) return raise_state(f, v.error());
+    if (auto error = payload_error(f, *v, Payload::Input)) return raise(f, *error);
     selected.push_back(std::move(*v));
   }
   std::vector<Value> inputs;
@@ -145,6 +147,9 @@ void Interpreter::run_distributed_map(Frame& f, Value effective, Value items) {
     }
     if (!batch.empty()) flush(batch);
   }
+  for (const Value& input : inputs) {
+    if (auto error = payload_error(f, input, Payload::Input)) return raise(f, *error);
+  }
   f.effective = std::move(effective);
   f.items = Value::array(std::move(inputs));
   start_map_run(f);
@@ -164,6 +169,7 @@ void Interpreter::start_map_run(Frame& f) {
   if (!running()) return;
   auto total = static_cast<std::int64_t>(f.items.size());
   f.results.assign(static_cast<std::size_t>(total), Value());
+  f.results_bytes = 0;
   f.next_item = 0;
   f.completed = 0;
   f.failed = 0;
@@ -277,15 +283,37 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
   state_.children.erase(it);
   Frame& f = frame(frame_id);
   if (!f.alive) return;
-  if (event.status == "SUCCEEDED") {
-    f.results[static_cast<std::size_t>(index)] = event.output;
-  } else {
-    f.failed++;
-    f.results[static_cast<std::size_t>(index)] =
-        asl::error_output(event.error.value_or(""), event.cause);
-  }
+  Value result = event.status == "SUCCEEDED"
+                     ? event.output
+                     : asl::error_output(event.error.value_or(""), event.cause);
+  if (event.status != "SUCCEEDED") f.failed++;
+  f.results_bytes += json::measure(result).bytes + 1;
+  f.results[static_cast<std::size_t>(index)] = std::move(result);
   f.completed++;
   auto total = static_cast<std::int64_t>(f.items.size());
+  // The Map Run ends when its results together pass the payload quota, or when its failures
+  // pass what it tolerates.
+  auto end_run = [&](const std::string& error, const std::string& cause) {
+    for (auto child = state_.children.begin(); child != state_.children.end();) {
+      if (child->second.first == f.id) {
+        commands_.push_back(commands::StopChildExecution{child->first});
+        child = state_.children.erase(child);
+      } else {
+        ++child;
+      }
+    }
+    record_map_run(f, "FAILED");
+    record(f, HistoryEventType::MapRunFailed,
+           details::ErrorCause{Value::string(error), Value::string(cause)});
+    raise(f, StateError{error, cause, false, false});
+    make_ready(f.id);
+  };
+  if (f.results_bytes > kMaxPayloadBytes) {
+    return end_run(std::string(asl::errors::kDataLimitExceeded),
+                   "The state/task '" + state_of(f).name +
+                       "' returned a result with a size exceeding the maximum number of bytes "
+                       "service limit.");
+  }
   if (f.failed > 0) {
     // With no tolerance given, any failure fails the Map Run.
     bool exceeded = false;
@@ -297,22 +325,8 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
       exceeded = true;
     }
     if (exceeded) {
-      for (auto child = state_.children.begin(); child != state_.children.end();) {
-        if (child->second.first == f.id) {
-          commands_.push_back(commands::StopChildExecution{child->first});
-          child = state_.children.erase(child);
-        } else {
-          ++child;
-        }
-      }
-      const std::string error(asl::errors::kExceedToleratedFailureThreshold);
-      const std::string cause = "The specified tolerated failure threshold was exceeded";
-      record_map_run(f, "FAILED");
-      record(f, HistoryEventType::MapRunFailed,
-             details::ErrorCause{Value::string(error), Value::string(cause)});
-      raise(f, StateError{error, cause, false, false});
-      make_ready(f.id);
-      return;
+      return end_run(std::string(asl::errors::kExceedToleratedFailureThreshold),
+                     "The specified tolerated failure threshold was exceeded");
     }
   }
   if (f.next_item < total) {

@@ -75,6 +75,7 @@ void Interpreter::start_map(Frame& f) {
   record(f, HistoryEventType::MapStateStarted, details::MapStarted{total});
   if (!running()) return;
   f.results.assign(static_cast<std::size_t>(total), Value());
+  f.results_bytes = 0;
   f.running.clear();
   f.next_item = 0;
   f.completed = 0;
@@ -101,9 +102,12 @@ void Interpreter::start_iteration(Frame& f, std::int64_t previous) {
     extras.map_index = index;
     if (f.item_keys.is_array()) extras.map_key = &f.item_keys[static_cast<std::size_t>(index)];
     auto selected = evaluate_template(f, *map.item_selector, f.effective, extras);
-    if (!selected) {
+    std::optional<StateError> too_large;
+    if (selected) too_large = payload_error(f, *selected, Payload::Input);
+    if (!selected || too_large) {
       for (FrameId id : f.running) abort_frame(id);
       f.running.clear();
+      if (too_large) return raise(f, *too_large);
       return raise_state(f, selected.error());
     }
     input = std::move(*selected);

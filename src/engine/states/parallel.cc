@@ -1,5 +1,7 @@
 // The Parallel state, and how a Parallel or a Map hears from its children.
 
+#include "asl/errors.h"
+#include "engine/data_limits.h"
 #include "engine/interpreter.h"
 
 namespace baton::engine {
@@ -14,6 +16,7 @@ void Interpreter::run_parallel(Frame& f) {
   if (parallel.parameters) {
     auto input = evaluate_template(f, *parallel.parameters, *effective, {});
     if (!input) return raise_state(f, input.error());
+    if (auto error = payload_error(f, *input, Payload::Input)) return raise(f, *error);
     effective = std::move(input);
   }
   f.effective = std::move(*effective);
@@ -26,6 +29,7 @@ void Interpreter::start_parallel(Frame& f) {
   if (!running()) return;
   std::int64_t started = f.last_event_id;
   f.results.assign(parallel.branches.size(), Value());
+  f.results_bytes = 0;
   f.running.clear();
   f.completed = 0;
   f.phase = Phase::AwaitingChildren;
@@ -78,13 +82,18 @@ void remove_child(Frame& parent, FrameId child) {
 
 void Interpreter::child_succeeded(Frame& parent, Frame& child, Value output) {
   remove_child(parent, child.id);
-  parent.results[static_cast<std::size_t>(child.index)] = std::move(output);
-  parent.completed++;
   const asl::State& s = state_of(parent);
   if (s.type == asl::StateType::Map) {
     record_with_previous(child.last_event_id, HistoryEventType::MapIterationSucceeded,
                          details::MapIteration{s.name_value, child.index});
     parent.last_event_id = state_.next_event_id - 1;
+  } else {
+    parent.last_event_id = child.last_event_id;
+  }
+  if (!gather_result(parent, output)) return make_ready(parent.id);
+  parent.results[static_cast<std::size_t>(child.index)] = std::move(output);
+  parent.completed++;
+  if (s.type == asl::StateType::Map) {
     auto total = static_cast<std::int64_t>(parent.items.size());
     if (parent.next_item < total) {
       start_iteration(parent, child.last_event_id);
@@ -94,7 +103,6 @@ void Interpreter::child_succeeded(Frame& parent, Frame& child, Value output) {
     }
   } else {
     // The Parallel's next events follow the last event any branch published.
-    parent.last_event_id = child.last_event_id;
     if (parent.completed == static_cast<std::int64_t>(parent.results.size())) {
       record(parent, HistoryEventType::ParallelStateSucceeded, details::None{}, false);
       complete_state(parent, Value::array(std::move(parent.results)), true);
@@ -117,6 +125,14 @@ void Interpreter::child_failed(Frame& parent, Frame& child, const std::string& e
     // A branch that fails in a Task marks that Task aborted too.
     record_with_previous(failing, HistoryEventType::TaskStateAborted, details::None{});
   }
+  abort_children(parent, failing);
+  raise(parent, StateError{error, cause, false, false});
+  make_ready(parent.id);
+}
+
+void Interpreter::abort_children(Frame& parent, std::int64_t failing) {
+  const asl::State& s = state_of(parent);
+  bool map = s.type == asl::StateType::Map;
   // The others stop; every event of the stop follows the failing event.
   for (FrameId id : std::vector<FrameId>(parent.running)) {
     Frame& other = frame(id);
@@ -129,8 +145,18 @@ void Interpreter::child_failed(Frame& parent, Frame& child, const std::string& e
   }
   parent.running.clear();
   parent.last_event_id = failing;
-  raise(parent, StateError{error, cause, false, false});
-  make_ready(parent.id);
+}
+
+bool Interpreter::gather_result(Frame& parent, const Value& output) {
+  parent.results_bytes += json::measure(output).bytes + 1;
+  if (parent.results_bytes <= kMaxPayloadBytes) return true;
+  abort_children(parent, parent.last_event_id);
+  raise(parent, StateError{std::string(asl::errors::kDataLimitExceeded),
+                           "The state/task '" + state_of(parent).name +
+                               "' returned a result with a size exceeding the maximum number of "
+                               "bytes service limit.",
+                           false, false});
+  return false;
 }
 
 }  // namespace baton::engine

@@ -18,6 +18,7 @@ void Interpreter::run_pass(Frame& f) {
   } else if (pass.parameters) {
     auto evaluated = evaluate_template(f, *pass.parameters, *effective, {});
     if (!evaluated) return raise_state(f, evaluated.error());
+    if (auto error = payload_error(f, *evaluated, Payload::Input)) return raise(f, *error);
     result = std::move(*evaluated);
   } else {
     result = std::move(*effective);
@@ -83,6 +84,7 @@ void Interpreter::complete_state(Frame& f, Value result, bool apply_result_selec
   if (apply_result_selector && fields.result_selector != nullptr && *fields.result_selector) {
     auto selected = evaluate_template(f, **fields.result_selector, result, {});
     if (!selected) return raise_state(f, selected.error());
+    if (auto error = payload_error(f, *selected, Payload::Result)) return raise(f, *error);
     result = std::move(*selected);
   }
   auto assigned = evaluate_assign(f, s.assign, result);
@@ -101,6 +103,7 @@ void Interpreter::complete_state(Frame& f, Value result, bool apply_result_selec
 void Interpreter::exit_state(Frame& f, Value output, const Value& assigned,
                              std::optional<asl::StateIndex> next) {
   const asl::State& s = state_of(f);
+  if (auto error = payload_error(f, output, Payload::Output)) return raise(f, *error);
   record(f, exited_type(s.type), details::StateExited{s.name_value, output, assigned});
   commit_assign(f, assigned);
   if (next) {

@@ -1,6 +1,7 @@
 // The Task state: sending the task, and what comes back (result, failure, timeout, heartbeat).
 
 #include "asl/errors.h"
+#include "engine/data_limits.h"
 #include "engine/interpreter.h"
 
 namespace baton::engine {
@@ -8,9 +9,6 @@ namespace baton::engine {
 using json::Value;
 
 namespace {
-
-// AWS's payload limit: 256 KiB.
-constexpr std::size_t kMaxPayloadBytes = 262144;
 
 // How history names a service integration's resource: "invoke", "startExecution.sync:2".
 std::string resource_name(const asl::Resource& r) {
@@ -64,6 +62,7 @@ void Interpreter::invoke_task(Frame& f) {
     if (resource.pattern == asl::IntegrationPattern::WaitForTaskToken) extras.task_token = token;
     auto evaluated = evaluate_template(f, *task.parameters, f.effective, extras);
     if (!evaluated) return raise_state(f, evaluated.error());
+    if (auto error = payload_error(f, *evaluated, Payload::Input)) return raise(f, *error);
     payload = std::move(*evaluated);
   }
   std::optional<std::int64_t> timeout = task.timeout.value;
@@ -142,14 +141,20 @@ void Interpreter::task_succeeded(Frame& f, Value result) {
                                  Value::string(resource_name(resource)), result});
       break;
   }
-  if (json::serialized_size(result) > kMaxPayloadBytes) {
+  if (json::Measure m = json::measure(result);
+      m.bytes > kMaxPayloadBytes || m.depth > json::kMaxDepth) {
+    // AWS names the resource here, not the state.
     std::string who =
         resource.kind == asl::ResourceKind::LambdaFunction ? resource.arn : resource.service;
-    return raise(f, StateError{std::string(asl::errors::kDataLimitExceeded),
-                               "The state/task '" + who +
-                                   "' returned a result with a size exceeding the maximum "
-                                   "number of bytes service limit.",
-                               false, true});
+    std::string what = "The state/task '" + who + "' returned a result";
+    return raise(f,
+                 StateError{std::string(asl::errors::kDataLimitExceeded),
+                            m.depth > json::kMaxDepth
+                                ? what + " nested deeper than " + std::to_string(json::kMaxDepth) +
+                                      " levels, the most a value may nest."
+                                : what + " with a size exceeding the maximum number of bytes "
+                                         "service limit.",
+                            false, true});
   }
   complete_state(f, std::move(result), true);
 }

@@ -1,0 +1,75 @@
+// The checks of engine/data_limits.h: every value a state makes passes through one of them
+// before it is recorded, kept or sent.
+
+#include "engine/data_limits.h"
+
+#include "asl/errors.h"
+#include "engine/interpreter.h"
+
+namespace baton::engine {
+
+using json::Value;
+
+namespace {
+
+StateError data_limit(std::string cause) {
+  return StateError{std::string(asl::errors::kDataLimitExceeded), std::move(cause), false, false};
+}
+
+std::string too_deep(std::string_view what) {
+  return std::string(what) + " nested deeper than " + std::to_string(json::kMaxDepth) +
+         " levels, the most a value may nest.";
+}
+
+}  // namespace
+
+std::optional<StateError> Interpreter::payload_error(const Frame& f, const Value& value,
+                                                     Payload role) const {
+  json::Measure m = json::measure(value);
+  if (m.bytes <= kMaxPayloadBytes && m.depth <= json::kMaxDepth) return std::nullopt;
+  std::string who = "The state/task '" + state_of(f).name + "'";
+  std::string what;
+  switch (role) {
+    case Payload::Input:
+      what = who + " has an input";
+      break;
+    case Payload::Result:
+      what = who + " returned a result";
+      break;
+    case Payload::Output:
+      what = who + " has an output";
+      break;
+  }
+  if (m.depth > json::kMaxDepth) return data_limit(too_deep(what));
+  // AWS's words, for a result too large.
+  return data_limit(what + " with a size exceeding the maximum number of bytes service limit.");
+}
+
+std::optional<StateError> Interpreter::assign_error(const Frame& f, const Value& assigned) const {
+  if (!assigned.is_object() || assigned.size() == 0) return std::nullopt;
+  for (const json::Member& m : assigned.members()) {
+    json::Measure measured = json::measure(m.value);
+    std::string variable = "The value assigned to the variable '" + std::string(m.name()) + "'";
+    if (measured.depth > json::kMaxDepth) return data_limit(too_deep(variable));
+    if (measured.bytes > kMaxVariableBytes) {
+      return data_limit(variable + " exceeds the maximum size of " +
+                        std::to_string(kMaxVariableBytes) + " bytes.");
+    }
+  }
+  if (json::measure(assigned).bytes > kMaxAssignBytes) {
+    return data_limit("The variables assigned by the state '" + state_of(f).name +
+                      "' together exceed the maximum size of " + std::to_string(kMaxAssignBytes) +
+                      " bytes.");
+  }
+  std::uint64_t total = json::measure(assigned).bytes;
+  for (const Frame& each : state_.frames) {
+    if (each.alive && each.variables.is_object()) total += json::measure(each.variables).bytes;
+  }
+  if (total > kMaxExecutionVariablesBytes) {
+    return data_limit("The variables of the execution would exceed the maximum size of " +
+                      std::to_string(kMaxExecutionVariablesBytes) + " bytes.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace baton::engine
