@@ -239,6 +239,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   store->impl_->db = db;
   if (rc != SQLITE_OK) return store_error(db, "cannot open " + path);
   sqlite3_busy_timeout(db, 5000);
+  // The write-ahead log and its index stay when baton stops, rather than being made again at
+  // the next start: a restart on a full disk can then open the database and serve reads.
+  int persist = 1;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=" +
                         std::string(options.synchronous_full ? "FULL" : "NORMAL") +
                         "; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
