@@ -1,13 +1,17 @@
 // Runs arbitrary state machines: the bytes up to the first NUL are a definition, the rest its
 // input. A definition that validates is executed by the engine to its end (or to 500 history
-// events), with every task answered (every third one failing), every timer fired and every
-// child execution succeeding. The engine must never crash, and after every step its state must
-// survive the codec: encode(decode(encode(s))) == encode(s).
+// events), with every task answered (every third one failing, every other success returning its
+// payload twice, so values grow and nest), every timer fired and every child execution
+// succeeding. The engine must never crash, and after every step its state must survive the
+// codec through text as the store keeps it: encode(decode(parse(write(encode(s))))) ==
+// encode(s), however deep or large the values the workflow made; every history event's text
+// must read back too.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <string>
 #include <string_view>
 
 #include "asl/parse.h"
@@ -24,7 +28,9 @@ constexpr int kMaxSteps = 300;
 
 void check_codec(const engine::ExecutionState& state) {
   Value once = engine::encode_state(state);
-  auto decoded = engine::decode_state(once);
+  auto stored = baton::json::parse(baton::json::to_string(once), baton::json::kMaxStoredDepth);
+  if (!stored) std::abort();  // a state the store could not read back
+  auto decoded = engine::decode_state(*stored);
   if (!decoded) std::abort();  // a state the engine made that the codec cannot read back
   if (baton::json::to_string(engine::encode_state(*decoded)) != baton::json::to_string(once)) {
     std::abort();  // the codec loses something
@@ -63,12 +69,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     }
     state = std::move(step->state);
-    for (const engine::HistoryEvent& e : step->history) (void)engine::history_event_json(e);
+    for (const engine::HistoryEvent& e : step->history) {
+      std::string text = baton::json::to_string(engine::history_event_json(e));
+      if (!baton::json::parse(text, baton::json::kMaxStoredDepth)) std::abort();
+    }
     check_codec(state);
     for (engine::Command& command : step->commands) {
       if (auto* invoke = std::get_if<engine::commands::InvokeTask>(&command)) {
         if (++tasks % 3 == 0) {
           pending.push_back(engine::events::TaskFailed{now, invoke->token, "Fuzz.Error", "no"});
+        } else if (tasks % 2 == 0) {
+          Value twice = Value::array({invoke->payload, invoke->payload});
+          pending.push_back(engine::events::TaskSucceeded{now, invoke->token, twice});
         } else {
           pending.push_back(engine::events::TaskSucceeded{now, invoke->token, invoke->payload});
         }
