@@ -60,6 +60,8 @@ std::int64_t run_once(const Workload& w, const Value& input, bool express) {
   start.input = input;
   start.seed = 1;
   start.max_history_events = express ? 0 : 25000;
+  // map_10k's results pass AWS's 256 KiB quota: the workloads run with the quotas lifted.
+  start.max_payload_bytes = 0;
   auto step = baton::engine::step(*w.definition, baton::engine::ExecutionState{}, std::move(start));
   if (!step || step->state.status != baton::engine::ExecutionStatus::SUCCEEDED) {
     std::fprintf(stderr, "the workload did not succeed\n");

@@ -33,6 +33,7 @@ struct RunOptions {
   std::string functions_template;
   bool virtual_time = false;
   std::string type = "STANDARD";
+  std::int64_t payload_limit = 262144;
   std::string name;
 };
 
@@ -104,6 +105,7 @@ int run(const RunOptions& options) {
       options.state_machine.empty() ? machine_name_from(options.definition) : options.state_machine;
   run_options.execution_name = options.name;
   run_options.express = options.type == "EXPRESS";
+  run_options.max_payload_bytes = options.payload_limit;
   for (const std::string& spec : options.functions) {
     auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -217,6 +219,11 @@ Run register_run(CLI::App& app) {
       ->check(CLI::IsMember({"STANDARD", "EXPRESS"}))
       ->capture_default_str();
   cmd->add_option("--name", options->name, "The execution's name (default: a UUID)");
+  cmd->add_option("--payload-limit", options->payload_limit,
+                  "Bytes a state's input, result or output may hold, as AWS's quota (past it: "
+                  "States.DataLimitExceeded); 0 lifts the quotas, for workloads beyond AWS's")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->footer(
       "Exit status: 0 when the execution succeeded, 1 when it failed, timed out or was "
       "aborted (or the definition is invalid), 2 on usage errors or when a task has nothing "

@@ -117,6 +117,8 @@ class Value {
  private:
   friend class DocumentBuilder;  // json_document.cc: builds a parsed document in one block
   friend Measure measure(const Value& value);  // json_write.cc: reads and fills its cache
+  friend std::size_t small_literal_size(const Value& v);  // json_write.cc
+  friend Measure measure_element(const Value& value);     // json_write.cc
   enum class Kind : std::uint8_t {
     Null,
     False,

@@ -23,10 +23,14 @@ std::string too_deep(std::string_view what) {
 
 }  // namespace
 
+bool Interpreter::over_quota(std::uint64_t bytes, std::size_t quota) const {
+  return state_.max_payload_bytes > 0 && bytes > quota;
+}
+
 std::optional<StateError> Interpreter::payload_error(const Frame& f, const Value& value,
                                                      Payload role) const {
   json::Measure m = json::measure(value);
-  if (m.bytes <= kMaxPayloadBytes && m.depth <= json::kMaxDepth) return std::nullopt;
+  if (!over_quota(m.bytes, kMaxPayloadBytes) && m.depth <= json::kMaxDepth) return std::nullopt;
   std::string who = "The state/task '" + state_of(f).name + "'";
   std::string what;
   switch (role) {
@@ -51,12 +55,12 @@ std::optional<StateError> Interpreter::assign_error(const Frame& f, const Value&
     json::Measure measured = json::measure(m.value);
     std::string variable = "The value assigned to the variable '" + std::string(m.name()) + "'";
     if (measured.depth > json::kMaxDepth) return data_limit(too_deep(variable));
-    if (measured.bytes > kMaxVariableBytes) {
+    if (over_quota(measured.bytes, kMaxVariableBytes)) {
       return data_limit(variable + " exceeds the maximum size of " +
                         std::to_string(kMaxVariableBytes) + " bytes.");
     }
   }
-  if (json::measure(assigned).bytes > kMaxAssignBytes) {
+  if (over_quota(json::measure(assigned).bytes, kMaxAssignBytes)) {
     return data_limit("The variables assigned by the state '" + state_of(f).name +
                       "' together exceed the maximum size of " + std::to_string(kMaxAssignBytes) +
                       " bytes.");
@@ -65,7 +69,7 @@ std::optional<StateError> Interpreter::assign_error(const Frame& f, const Value&
   for (const Frame& each : state_.frames) {
     if (each.alive && each.variables.is_object()) total += json::measure(each.variables).bytes;
   }
-  if (total > kMaxExecutionVariablesBytes) {
+  if (over_quota(total, kMaxExecutionVariablesBytes)) {
     return data_limit("The variables of the execution would exceed the maximum size of " +
                       std::to_string(kMaxExecutionVariablesBytes) + " bytes.");
   }

@@ -33,6 +33,9 @@ struct ExecutionStarted {
   json::Value input;
   std::uint64_t seed = 0;                   // for MathRandom, UUID, task tokens and retry jitter
   std::int64_t max_history_events = 25000;  // AWS's limit for STANDARD; 0: none (EXPRESS)
+  // AWS's payload quota (engine/data_limits.h), for every state's input, result and output;
+  // 0: none (for runs that go past AWS's quotas on purpose). The depth bound holds regardless.
+  std::int64_t max_payload_bytes = 262144;
   // The graph the execution runs: 0 for the state machine; a Distributed Map's child
   // execution runs its processor's graph.
   std::uint32_t root_graph = 0;

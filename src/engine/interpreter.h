@@ -182,6 +182,8 @@ class Interpreter {
   std::optional<StateError> payload_error(const Frame& f, const json::Value& value,
                                           Payload role) const;
   std::optional<StateError> assign_error(const Frame& f, const json::Value& assigned) const;
+  // Whether `bytes` passes `quota`, unless this execution runs without payload quotas.
+  bool over_quota(std::uint64_t bytes, std::size_t quota) const;
   // A Parallel's or Map's child has produced `output`: false when the results gathered so far
   // pass the payload quota, and the state has failed.
   bool gather_result(Frame& parent, const json::Value& output);

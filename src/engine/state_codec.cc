@@ -189,6 +189,7 @@ Value encode_state(const ExecutionState& state) {
       .add("startTime", timestamp(state.start_time))
       .add("redriveCount", integer(state.redrive_count))
       .add("maxHistoryEvents", integer(state.max_history_events))
+      .add("maxPayloadBytes", integer(state.max_payload_bytes))
       .add("nextEventId", integer(state.next_event_id))
       .add("nextTimerId", hex64(state.next_timer_id))
       .add("random",
@@ -231,6 +232,10 @@ Result<ExecutionState> decode_state(const Value& v) {
   state.start_time = r.time("startTime");
   state.redrive_count = r.int64("redriveCount");
   state.max_history_events = r.int64("maxHistoryEvents");
+  // Absent from states kept before the quotas were checked: AWS's.
+  if (const Value* quota = v.find("maxPayloadBytes"); quota != nullptr && quota->is_int64()) {
+    state.max_payload_bytes = quota->as_int64();
+  }
   state.next_event_id = r.int64("nextEventId");
   state.next_timer_id = r.u64("nextTimerId");
   state.root_graph = static_cast<std::uint32_t>(r.int64("rootGraph"));

@@ -145,6 +145,7 @@ void Interpreter::start(events::ExecutionStarted&& event) {
   state_.start_time = event.time;
   state_.random = Random(event.seed);
   state_.max_history_events = event.max_history_events;
+  state_.max_payload_bytes = event.max_payload_bytes;
   state_.root_graph = event.root_graph;
   record_with_previous(0, HistoryEventType::ExecutionStarted, std::move(started));
   FrameId root = new_frame(kNoFrame, event.root_graph, event.input);

@@ -82,12 +82,12 @@ Result<LiveExecution*> Service::Impl::launch(std::string arn,
         Value()}});
   }
   live.emplace(arn, std::move(owned));
-  engine::events::ExecutionStarted start{Timestamp::from_millis(start_ms),
-                                         std::move(identity),
-                                         std::move(input),
-                                         os_entropy(),
-                                         express ? 0 : 25000,
-                                         root_graph};
+  engine::events::ExecutionStarted start{.time = Timestamp::from_millis(start_ms),
+                                         .identity = std::move(identity),
+                                         .input = std::move(input),
+                                         .seed = os_entropy(),
+                                         .max_history_events = express ? 0 : 25000,
+                                         .root_graph = root_graph};
   auto applied = apply(*e, start);
   if (!applied) return Unexpected<Error>(std::move(applied).error());
   return e;

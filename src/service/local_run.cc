@@ -39,12 +39,14 @@ Result<LocalRunResult> run_execution(const asl::Definition& definition,
         timer_times[schedule->id] = schedule->at;
       } else if (auto* child = std::get_if<engine::commands::StartChildExecution>(&command)) {
         // Children run one after another, to their end, before the parent goes on.
-        engine::events::ExecutionStarted child_start{clock.now(),
-                                                     child->identity,
-                                                     child->input,
-                                                     tasks.next_seed(),
-                                                     child->express ? 0 : 25000,
-                                                     child->graph};
+        engine::events::ExecutionStarted child_start{
+            .time = clock.now(),
+            .identity = child->identity,
+            .input = child->input,
+            .seed = tasks.next_seed(),
+            .max_history_events = child->express ? 0 : 25000,
+            .max_payload_bytes = options.max_payload_bytes,
+            .root_graph = child->graph};
         auto ran = run_execution(definition, child_start, clock, options, tasks);
         if (!ran) {
           run_error = std::move(ran).error();
@@ -115,8 +117,8 @@ Result<LocalRunResult> run_locally(const asl::Definition& definition, const Valu
                            (options.express ? ":express:" : ":execution:") +
                            options.state_machine_name + ":" + identity.name;
   identity.role_arn = "arn:aws:iam::" + options.account + ":role/baton-local";
-  engine::events::ExecutionStarted start{clock.now(), identity, input, seed,
-                                         options.express ? 0 : 25000};
+  engine::events::ExecutionStarted start{
+      clock.now(), identity, input, seed, options.express ? 0 : 25000, options.max_payload_bytes};
   return run_execution(definition, start, clock, options, tasks);
 }
 

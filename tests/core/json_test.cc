@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+
 namespace baton::json {
 namespace {
 
@@ -180,6 +183,16 @@ TEST(JsonTest, SerializedSizeMatchesTheText) {
     Value v = parse_ok(text);
     EXPECT_EQ(serialized_size(v), to_string(v).size()) << text;
   }
+  // Long strings are measured eight bytes at a time: an escape at every offset, every kind.
+  for (char special : {'"', '\\', '\n', '\x01', '\x1f', '\x7f', ' '}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string s(23, 'a');
+      s[at % s.size()] = special;
+      Value v = Value::array({Value::string(s), Value::number(0.1), Value::number(100.0),
+                              Value::integer(-7), Value::unsigned_integer(UINT64_MAX)});
+      EXPECT_EQ(serialized_size(v), to_string(v).size()) << at;
+    }
+  }
 }
 
 TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
@@ -206,6 +219,56 @@ TEST(Issue9, MeasureGivesTheTextLengthAndTheNestingDepth) {
   EXPECT_EQ(measure(*parse("7")).depth, 0u);
   EXPECT_EQ(measure(*parse("[]")).depth, 1u);
   EXPECT_EQ(measure(*parse(R"({"a":[[{}]]})")).depth, 4u);
+}
+
+TEST(Issue9, MeasureOfNumbersMatchesTheirText) {
+  std::vector<double> doubles = {0.0,
+                                 -0.0,
+                                 1.0,
+                                 -1.0,
+                                 0.5,
+                                 0.1,
+                                 0.001,
+                                 0.0001,
+                                 1e-7,
+                                 123.456,
+                                 100000.0,
+                                 1e15,
+                                 1e16,
+                                 1e21,
+                                 1e22,
+                                 1e100,
+                                 1e-100,
+                                 5e-324,
+                                 1.7976931348623157e308,
+                                 0.30000000000000004,
+                                 9.99,
+                                 99.5,
+                                 1125899906842623.5,
+                                 1125899906842624.0,
+                                 4503599627370497.0};
+  std::uint64_t bits = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 200000; ++i) {
+    bits ^= bits << 13;
+    bits ^= bits >> 7;
+    bits ^= bits << 17;
+    // Decimals of every size with up to ten places, and arbitrary bit patterns.
+    double scale = std::pow(10.0, static_cast<int>(bits % 11));
+    doubles.push_back(static_cast<double>(static_cast<std::int64_t>(bits >> 20) % 100000000) /
+                      scale * ((bits & 1) != 0u ? -1 : 1));
+    double any = 0;
+    std::memcpy(&any, &bits, sizeof any);
+    if (std::isfinite(any)) doubles.push_back(any);
+  }
+  for (double d : doubles) {
+    Value v = Value::number(d);
+    ASSERT_EQ(measure(v).bytes, to_string(v).size()) << to_string(v);
+  }
+  for (std::int64_t i : {INT64_MIN, INT64_MAX, std::int64_t{0}, std::int64_t{-9}, std::int64_t{10},
+                         std::int64_t{-1000000}}) {
+    EXPECT_EQ(measure(Value::integer(i)).bytes, to_string(Value::integer(i)).size()) << i;
+  }
+  EXPECT_EQ(measure(Value::unsigned_integer(UINT64_MAX)).bytes, 20u);
 }
 
 TEST(Issue9, MeasureOfSharedStructureIsCachedAndStaysExact) {

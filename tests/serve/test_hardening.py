@@ -244,6 +244,15 @@ class KillRightAfterTheReply(Fresh):
         self.server.kill()
         return answered
 
+    def restart_and_expect(self, names, answered, status):
+        """After a restart, every execution whose call was answered has `status`."""
+        self.server.start()
+        self.reconnect()
+        for i in answered:
+            arn = harness.execution_arn("work", names[i])
+            self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], status,
+                             f"the call for {names[i]} was acknowledged")
+
     def test_started_executions_and_task_answers_survive(self):
         machine = self.machine("work", TASK)
         self.sfn.create_activity(name=ACTIVITY)
@@ -254,12 +263,7 @@ class KillRightAfterTheReply(Fresh):
                 [lambda n=n: post(port, "StartExecution", {"stateMachineArn": machine, "name": n,
                                                            "input": '{"n": 0}'})
                  for n in names])
-            self.server.start()
-            self.reconnect()
-            for i in answered:
-                arn = harness.execution_arn("work", names[i])
-                self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"],
-                                 "RUNNING", f"round {round_}: {names[i]} was acknowledged")
+            self.restart_and_expect(names, answered, "RUNNING")
         # Answers to tasks: every SendTaskSuccess that was acknowledged has ended its execution.
         running = {e["name"] for e in self.sfn.list_executions(
             stateMachineArn=machine, statusFilter="RUNNING", maxResults=1000)["executions"]}
@@ -275,12 +279,7 @@ class KillRightAfterTheReply(Fresh):
         answered = self.acknowledged_then_kill(
             [lambda n=n: post(port, "SendTaskSuccess", {"taskToken": tokens[n], "output": "{}"})
              for n in names])
-        self.server.start()
-        self.reconnect()
-        for i in answered:
-            arn = harness.execution_arn("work", names[i])
-            self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"],
-                             "SUCCEEDED", f"the answer to {names[i]} was acknowledged")
+        self.restart_and_expect(names, answered, "SUCCEEDED")
 
 
 if __name__ == "__main__":

@@ -308,7 +308,7 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
     raise(f, StateError{error, cause, false, false});
     make_ready(f.id);
   };
-  if (f.results_bytes > kMaxPayloadBytes) {
+  if (over_quota(f.results_bytes, kMaxPayloadBytes)) {
     return end_run(std::string(asl::errors::kDataLimitExceeded),
                    "The state/task '" + state_of(f).name +
                        "' returned a result with a size exceeding the maximum number of bytes "

@@ -149,7 +149,7 @@ void Interpreter::abort_children(Frame& parent, std::int64_t failing) {
 
 bool Interpreter::gather_result(Frame& parent, const Value& output) {
   parent.results_bytes += json::measure(output).bytes + 1;
-  if (parent.results_bytes <= kMaxPayloadBytes) return true;
+  if (!over_quota(parent.results_bytes, kMaxPayloadBytes)) return true;
   abort_children(parent, parent.last_event_id);
   raise(parent, StateError{std::string(asl::errors::kDataLimitExceeded),
                            "The state/task '" + state_of(parent).name +

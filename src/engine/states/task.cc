@@ -142,7 +142,7 @@ void Interpreter::task_succeeded(Frame& f, Value result) {
       break;
   }
   if (json::Measure m = json::measure(result);
-      m.bytes > kMaxPayloadBytes || m.depth > json::kMaxDepth) {
+      over_quota(m.bytes, kMaxPayloadBytes) || m.depth > json::kMaxDepth) {
     // AWS names the resource here, not the state.
     std::string who =
         resource.kind == asl::ResourceKind::LambdaFunction ? resource.arn : resource.service;
