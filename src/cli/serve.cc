@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -30,6 +31,9 @@ struct ServeOptions {
   std::string account = "123456789012";
   int threads = 2;
   int function_concurrency = 10;
+  int max_connections = 10'000;
+  int idle_timeout_seconds = 60;
+  int request_timeout_seconds = 60;
   bool synchronous_full = false;
 };
 
@@ -104,6 +108,9 @@ int serve(const ServeOptions& options) {
   http_options.host = options.host;
   http_options.port = static_cast<std::uint16_t>(options.port);
   http_options.threads = options.threads;
+  http_options.max_connections = static_cast<std::size_t>(options.max_connections);
+  http_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
+  http_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
   net::HttpServer server(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
     api.handle(std::move(request), std::move(respond));
   });
@@ -162,6 +169,23 @@ Run register_serve(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--threads", options->threads, "HTTP threads")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--max-connections", options->max_connections,
+                   "Open HTTP connections at most; more clients wait to be accepted")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  command
+      ->add_option("--idle-timeout", options->idle_timeout_seconds,
+                   "Seconds a connection may stay idle between requests (a request awaiting "
+                   "its answer, such as a long-poll, is not idle)")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  command
+      ->add_option("--request-timeout", options->request_timeout_seconds,
+                   "Seconds a client may take to send a request once it began, and to read "
+                   "its answer")
+      ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
   command
       ->add_option("--function-concurrency", options->function_concurrency,
