@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "api/server.h"
@@ -86,6 +87,10 @@ int serve(const ServeOptions& options) {
   if (!store) return serve_error(db_path + ": " + store.error().cause);
 
   sigset_t stop_signals = block_stop_signals();
+  // Stopped first, destroyed last: the function host and the service keep the connections of
+  // requests still awaiting their answer (long-polls, invocations) until they are destroyed, and a
+  // connection must not outlive its server.
+  std::optional<net::HttpServer> server;
   // Functions: their code under DATA/functions, their logs under DATA/logs.
   std::filesystem::path data = std::filesystem::absolute(options.data);
   runtime::HostOptions host_options;
@@ -111,19 +116,19 @@ int serve(const ServeOptions& options) {
   http_options.max_connections = static_cast<std::size_t>(options.max_connections);
   http_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
   http_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
-  net::HttpServer server(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
+  server.emplace(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
     api.handle(std::move(request), std::move(respond));
   });
-  if (auto listening = server.start(); !listening) {
+  if (auto listening = server->start(); !listening) {
     functions.stop();
     service.stop();
     return serve_error(listening.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on http://" << options.host << ":" << server.port()
+    std::cerr << "baton serve: listening on http://" << options.host << ":" << server->port()
               << ", data in " << db_path << "\n"
               << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
-              << server.port() << " list-state-machines\n";
+              << server->port() << " list-state-machines\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -131,7 +136,7 @@ int serve(const ServeOptions& options) {
               << ", shutting down\n";
   }
   // In order: no new requests, then no function still running, then the service's last commit.
-  server.stop();
+  server->stop();
   functions.stop();
   service.stop();
   return kExitOk;

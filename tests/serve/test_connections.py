@@ -1,7 +1,7 @@
 """Connections as `baton serve` keeps them: a long-poll whose worker resets its connection (an RST,
 not a FIN) gives up its place, so the task goes to the next worker instead of into a dead socket;
 --idle-timeout closes an idle connection; past --max-connections a client waits until another
-connection closes."""
+connection closes; SIGTERM with a long-poll pending ends cleanly."""
 
 import json
 import socket
@@ -98,6 +98,25 @@ class ResetWorker(unittest.TestCase):
         started = [e["activityStartedEventDetails"]["workerName"] for e in history
                    if e["type"] == "ActivityStarted"]
         self.assertEqual(started, ["patient"])
+
+
+class Shutdown(unittest.TestCase):
+    def test_sigterm_with_a_long_poll_pending_exits_cleanly(self):
+        # The service keeps the poll's connection until it is destroyed, after the HTTP server
+        # stopped: the server must outlive it (an ASan build reported a use after free here).
+        server = harness.Server(BATON).start()
+        try:
+            client = server.client()
+            activity = client.create_activity(name="pending")["activityArn"]
+            worker = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            worker.sendall(poll_request(activity, "pending"))
+            client.describe_activity(activityArn=activity)  # the poll is taken by now
+            client.close()
+            self.assertEqual(server.stop(), 0, server.log())
+            self.assertNotIn("Sanitizer", server.log())
+            worker.close()
+        finally:
+            server.close()
 
 
 class Limits(unittest.TestCase):
