@@ -4,8 +4,10 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "api/server.h"
@@ -31,6 +33,9 @@ struct ServeOptions {
   std::string account = "123456789012";
   int threads = 2;
   int function_concurrency = 10;
+  int max_connections = 10'000;
+  int idle_timeout_seconds = 60;
+  int request_timeout_seconds = 60;
   bool synchronous_full = false;
   bool check = false;
 };
@@ -121,6 +126,10 @@ int serve(const ServeOptions& options) {
   }
 
   sigset_t stop_signals = block_stop_signals();
+  // Stopped first, destroyed last: the function host and the service keep the connections of
+  // requests still awaiting their answer (long-polls, invocations) until they are destroyed, and a
+  // connection must not outlive its server.
+  std::optional<net::HttpServer> server;
   // Functions: their code under DATA/functions, their logs under DATA/logs.
   std::filesystem::path data = std::filesystem::absolute(options.data);
   runtime::HostOptions host_options;
@@ -143,19 +152,22 @@ int serve(const ServeOptions& options) {
   http_options.host = options.host;
   http_options.port = static_cast<std::uint16_t>(options.port);
   http_options.threads = options.threads;
-  net::HttpServer server(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
+  http_options.max_connections = static_cast<std::size_t>(options.max_connections);
+  http_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
+  http_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
+  server.emplace(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
     api.handle(std::move(request), std::move(respond));
   });
-  if (auto listening = server.start(); !listening) {
+  if (auto listening = server->start(); !listening) {
     functions.stop();
     service.stop();
     return serve_error(listening.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on http://" << options.host << ":" << server.port()
+    std::cerr << "baton serve: listening on http://" << options.host << ":" << server->port()
               << ", data in " << db_path << "\n"
               << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
-              << server.port() << " list-state-machines\n";
+              << server->port() << " list-state-machines\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -163,7 +175,7 @@ int serve(const ServeOptions& options) {
               << ", shutting down\n";
   }
   // In order: no new requests, then no function still running, then the service's last commit.
-  server.stop();
+  server->stop();
   functions.stop();
   service.stop();
   return kExitOk;
@@ -201,6 +213,23 @@ Run register_serve(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--threads", options->threads, "HTTP threads")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--max-connections", options->max_connections,
+                   "Open HTTP connections at most; more clients wait to be accepted")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  command
+      ->add_option("--idle-timeout", options->idle_timeout_seconds,
+                   "Seconds a connection may stay idle between requests (a request awaiting "
+                   "its answer, such as a long-poll, is not idle)")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  command
+      ->add_option("--request-timeout", options->request_timeout_seconds,
+                   "Seconds a client may take to send a request once it began, and to read "
+                   "its answer")
+      ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
   command
       ->add_option("--function-concurrency", options->function_concurrency,

@@ -1,15 +1,21 @@
 #include "net/http_server.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,46 +31,224 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// A connection left idle this long between requests is closed.
-constexpr auto kIdleTimeout = std::chrono::seconds(300);
 constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
+// A failed accept() (out of descriptors or memory: EMFILE, ENFILE, ENOBUFS, ENOMEM) is tried
+// again after this, doubled on each failure in a row up to kMaxAcceptBackoff. At once would spin
+// a core, since the waiting client keeps the socket readable and nothing has changed.
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
+constexpr auto kMaxAcceptBackoff = std::chrono::seconds(1);
+// How long a refused request's connection goes on being read (and dropped) before it closes.
+constexpr auto kDrainTime = std::chrono::seconds(5);
+constexpr std::size_t kReadSize = 4096;
 
-// One connection: read a request, hand it over, write the answer when it comes, repeat.
-// Lives on its own strand.
+// What a session needs of the server's options; a session can outlive its server.
+struct Limits {
+  std::size_t max_body;
+  std::chrono::milliseconds idle_timeout;
+  std::chrono::milliseconds request_timeout;
+};
+
+// The open connections of one server against its cap. An accept loop reserves a slot before it
+// accepts, so connections never exceed the cap however many listeners there are; a loop that
+// finds none waits until a connection closes. Shared by the server and its sessions (a pending
+// Responder can keep a session alive after its server is gone). Thread-safe.
+class ConnectionSlots {
+ public:
+  explicit ConnectionSlots(std::size_t max) : max_(std::max<std::size_t>(1, max)) {}
+
+  // Takes a slot, or keeps `resume` to call once one is given back and returns false.
+  bool reserve(std::function<void()> resume) {
+    std::lock_guard lock(mutex_);
+    if (open_ < max_) {
+      ++open_;
+      return true;
+    }
+    if (!stopped_) waiting_.push_back(std::move(resume));
+    return false;
+  }
+
+  void give_back() {
+    std::vector<std::function<void()>> resume;
+    {
+      std::lock_guard lock(mutex_);
+      --open_;
+      if (stopped_) return;
+      resume.swap(waiting_);
+    }
+    for (auto& f : resume) f();
+  }
+
+  // No more resuming: the server's threads are going away.
+  void stop() {
+    std::vector<std::function<void()>> dropped;
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    dropped.swap(waiting_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::size_t max_;
+  std::size_t open_ = 0;
+  bool stopped_ = false;
+  std::vector<std::function<void()>> waiting_;
+};
+
+// The answer to a request refused before it reached the handler. The connection closes after.
+HttpResponse refusal(int status, const std::string& type, const std::string& message) {
+  HttpResponse response;
+  response.status = status;
+  response.header("Content-Type", "application/x-amz-json-1.0");
+  response.header("X-Amzn-ErrorType", type);
+  response.body = R"({"__type":")" + type + R"(","message":")" + message + R"("})";
+  return response;
+}
+
+HttpResponse bad_request(const std::string& message) {
+  return refusal(400, "BadRequestException", message);
+}
+
+// The answer to a request the parser stopped at, or nothing when there is no one to answer (the
+// client closed or reset the connection, or ran out of time).
+std::optional<HttpResponse> refusal_for(beast::error_code ec, const http::request_header<>& header,
+                                        std::size_t max_body) {
+  bool has_length = header.count(http::field::content_length) > 0;
+  bool has_encoding = header.count(http::field::transfer_encoding) > 0;
+  if (ec == http::error::body_limit) {
+    return refusal(413, "RequestEntityTooLargeException",
+                   "Request body exceeds the limit of " + std::to_string(max_body) + " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return refusal(431, "RequestHeaderFieldsTooLargeException",
+                   "Request header section exceeds the limit of " +
+                       std::to_string(kMaxHeaderBytes) + " bytes");
+  }
+  // Beast names the second of the two framing headers as the bad one, whichever came first.
+  if ((ec == http::error::bad_content_length && has_encoding) ||
+      (ec == http::error::bad_transfer_encoding && has_length)) {
+    return bad_request("Request has both Content-Length and Transfer-Encoding");
+  }
+  if (ec == http::error::bad_content_length) return bad_request("Malformed Content-Length");
+  if (ec == http::error::bad_transfer_encoding) return bad_request("Malformed Transfer-Encoding");
+  if (ec == http::error::bad_method) return bad_request("Malformed request line: bad method");
+  if (ec == http::error::bad_target) return bad_request("Malformed request line: bad target");
+  if (ec == http::error::bad_version) {
+    return bad_request("Malformed request line: bad version (HTTP/1.0 and HTTP/1.1 are served)");
+  }
+  if (ec == http::error::bad_line_ending) return bad_request("Malformed line ending");
+  if (ec == http::error::bad_field || ec == http::error::bad_value ||
+      ec == http::error::bad_obs_fold) {
+    return bad_request("Malformed header field");
+  }
+  if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension) {
+    return bad_request("Malformed chunked body");
+  }
+  return std::nullopt;
+}
+
+// What is wrong with how a parsed header frames its body, beyond what Beast refuses: a request
+// whose body length two servers could read differently is how requests are smuggled past a
+// proxy (RFC 9112 section 6.3).
+std::optional<HttpResponse> framing_problem(const http::request_parser<http::string_body>& parser) {
+  const auto& header = parser.get();
+  if (header.count(http::field::transfer_encoding) == 0) return std::nullopt;
+  // Beast takes a Content-Length after a Transfer-Encoding that is not chunked.
+  if (header.count(http::field::content_length) > 0) {
+    return bad_request("Request has both Content-Length and Transfer-Encoding");
+  }
+  // Without chunked last, Beast reads no body and would take the body for the next request.
+  if (!parser.chunked()) {
+    return bad_request("Transfer-Encoding must end with chunked");
+  }
+  return std::nullopt;
+}
+
+// One connection: wait for a request, read it, hand it over, write the answer when it comes,
+// repeat. Holds one of the server's connection slots until its socket closes. Lives on its own
+// strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<const Handler> handler, std::size_t max_body)
-      : stream_(std::move(socket)), handler_(std::move(handler)), max_body_(max_body) {}
+  Session(tcp::socket socket, std::shared_ptr<const Handler> handler,
+          std::shared_ptr<ConnectionSlots> slots, Limits limits)
+      : stream_(std::move(socket)),
+        handler_(std::move(handler)),
+        slots_(std::move(slots)),
+        limits_(limits) {}
+  ~Session() { give_back_slot(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
   }
 
  private:
+  // Idle until the first byte of the next request, which starts the request's own clock.
   void read() {
     parser_.emplace();
-    parser_->body_limit(max_body_);
+    parser_->body_limit(limits_.max_body);
     parser_->header_limit(kMaxHeaderBytes);
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    if (buffer_.size() > 0) return read_header();  // pipelined: it has begun already
+    stream_.expires_after(limits_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kReadSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->close();
+                              self->read_header();
+                            });
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      keep_alive_ = false;
-      draining_ = true;
-      HttpResponse too_large;
-      too_large.status = 413;
-      too_large.header("Content-Type", "application/x-amz-json-1.0");
-      too_large.header("X-Amzn-ErrorType", "RequestEntityTooLargeException");
-      too_large.body = R"({"__type":"RequestEntityTooLargeException","message":)"
-                       R"("Request body exceeds the limit of )" +
-                       std::to_string(max_body_) + R"( bytes"})";
-      return write(std::move(too_large));
+  void read_header() {
+    stream_.expires_after(limits_.request_timeout);  // for header and body together
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return refuse(ec);
+    if (auto problem = framing_problem(*parser_)) return answer_and_close(std::move(*problem));
+    if (parser_->is_done()) return on_request();
+    // The client waits for a go-ahead before it sends the body (RFC 9110 section 10.1.1). A
+    // body over the limit never gets here: its Content-Length was refused with the header.
+    const auto& header = parser_->get();
+    if (header.version() == 11 && buffer_.size() == 0 &&
+        beast::iequals(header[http::field::expect], "100-continue")) {
+      auto go_ahead = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                         header.version());
+      return http::async_write(
+          stream_, *go_ahead,
+          [self = shared_from_this(), go_ahead](beast::error_code write_ec, std::size_t) {
+            if (write_ec) return self->close();
+            self->read_body();
+          });
     }
-    if (ec) return close();
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->refuse(ec);
+                       self->on_request();
+                     });
+  }
+
+  void refuse(beast::error_code ec) {
+    auto answer = refusal_for(ec, parser_->get(), limits_.max_body);
+    if (!answer) return close();
+    answer_and_close(std::move(*answer));
+  }
+
+  // After a refused request the stream cannot be trusted to frame the next one.
+  void answer_and_close(HttpResponse response) {
+    keep_alive_ = false;
+    draining_ = true;
+    write(std::move(response));
+  }
+
+  void on_request() {
+    // A request whose answer is pending is not idle: no clock runs until the answer is written.
     stream_.expires_never();
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
@@ -86,8 +270,8 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // While a request waits for its answer, notices the client closing the connection (the
-  // socket turns readable with nothing to read), without consuming a pipelined request.
+  // While a request waits for its answer, notices the client leaving: the socket turns readable
+  // with nothing to read (FIN) or with an error (RST), without consuming a pipelined request.
   void watch_for_close() {
     if (watching_) return;
     watching_ = true;
@@ -95,10 +279,16 @@ class Session : public std::enable_shared_from_this<Session> {
         tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
           self->watching_ = false;
           if (!self->client_gone_) return;
+          if (ec) return self->client_gone_->store(true);
           char byte;
           ssize_t n =
               ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-          if (ec || n == 0) self->client_gone_->store(true);
+          if (n > 0) return;  // a pipelined request, read once this one is answered
+          if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return self->watch_for_close();
+          }
+          // FIN (0), or ECONNRESET and the like after an RST: recv says so, not `ec`.
+          self->client_gone_->store(true);
         });
   }
 
@@ -111,6 +301,8 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_);
     message->prepare_payload();
+    // A client that does not read its answer does not hold the connection forever.
+    stream_.expires_after(limits_.request_timeout);
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
                         if (ec || !self->keep_alive_) return self->close();
@@ -122,34 +314,43 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (draining_) return drain();
-    stream_.socket().close(ec);
+    close_socket();
   }
 
-  // After refusing an oversized body: read and drop what the client is still sending, for a
-  // while, so that it reads the answer instead of a reset connection.
+  // After refusing a request: read and drop what the client is still sending, for a while, so
+  // that it reads the answer instead of a reset connection.
   void drain() {
     draining_ = false;
-    stream_.expires_after(std::chrono::seconds(5));
+    stream_.expires_after(kDrainTime);
     drain_some();
   }
 
   void drain_some() {
     stream_.async_read_some(asio::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) {
-                                beast::error_code ignored;
-                                self->stream_.socket().close(ignored);
-                                return;
-                              }
+                              if (ec) return self->close_socket();
                               self->drain_some();
                             });
+  }
+
+  void close_socket() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    give_back_slot();
+  }
+
+  void give_back_slot() {
+    if (!slots_) return;
+    slots_->give_back();
+    slots_.reset();
   }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<const Handler> handler_;
-  std::size_t max_body_;
+  std::shared_ptr<ConnectionSlots> slots_;  // empty once the slot is given back
+  Limits limits_;
   bool keep_alive_ = true;
   std::shared_ptr<std::atomic<bool>> client_gone_;  // of the request awaiting its answer
   bool watching_ = false;
@@ -157,41 +358,88 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 16384> scratch_{};
 };
 
-}  // namespace
-
-// An acceptor and the handler of the connections it accepts.
+// An acceptor and the handler of the connections it accepts. Its acceptor and timer are used
+// on its strand only.
 struct Listener {
-  explicit Listener(asio::io_context& io) : acceptor(io) {}
+  explicit Listener(asio::io_context& io)
+      : strand(asio::make_strand(io)), acceptor(strand), retry(strand) {}
+  asio::strand<asio::io_context::executor_type> strand;
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // after a failed accept
+  std::chrono::milliseconds backoff = kAcceptBackoff;
   std::shared_ptr<const Handler> handler;
 };
+
+}  // namespace
 
 struct HttpServer::Impl {
   HttpServerOptions options;
   asio::io_context io{1};
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::shared_ptr<ConnectionSlots> slots;
   std::mutex mutex;
-  std::map<std::uint16_t, std::shared_ptr<Listener>> listeners;  // by port
+  std::map<ListenerId, std::shared_ptr<Listener>> listeners;
+  ListenerId next_id = 1;
 
-  void accept(std::shared_ptr<Listener> listener) {
-    listener->acceptor.async_accept(asio::make_strand(io), [this, listener](beast::error_code ec,
-                                                                            tcp::socket s) {
-      if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) return;
-      if (!ec) {
-        std::make_shared<Session>(std::move(s), listener->handler, options.max_body_bytes)->start();
-      }
-      accept(listener);
+  Limits limits() const {
+    return Limits{options.max_body_bytes, options.idle_timeout, options.request_timeout};
+  }
+
+  // On the listener's strand.
+  void accept(const std::shared_ptr<Listener>& listener) {
+    if (!listener->acceptor.is_open()) return;
+    bool reserved = slots->reserve(
+        [this, listener] { asio::post(listener->strand, [this, listener] { accept(listener); }); });
+    // At the cap: clients wait in the kernel's backlog, as a busy server's do, rather than being
+    // accepted only to be turned away.
+    if (!reserved) return;
+    listener->acceptor.async_accept(
+        asio::make_strand(io), [this, listener](beast::error_code ec, tcp::socket socket) {
+          if (ec || !listener->acceptor.is_open()) {
+            slots->give_back();
+            if (ec != asio::error::operation_aborted && listener->acceptor.is_open()) {
+              back_off(listener, ec);
+            }
+            return;
+          }
+          listener->backoff = kAcceptBackoff;
+          std::make_shared<Session>(std::move(socket), listener->handler, slots, limits())->start();
+          accept(listener);
+        });
+  }
+
+  void back_off(const std::shared_ptr<Listener>& listener, beast::error_code ec) {
+    if (listener->backoff == kAcceptBackoff) {  // the first failure in a row
+      std::fprintf(stderr, "baton: cannot accept connections (%s); trying again\n",
+                   ec.message().c_str());
+    }
+    listener->retry.expires_after(listener->backoff);
+    listener->backoff =
+        std::min<std::chrono::milliseconds>(listener->backoff * 2, kMaxAcceptBackoff);
+    listener->retry.async_wait([this, listener](beast::error_code wait_ec) {
+      if (!wait_ec) accept(listener);
     });
   }
 
-  Result<std::uint16_t> open(std::uint16_t wanted, Handler handler) {
+  Listening serve(std::shared_ptr<Listener> listener, Handler handler) {
+    listener->handler = std::make_shared<const Handler>(std::move(handler));
+    Listening listening{0, listener->acceptor.local_endpoint().port()};
+    {
+      std::lock_guard lock(mutex);
+      listening.id = next_id++;
+      listeners[listening.id] = listener;
+    }
+    asio::post(listener->strand, [this, listener] { accept(listener); });
+    return listening;
+  }
+
+  Result<Listening> open(std::uint16_t wanted, Handler handler) {
     beast::error_code ec;
     auto address = asio::ip::make_address(options.host, ec);
     if (ec) return fail("InvalidAddress", "'" + options.host + "' is not an IP address");
     tcp::endpoint endpoint(address, wanted);
     auto listener = std::make_shared<Listener>(io);
-    listener->handler = std::make_shared<const Handler>(std::move(handler));
     listener->acceptor.open(endpoint.protocol(), ec);
     if (!ec) listener->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) listener->acceptor.bind(endpoint, ec);
@@ -201,19 +449,53 @@ struct HttpServer::Impl {
           ec == asio::error::address_in_use ? "AddressInUse" : "ListenFailed",
           "cannot listen on " + options.host + ":" + std::to_string(wanted) + ": " + ec.message());
     }
-    std::uint16_t bound = listener->acceptor.local_endpoint().port();
-    {
-      std::lock_guard lock(mutex);
-      listeners[bound] = listener;
+    return serve(std::move(listener), std::move(handler));
+  }
+
+  Result<Listening> adopt(int fd, Handler handler) {
+    auto invalid = [fd](const std::string& why) {
+      ::close(fd);
+      return fail("InvalidSocket", "cannot serve descriptor " + std::to_string(fd) + ": " + why);
+    };
+    int type = 0;
+    int protocol = 0;
+    int accepting = 0;
+    socklen_t size = sizeof type;
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0) {
+      return invalid("not a socket");
     }
-    asio::post(io, [this, listener] { accept(listener); });
-    return bound;
+    size = sizeof protocol;
+    ::getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &size);
+    if (type != SOCK_STREAM || protocol != IPPROTO_TCP) return invalid("not a TCP socket");
+    size = sizeof accepting;
+    ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size);
+    if (!accepting) return invalid("not listening");
+    sockaddr_storage local{};
+    size = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) != 0 ||
+        (local.ss_family != AF_INET && local.ss_family != AF_INET6)) {
+      return invalid("not an IPv4 or IPv6 socket");
+    }
+    auto listener = std::make_shared<Listener>(io);
+    beast::error_code ec;
+    listener->acceptor.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) return invalid(ec.message());
+    return serve(std::move(listener), std::move(handler));
+  }
+
+  void close(std::shared_ptr<Listener> listener) {
+    asio::post(listener->strand, [listener] {
+      beast::error_code ec;
+      listener->acceptor.close(ec);
+      listener->retry.cancel();
+    });
   }
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>()), handler_(std::move(handler)) {
   impl_->options = std::move(options);
+  impl_->slots = std::make_shared<ConnectionSlots>(impl_->options.max_connections);
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -222,7 +504,7 @@ Expected<void, Error> HttpServer::start() {
   if (handler_) {
     auto bound = impl_->open(impl_->options.port, std::move(handler_));
     if (!bound) return Unexpected<Error>(bound.error());
-    impl_->port = *bound;
+    impl_->port = bound->port;
   }
   int threads = std::max(1, impl_->options.threads);
   for (int i = 0; i < threads; ++i) {
@@ -236,35 +518,32 @@ Expected<void, Error> HttpServer::start() {
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
 
-Result<std::uint16_t> HttpServer::listen(Handler handler) {
-  return impl_->open(0, std::move(handler));
+Result<Listening> HttpServer::listen(Handler handler) { return impl_->open(0, std::move(handler)); }
+
+Result<Listening> HttpServer::adopt(int listening_fd, Handler handler) {
+  return impl_->adopt(listening_fd, std::move(handler));
 }
 
-void HttpServer::unlisten(std::uint16_t port) {
+void HttpServer::unlisten(ListenerId id) {
   std::shared_ptr<Listener> listener;
   {
     std::lock_guard lock(impl_->mutex);
-    auto it = impl_->listeners.find(port);
+    auto it = impl_->listeners.find(id);
     if (it == impl_->listeners.end()) return;
     listener = std::move(it->second);
     impl_->listeners.erase(it);
   }
-  asio::post(impl_->io, [listener] {
-    beast::error_code ec;
-    listener->acceptor.close(ec);
-  });
+  impl_->close(std::move(listener));
 }
 
 void HttpServer::stop() {
-  if (!impl_ || impl_->threads.empty()) return;
+  if (!impl_) return;
+  // Accept loops waiting for a slot hold this server; none may resume from here on.
+  impl_->slots->stop();
+  if (impl_->threads.empty()) return;
   {
     std::lock_guard lock(impl_->mutex);
-    for (auto& entry : impl_->listeners) {
-      asio::post(impl_->io, [listener = entry.second] {
-        beast::error_code ec;
-        listener->acceptor.close(ec);
-      });
-    }
+    for (auto& entry : impl_->listeners) impl_->close(entry.second);
     impl_->listeners.clear();
   }
   impl_->io.stop();

@@ -66,6 +66,15 @@ std::string seconds_text(int seconds) {
   return buffer;
 }
 
+net::HttpServerOptions runtime_api_options() {
+  net::HttpServerOptions options;
+  // A runtime keeps its connection alive from the answer to GET /next to its POST of the result:
+  // idle for as long as the function runs, up to Lambda's longest timeout (15 minutes). Closing it
+  // sooner would make a runtime that does not reconnect fail the invocation.
+  options.idle_timeout = std::chrono::minutes(16);
+  return options;
+}
+
 }  // namespace
 
 // One invocation, from invoke() to its answer.
@@ -86,7 +95,7 @@ struct Sandbox {
   std::uint64_t id = 0;
   FunctionConfig config;
   SandboxProcess process;
-  std::uint16_t port = 0;
+  net::ListenerId api_listener = 0;  // its own listener of the Runtime API
   Phase phase = Phase::Starting;
   std::optional<net::Responder> next;  // its GET /next, waiting for an invocation
   std::shared_ptr<Pending> current;
@@ -108,7 +117,7 @@ struct Pool {
 
 struct FunctionHost::Impl {
   HostOptions options;
-  net::HttpServer runtime_api{net::HttpServerOptions{"127.0.0.1", 0, 2, 8 * 1024 * 1024}, nullptr};
+  net::HttpServer runtime_api{runtime_api_options(), nullptr};
   std::string node;
   std::string python;
   mutable std::mutex mutex;
@@ -187,18 +196,19 @@ struct FunctionHost::Impl {
     sandbox->config = f;
     sandbox->started = SteadyClock::now();
     std::uint64_t id = sandbox->id;
-    auto port = runtime_api.listen([this, id](net::HttpRequest&& request, net::Responder respond) {
-      on_runtime_api(id, std::move(request), std::move(respond));
-    });
+    auto listening =
+        runtime_api.listen([this, id](net::HttpRequest&& request, net::Responder respond) {
+          on_runtime_api(id, std::move(request), std::move(respond));
+        });
     Result<SandboxProcess> process =
-        port ? spawn_sandbox(command_for(f), f.code_dir, environment_for(f, *port))
-             : Result<SandboxProcess>(Unexpected<Error>(port.error()));
+        listening ? spawn_sandbox(command_for(f), f.code_dir, environment_for(f, listening->port))
+                  : Result<SandboxProcess>(Unexpected<Error>(listening.error()));
     if (!process) {
-      if (port) runtime_api.unlisten(*port);
+      if (listening) runtime_api.unlisten(listening->id);
       fail_first_queued(f.name, process.error().name, process.error().cause);
       return;
     }
-    sandbox->port = *port;
+    sandbox->api_listener = listening->id;
     sandbox->process = *process;
     Pool& pool = pools[f.name];
     pool.stats.cold_starts++;
@@ -523,7 +533,7 @@ struct FunctionHost::Impl {
         Sandbox& s = *it->second;
         if (s.exited && s.process.out_fd < 0 && s.process.err_fd < 0) {
           append_log(s.config.name, s.init_output);
-          runtime_api.unlisten(s.port);
+          runtime_api.unlisten(s.api_listener);
           if (s.next) {
             net::Responder respond = std::move(*s.next);
             deferred.push_back([respond = std::move(respond)] {
