@@ -1,6 +1,7 @@
 #include "net/http_server.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
@@ -10,6 +11,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -173,6 +176,8 @@ struct HttpServer::Impl {
   std::uint16_t port = 0;
   std::mutex mutex;
   std::map<std::uint16_t, std::shared_ptr<Listener>> listeners;  // by port
+  std::map<std::uint64_t, std::shared_ptr<Listener>> adopted;    // by ListenerId
+  std::uint64_t next_adopted = 1;
 
   void accept(std::shared_ptr<Listener> listener) {
     listener->acceptor.async_accept(asio::make_strand(io), [this, listener](beast::error_code ec,
@@ -208,6 +213,31 @@ struct HttpServer::Impl {
     }
     asio::post(io, [this, listener] { accept(listener); });
     return bound;
+  }
+
+  Result<ListenerId> adopt(int fd, Handler handler) {
+    sockaddr_storage address{};
+    socklen_t size = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+      ::close(fd);
+      return fail("ListenFailed", std::string("cannot adopt a listener: ") + std::strerror(errno));
+    }
+    auto listener = std::make_shared<Listener>(io);
+    listener->handler = std::make_shared<const Handler>(std::move(handler));
+    beast::error_code ec;
+    listener->acceptor.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return fail("ListenFailed", "cannot adopt a listener: " + ec.message());
+    }
+    ListenerId id;
+    {
+      std::lock_guard lock(mutex);
+      id = ListenerId{next_adopted++};
+      adopted[static_cast<std::uint64_t>(id)] = listener;
+    }
+    asio::post(io, [this, listener] { accept(listener); });
+    return id;
   }
 };
 
@@ -255,17 +285,40 @@ void HttpServer::unlisten(std::uint16_t port) {
   });
 }
 
+Result<ListenerId> HttpServer::adopt(int listening_fd, Handler handler) {
+  return impl_->adopt(listening_fd, std::move(handler));
+}
+
+void HttpServer::unlisten(ListenerId id) {
+  std::shared_ptr<Listener> listener;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->adopted.find(static_cast<std::uint64_t>(id));
+    if (it == impl_->adopted.end()) return;
+    listener = std::move(it->second);
+    impl_->adopted.erase(it);
+  }
+  asio::post(impl_->io, [listener] {
+    beast::error_code ec;
+    listener->acceptor.close(ec);
+  });
+}
+
 void HttpServer::stop() {
   if (!impl_ || impl_->threads.empty()) return;
   {
     std::lock_guard lock(impl_->mutex);
-    for (auto& entry : impl_->listeners) {
-      asio::post(impl_->io, [listener = entry.second] {
-        beast::error_code ec;
-        listener->acceptor.close(ec);
-      });
-    }
-    impl_->listeners.clear();
+    auto close_all = [this](auto& listeners) {
+      for (auto& entry : listeners) {
+        asio::post(impl_->io, [listener = entry.second] {
+          beast::error_code ec;
+          listener->acceptor.close(ec);
+        });
+      }
+      listeners.clear();
+    };
+    close_all(impl_->listeners);
+    close_all(impl_->adopted);
   }
   impl_->io.stop();
   for (std::thread& t : impl_->threads) t.join();

@@ -20,6 +20,9 @@ namespace baton::net {
 using Responder = std::function<void(HttpResponse)>;
 using Handler = std::function<void(HttpRequest&&, Responder)>;
 
+// A listener adopt() added; ports repeat across network namespaces, so these have ids.
+enum class ListenerId : std::uint64_t {};
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port
@@ -44,6 +47,12 @@ class HttpServer {
   [[nodiscard]] Result<std::uint16_t> listen(Handler handler);
   // Stops accepting on a port listen() returned. Thread-safe.
   void unlisten(std::uint16_t port);
+  // Serves `listening_fd`, a TCP socket already bound and listening (perhaps in another network
+  // namespace), with `handler` on the same threads; the server owns the fd from then on, even
+  // on error. Thread-safe; valid once started. Errors: ListenFailed.
+  [[nodiscard]] Result<ListenerId> adopt(int listening_fd, Handler handler);
+  // Stops accepting on, and closes, a listener adopt() returned. Thread-safe.
+  void unlisten(ListenerId id);
   // Stops accepting, closes connections, joins the threads.
   void stop();
 
