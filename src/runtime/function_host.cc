@@ -60,6 +60,18 @@ std::string error_object(std::string_view type, std::string_view message) {
                              .build());
 }
 
+// What a caller gets for an invocation baton stopped before it was answered.
+InvokeResult stopped_result(const std::string& request_id) {
+  InvokeResult result;
+  result.request_id = request_id;
+  result.payload =
+      error_object("ServiceException", "baton is shutting down: the invocation was not answered");
+  result.function_error = true;
+  result.error_type = "ServiceException";
+  result.stopped = true;
+  return result;
+}
+
 std::string seconds_text(int seconds) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.2f", static_cast<double>(seconds));
@@ -182,6 +194,7 @@ struct FunctionHost::Impl {
 
   // Starts a sandbox for `f`; on failure, fails the first invocation waiting for one.
   void start_sandbox(const FunctionConfig& f) {
+    if (stopping) return;
     auto sandbox = std::make_unique<Sandbox>();
     sandbox->id = next_id++;
     sandbox->config = f;
@@ -510,6 +523,8 @@ struct FunctionHost::Impl {
         }
       }
       lock.lock();
+      // stop() answers what is left; an exit seen now is one stop() caused.
+      if (stopping) break;
       auto now = SteadyClock::now();
       bool check_memory = now - last_memory_check > std::chrono::milliseconds(100);
       if (check_memory) last_memory_check = now;
@@ -662,12 +677,22 @@ Expected<void, Error> FunctionHost::start() {
 
 void FunctionHost::stop() {
   Impl& d = *impl_;
+  // Every invocation not answered yet: those running and those queued for a sandbox.
+  std::vector<std::shared_ptr<Pending>> unanswered;
   {
     std::lock_guard lock(d.mutex);
     if (d.stopping) return;
     d.stopping = true;
-    for (auto& [id, s] : d.sandboxes) kill_sandbox(s->process);
+    for (auto& [id, s] : d.sandboxes) {
+      kill_sandbox(s->process);
+      if (s->current) unanswered.push_back(std::move(s->current));
+    }
+    for (auto& [name, pool] : d.pools) {
+      for (auto& pending : pool.queue) unanswered.push_back(std::move(pending));
+      pool.queue.clear();
+    }
   }
+  for (const auto& pending : unanswered) pending->done(stopped_result(pending->request_id));
   if (d.wake_pipe[1] >= 0) d.wake();
   if (d.supervisor.joinable()) d.supervisor.join();
   d.runtime_api.stop();
@@ -676,11 +701,6 @@ void FunctionHost::stop() {
     if (!s->exited) ::waitpid(s->process.pid, nullptr, 0);
     for (int fd : {s->process.out_fd, s->process.err_fd}) {
       if (fd >= 0) ::close(fd);
-    }
-    if (s->current) {
-      s->current->done(InvokeResult{s->current->request_id,
-                                    error_object("Runtime.Stopped", "baton is stopping"), true,
-                                    "Runtime.Stopped", "", 0, false});
     }
   }
   d.sandboxes.clear();
@@ -715,9 +735,7 @@ void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, Invoke
   pending->done = std::move(done);
   if (d.stopping) {
     lock.unlock();
-    return pending->done(InvokeResult{pending->request_id,
-                                      error_object("Runtime.Stopped", "baton is stopping"), true,
-                                      "Runtime.Stopped", "", 0, false});
+    return pending->done(stopped_result(pending->request_id));
   }
   if (f.reserved_concurrency == 0) {
     d.finish(*pending, error_object("TooManyRequestsException", "Rate Exceeded."), true,

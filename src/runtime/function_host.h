@@ -44,6 +44,8 @@ class FunctionHost {
 
   // Writes the bootstraps and starts the host's threads. Errors: what could not be written.
   [[nodiscard]] Expected<void, Error> start();
+  // Stops every sandbox. Every invocation not answered yet, running or queued, is answered with
+  // a ServiceException marked InvokeResult::stopped; so is every later one.
   void stop();
 
   // Whether this machine can run `function`'s runtime. Errors: InvalidRuntimeException saying

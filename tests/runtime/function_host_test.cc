@@ -234,6 +234,51 @@ TEST_F(FunctionHostTest, ABootstrapThatCannotStartFailsTheCall) {
   EXPECT_NE(died.log.find("cannot start"), std::string::npos) << died.log;
 }
 
+// Issue: stopping the host answered the running invocations, but left those queued for a busy
+// sandbox waiting forever.
+TEST_F(FunctionHostTest, StopAnswersRunningAndQueuedInvocationsOnce) {
+  FunctionConfig f = shell("busy", R"(handle() { sleep 30; echo late; })");
+  f.reserved_concurrency = 1;
+  f.timeout_seconds = 60;
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<InvokeResult> results;
+  auto record = [&](InvokeResult r) {
+    std::lock_guard lock(mutex);
+    results.push_back(std::move(r));
+    answered.notify_all();
+  };
+  host_->invoke(f, InvokeRequest{}, record);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (host_->stats("busy").busy == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(host_->stats("busy").busy, 1);
+  host_->invoke(f, InvokeRequest{}, record);  // queued: the only sandbox is busy
+  auto stopping = std::chrono::steady_clock::now();
+  host_->stop();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      answered.wait_for(lock, std::chrono::seconds(5), [&] { return results.size() == 2; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+  std::set<std::string> ids;
+  for (const InvokeResult& r : results) {
+    ids.insert(r.request_id);
+    EXPECT_TRUE(r.stopped);
+    EXPECT_TRUE(r.function_error);
+    EXPECT_EQ(r.error_type, "ServiceException");
+    EXPECT_NE(r.payload.find("baton is shutting down"), std::string::npos) << r.payload;
+  }
+  EXPECT_EQ(ids.size(), 2u);
+  // stop() has returned: no callback can come any more, so each came exactly once. A call now is
+  // answered at once, the same way.
+  lock.unlock();
+  host_->invoke(f, InvokeRequest{}, record);
+  lock.lock();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[2].stopped);
+}
+
 TEST_F(FunctionHostTest, NodeAndPythonHandlersRunThroughBatonsBootstraps) {
   if (find_on_path("node").empty()) GTEST_SKIP() << "node is not installed";
   FunctionConfig node = function("node-fn", "nodejs20.x", "index.handler",
