@@ -2,6 +2,7 @@
 // SIGINT.
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "cli/io.h"
 #include "core/clock.h"
 #include "net/http_server.h"
+#include "net/listen_socket.h"
 #include "runtime/function_host.h"
 #include "service/service.h"
 #include "store/sqlite_store.h"
@@ -30,6 +32,8 @@ struct ServeOptions {
   std::string account = "123456789012";
   int threads = 2;
   int function_concurrency = 10;
+  std::string function_isolation = "namespaces";
+  std::string function_network = "isolated";
   bool synchronous_full = false;
 };
 
@@ -57,6 +61,9 @@ int wait_for_stop_signal(const sigset_t& set) {
 }
 
 int serve(const ServeOptions& options) {
+  // Not dumpable: no process of baton's user (a function's, with --function-isolation none) can
+  // read baton's memory, environment or descriptors through /proc, nor trace it.
+  ::prctl(PR_SET_DUMPABLE, 0);
   api::LogLevel level = api::LogLevel::Info;
   if (options.log_level == "debug") level = api::LogLevel::Debug;
   if (options.log_level == "error") level = api::LogLevel::Error;
@@ -81,6 +88,10 @@ int serve(const ServeOptions& options) {
   auto store = store::SqliteStore::open(db_path, sqlite_options);
   if (!store) return serve_error(db_path + ": " + store.error().cause);
 
+  // The API's socket first: its port (free, with --port 0) is also where functions find the API
+  // inside their sandboxes. Clients that connect before it is served wait in its backlog.
+  auto api_socket = net::listen_socket(options.host, static_cast<std::uint16_t>(options.port));
+  if (!api_socket) return serve_error(api_socket.error().cause);
   sigset_t stop_signals = block_stop_signals();
   // Functions: their code under DATA/functions, their logs under DATA/logs.
   std::filesystem::path data = std::filesystem::absolute(options.data);
@@ -89,34 +100,61 @@ int serve(const ServeOptions& options) {
   host_options.log_dir = (data / "logs").string();
   host_options.region = options.region;
   host_options.default_concurrency = options.function_concurrency;
+  host_options.isolation = options.function_isolation == "none" ? runtime::Isolation::None
+                                                                : runtime::Isolation::Namespaces;
+  host_options.network = options.function_network == "host" ? runtime::FunctionNetwork::Host
+                                                            : runtime::FunctionNetwork::Isolated;
+  host_options.hidden_dir = data.string();
+  // The API, for functions (AWS_ENDPOINT_URL). `api` is built below, before any function can run:
+  // none runs before service.start().
+  api::Api* gateway = nullptr;
+  host_options.gateway = [&gateway](net::HttpRequest&& request, net::Responder respond) {
+    gateway->handle(std::move(request), std::move(respond));
+  };
+  host_options.gateway_port = api_socket->port;
+  if (level != api::LogLevel::Error && host_options.isolation == runtime::Isolation::None) {
+    std::cerr << "baton serve: warning: --function-isolation none: functions run as plain "
+                 "processes of this user; each can reach the others' Runtime API (take their "
+                 "invocations, forge their answers) and read baton's data folder\n";
+  } else if (level != api::LogLevel::Error &&
+             host_options.network == runtime::FunctionNetwork::Host) {
+    std::cerr << "baton serve: warning: --function-network host: each function's Runtime API "
+                 "is a loopback port that any local process, other functions included, can "
+                 "connect to (take its invocations, forge its answers)\n";
+  }
   runtime::FunctionHost functions(host_options);
   if (auto started = functions.start(); !started) return serve_error(started.error().cause);
   service_options.functions = &functions;
   service_options.code_dir = (data / "functions").string();
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
+  api::Api api(service, level);
+  gateway = &api;
   if (auto started = service.start(); !started) {
     functions.stop();
     return serve_error("recovering " + db_path + ": " + started.error().cause);
   }
-  api::Api api(service, level);
   net::HttpServerOptions http_options;
-  http_options.host = options.host;
-  http_options.port = static_cast<std::uint16_t>(options.port);
   http_options.threads = options.threads;
-  net::HttpServer server(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
-    api.handle(std::move(request), std::move(respond));
-  });
-  if (auto listening = server.start(); !listening) {
+  net::HttpServer server(http_options, nullptr);  // it serves api_socket
+  Expected<void, Error> serving = server.start();
+  if (serving) {
+    auto adopted =
+        server.adopt(api_socket->fd, [&api](net::HttpRequest&& request, net::Responder respond) {
+          api.handle(std::move(request), std::move(respond));
+        });
+    if (!adopted) serving = Unexpected<Error>(adopted.error());
+  }
+  if (!serving) {
     functions.stop();
     service.stop();
-    return serve_error(listening.error().cause);
+    return serve_error(serving.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on http://" << options.host << ":" << server.port()
+    std::cerr << "baton serve: listening on http://" << options.host << ":" << api_socket->port
               << ", data in " << db_path << "\n"
               << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
-              << server.port() << " list-state-machines\n";
+              << api_socket->port << " list-state-machines\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -168,6 +206,20 @@ Run register_serve(CLI::App& app) {
                    "Sandboxes a function may run at once, unless it reserves its own "
                    "concurrency")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command
+      ->add_option("--function-isolation", options->function_isolation,
+                   "namespaces: each function's sandbox in Linux namespaces of its own (no root "
+                   "needed), which reach neither baton, its data, nor other sandboxes; none: "
+                   "plain processes of this user, for machines without user namespaces")
+      ->check(CLI::IsMember({"namespaces", "none"}))
+      ->capture_default_str();
+  command
+      ->add_option("--function-network", options->function_network,
+                   "isolated: a sandbox reaches its own Runtime API and baton's API on loopback, "
+                   "nothing else; host: this machine's network, where any local process can "
+                   "reach each sandbox's Runtime API")
+      ->check(CLI::IsMember({"isolated", "host"}))
       ->capture_default_str();
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
