@@ -1,21 +1,19 @@
 // sandbox_init: PID 1 of an isolated sandbox, whose PID namespace is its own.
 //
-//   sandbox_init PROGRAM [ARGUMENT...]    descriptor 3: a pipe to baton
+//   sandbox_init                          descriptor 3: a pipe to baton
 //
-// It runs PROGRAM (the function's runtime) as its child, so that the runtime is no namespace's
-// init: the kernel drops the signals an init sends itself without a handler (`kill -9 $$` would
-// do nothing), and a Lambda runtime is not PID 1 either. It reaps what the runtime leaves behind,
-// and when the runtime ends it writes the runtime's wait status (an int) to descriptor 3 and
-// exits, which ends every process left in the sandbox.
+// baton starts the function's runtime as PID 2 of the namespace, then makes the runtime's parent
+// execute this (sandbox_process.cc), so that the runtime is no namespace's init: the kernel
+// drops the signals an init sends itself without a handler (`kill -9 $$` would do nothing), and
+// a Lambda runtime is not PID 1 either. It reaps what the runtime leaves behind, and when the
+// runtime ends it writes the runtime's wait status (an int) to descriptor 3 and exits, which
+// ends every process left in the sandbox.
 //
 // A program of its own, written out by baton with the bootstraps (runtime/bootstraps.h). It
-// starts on every cold start, so it links nothing: no C library, no dynamic loader, a few
-// system calls of its own (x86-64 and AArch64). Linked with libc it doubled the cost of
-// starting a sandbox's process. Built without sanitizers, which need the C library.
+// links nothing: no C library, no dynamic loader, the few system calls it makes are its own
+// (x86-64 and AArch64); it is built without sanitizers, which need the C library.
 
 #include <asm/unistd.h>
-#include <fcntl.h>
-#include <signal.h>
 
 namespace {
 
@@ -47,29 +45,18 @@ long system_call(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
   for (;;) system_call(__NR_exit_group, code);
 }
 
+// The runtime: the first process of the namespace after this one.
+constexpr long kRuntime = 2;
 constexpr long kEINTR = 4;
 
 }  // namespace
 
-// The entry point, from _start: `stack` is where the kernel put argc, argv and envp.
-extern "C" [[noreturn]] void sandbox_init_main(long* stack) {
-  long argc = stack[0];
-  char** argv = reinterpret_cast<char**>(stack + 1);
-  char** envp = argv + argc + 1;
-  if (argc < 2) exit_with(127);
-  system_call(__NR_fcntl, 3, F_SETFD, FD_CLOEXEC);  // baton's, not the runtime's
-  // fork, as clone spells it on every architecture.
-  long runtime = system_call(__NR_clone, SIGCHLD);
-  if (runtime == 0) {
-    system_call(__NR_execve, reinterpret_cast<long>(argv[1]), reinterpret_cast<long>(argv + 1),
-                reinterpret_cast<long>(envp));
-    exit_with(127);
-  }
-  if (runtime < 0) exit_with(126);
+// The entry point, from _start.
+extern "C" [[noreturn]] void sandbox_init_main() {
   for (;;) {
     int status = 0;
     long ended = system_call(__NR_wait4, -1, reinterpret_cast<long>(&status));
-    if (ended == runtime) {
+    if (ended == kRuntime) {
       bool told = system_call(__NR_write, 3, reinterpret_cast<long>(&status), sizeof status) ==
                   static_cast<long>(sizeof status);
       exit_with(told ? 0 : 125);
@@ -81,9 +68,9 @@ extern "C" [[noreturn]] void sandbox_init_main(long* stack) {
 #if defined(__x86_64__)
 __asm__(
     ".text\n.global _start\n_start:\n"
-    "  xor %rbp, %rbp\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call sandbox_init_main\n  hlt\n");
+    "  xor %rbp, %rbp\n  and $-16, %rsp\n  call sandbox_init_main\n  hlt\n");
 #elif defined(__aarch64__)
 __asm__(
     ".text\n.global _start\n_start:\n"
-    "  mov x29, #0\n  mov x30, #0\n  mov x0, sp\n  bl sandbox_init_main\n  brk #0\n");
+    "  mov x29, #0\n  mov x30, #0\n  bl sandbox_init_main\n  brk #0\n");
 #endif

@@ -54,7 +54,9 @@ struct ChildPlan {
   const char* cwd = nullptr;
   int out_fd = -1;
   int err_fd = -1;
-  int status_fd = -1;  // becomes descriptor 3 of the init; -1 without one
+  const char* init = nullptr;     // the sandbox init's path; null: the program is PID 1 itself
+  int status_fd = -1;             // becomes descriptor 3 of the init
+  char* program_stack = nullptr;  // the top of the program's stack, when the init starts it
   pid_t parent = 0;
   int parent_pidfd = -1;
   int max_fd = 1024;     // for closing descriptors where close_range is missing
@@ -84,7 +86,11 @@ struct ChildPlan {
   int failed_errno = 0;
 };
 
-bool write_text(const char* path, const char* text) {
+// What runs in the child, between clone and exec, on a stack the sanitizers did not make: not
+// instrumented, as glibc's posix_spawn is not.
+#define BATON_IN_CHILD __attribute__((no_sanitize("address", "undefined")))
+
+BATON_IN_CHILD bool write_text(const char* path, const char* text) {
   int fd = ::open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
   auto size = static_cast<ssize_t>(std::strlen(text));
@@ -97,7 +103,7 @@ bool write_text(const char* path, const char* text) {
 
 // A listening TCP socket on 127.0.0.1:port of the caller's network namespace, or -1. System
 // calls only, for the child.
-int open_listener(std::uint16_t port) {
+BATON_IN_CHILD int open_listener(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   int one = 1;
@@ -117,7 +123,7 @@ int open_listener(std::uint16_t port) {
 }
 
 // A new network namespace has a loopback interface, down.
-bool loopback_up() {
+BATON_IN_CHILD bool loopback_up() {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   ifreq request{};
@@ -132,7 +138,7 @@ bool loopback_up() {
 }
 
 // "/proc/self/fd/N", without the allocating formatters.
-void fd_path(int fd, char (&out)[32]) {
+BATON_IN_CHILD void fd_path(int fd, char (&out)[32]) {
   constexpr char kPrefix[] = "/proc/self/fd/";
   std::memcpy(out, kPrefix, sizeof kPrefix - 1);
   char digits[12];
@@ -145,14 +151,38 @@ void fd_path(int fd, char (&out)[32]) {
   out[sizeof kPrefix - 1 + count] = '\0';
 }
 
-[[noreturn]] void child_failed(ChildPlan& plan, const char* step) {
+[[noreturn]] BATON_IN_CHILD void child_failed(ChildPlan& plan, const char* step) {
   plan.failed_step = step;
   plan.failed_errno = errno;
   ::_exit(126);
 }
 
+// The sandbox's program, with nothing of baton's but its output pipes.
+[[noreturn]] BATON_IN_CHILD void run_program(ChildPlan& plan) {
+  int null = ::open("/dev/null", O_RDONLY);
+  if (null >= 0) ::dup2(null, 0);
+  ::dup2(plan.out_fd, 1);
+  ::dup2(plan.err_fd, 2);
+  // None of baton's descriptors: not all are close-on-exec (Asio's sockets are not), and a
+  // listener or connection of baton's would let the sandbox answer for another.
+  if (::close_range(3, ~0U, 0) != 0) {
+    for (int fd = 3; fd < plan.max_fd; ++fd) ::close(fd);
+  }
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &default_action, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (::chdir(plan.cwd) != 0) child_failed(plan, "entering the code folder");
+  ::execve(plan.argv[0], plan.argv, plan.envp);
+  child_failed(plan, "exec");
+}
+
+BATON_IN_CHILD int program_main(void* argument) { run_program(*static_cast<ChildPlan*>(argument)); }
+
 // In the child, from clone to exec.
-int child_main(void* argument) {
+BATON_IN_CHILD int child_main(void* argument) {
   ChildPlan& plan = *static_cast<ChildPlan*>(argument);
   ::setpgid(0, 0);
   // If baton dies, its sandboxes die with it instead of waiting forever on a gone API; unless it
@@ -240,31 +270,30 @@ int child_main(void* argument) {
     }
   }
   if (plan.dry_run) ::_exit(0);
-  int null = ::open("/dev/null", O_RDONLY);
-  if (null >= 0) ::dup2(null, 0);
-  ::dup2(plan.out_fd, 1);
-  ::dup2(plan.err_fd, 2);
-  int keep = 3;
-  if (plan.status_fd >= 0) {
-    // dup2 onto itself would keep close-on-exec.
-    if (plan.status_fd == 3) ::fcntl(3, F_SETFD, 0);
-    ::dup2(plan.status_fd, 3);
-    keep = 4;
+  if (plan.init == nullptr) run_program(plan);
+  // The program first, as PID 2, so that it starts without waiting for the init; this process
+  // becomes the init once the program has executed (CLONE_VFORK). A stack of its own, as
+  // this one's is in use (and AddressSanitizer's vfork cannot run on a stack it did not make).
+  pid_t program =
+      ::clone(program_main, plan.program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  if (program < 0) child_failed(plan, "starting the program");
+  if (plan.failed_step != nullptr) ::_exit(126);  // the program could not start: it said why
+  int null = ::open("/dev/null", O_RDWR);
+  for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
+  // dup2 onto itself would keep close-on-exec.
+  if (plan.status_fd == 3) ::fcntl(3, F_SETFD, 0);
+  ::dup2(plan.status_fd, 3);
+  if (::close_range(4, ~0U, 0) != 0) {
+    for (int fd = 4; fd < plan.max_fd; ++fd) ::close(fd);
   }
-  // None of baton's descriptors: not all are close-on-exec (Asio's sockets are not), and a
-  // listener or connection of baton's would let the sandbox answer for another.
-  if (::close_range(static_cast<unsigned>(keep), ~0U, 0) != 0) {
-    for (int fd = keep; fd < plan.max_fd; ++fd) ::close(fd);
-  }
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  ::sigaction(SIGPIPE, &default_action, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (::chdir(plan.cwd) != 0) child_failed(plan, "entering the code folder");
-  ::execve(plan.argv[0], plan.argv, plan.envp);
-  child_failed(plan, "exec");
+  char* const init_argv[] = {const_cast<char*>(plan.init), nullptr};
+  char* const no_environment[] = {nullptr};
+  ::execve(plan.init, init_argv, no_environment);
+  // The program runs, but nothing would report its end: stop it with this process.
+  child_failed(plan, "executing the sandbox init");
 }
 
 // Serializes the spawns that make baton dumpable for a moment, so that one does not make it
@@ -348,9 +377,7 @@ Result<SandboxProcess> start_child(const std::vector<std::string>& argv, const s
   std::vector<char*> envp;
   for (std::string& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<std::string> args;
-  if (isolation.namespaces && !isolation.init.empty()) args.push_back(isolation.init);
-  args.insert(args.end(), argv.begin(), argv.end());
+  std::vector<std::string> args = argv;
   std::vector<char*> argp;
   for (std::string& a : args) argp.push_back(a.data());
   argp.push_back(nullptr);
@@ -362,6 +389,7 @@ Result<SandboxProcess> start_child(const std::vector<std::string>& argv, const s
     return fail("Runtime.Unknown", std::strerror(why));
   }
   ChildPlan plan;
+  if (status[1] >= 0) plan.init = isolation.init.c_str();
   plan.status_fd = status[1];
   plan.argv = argp.data();
   plan.envp = envp.data();
@@ -390,7 +418,9 @@ Result<SandboxProcess> start_child(const std::vector<std::string>& argv, const s
     plan.own_network = true;
     for (std::uint16_t port : isolation.listen_ports) plan.ports[plan.port_count++] = port;
   }
-  auto stack = std::make_unique_for_overwrite<char[]>(kChildStackBytes);
+  // Two stacks: the child's, and below it the program's when an init starts it.
+  auto stack = std::make_unique_for_overwrite<char[]>(2 * kChildStackBytes);
+  plan.program_stack = stack.get() + kChildStackBytes;
 
   // No signal handler of baton's may run in the child while it shares baton's memory.
   sigset_t all;
@@ -405,7 +435,7 @@ Result<SandboxProcess> start_child(const std::vector<std::string>& argv, const s
     // that can see baton: every other sandbox is in a PID namespace of its own.
     std::unique_lock<std::mutex> lock;
     if (plan.toggle_dumpable) lock = std::unique_lock(dumpable_mutex());
-    pid = ::clone(child_main, stack.get() + kChildStackBytes, flags, &plan);
+    pid = ::clone(child_main, stack.get() + 2 * kChildStackBytes, flags, &plan);
     clone_errno = errno;
     if (plan.toggle_dumpable) ::prctl(PR_SET_DUMPABLE, 0);
   }

@@ -35,8 +35,9 @@ struct SandboxIsolation {
   // With `own_network`: TCP ports listened on at 127.0.0.1 inside the sandbox's network
   // namespace before its program starts, handed back as SandboxProcess::listeners.
   std::vector<std::uint16_t> listen_ports;
-  // With `namespaces`: the sandbox init (sandbox_init.cc), PID 1 of the namespace, which runs the
-  // program as its child and reports how it ended. "": the program is PID 1 itself.
+  // With `namespaces`: the sandbox init (sandbox_init.cc). The program starts as PID 2, and
+  // this becomes PID 1 of the namespace: it reaps, and reports how the program ended. "": the
+  // program is PID 1 itself.
   std::string init;
 };
 
