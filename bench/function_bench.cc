@@ -1,10 +1,12 @@
 // function_bench: the function host in process.
 //
-//   function_bench EMPTY_RUNTIME [--calls 20000]
+//   function_bench EMPTY_RUNTIME [--calls 20000] [--cold 300]
 //
 // warm: one invocation after another of a provided function whose bootstrap is EMPTY_RUNTIME
 // (bench/empty_runtime.cc, an empty handler in C++): time from invoke() to its answer, as
 // baton sees it (two Runtime API round trips on loopback and the host's bookkeeping).
+// sandbox start: the same function started afresh for each call, with each isolation: time
+// from the spawn to the runtime's first /invocation/next (the REPORT line's Init Duration).
 // cold: the first invocation of a Node.js function, next to `node -e ""` on its own.
 
 #include <sys/stat.h>
@@ -17,9 +19,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/function_host.h"
@@ -53,6 +57,49 @@ double percentile(std::vector<double>& v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
+// Spawn to first /next, `samples` times per host, each in a new sandbox. The hosts take turns, so
+// that the machine's other load weighs on each alike.
+bool sandbox_starts(const std::vector<std::pair<const char*, HostOptions>>& modes,
+                    const FunctionConfig& f, long samples) {
+  std::vector<std::unique_ptr<FunctionHost>> hosts;
+  for (const auto& [label, options] : modes) {
+    hosts.push_back(std::make_unique<FunctionHost>(options));
+    if (auto started = hosts.back()->start(); !started) {
+      std::fprintf(stderr, "%s: %s\n", label, started.error().cause.c_str());
+      return false;
+    }
+  }
+  std::vector<std::vector<double>> init(modes.size());
+  std::vector<std::vector<double>> first_call(modes.size());
+  for (long i = 0; i < samples; ++i) {
+    for (std::size_t m = 0; m < modes.size(); ++m) {
+      FunctionHost& host = *hosts[m];
+      auto t0 = Clock::now();
+      InvokeResult r = call(host, f, "{}");
+      first_call[m].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      auto at = r.log.find("Init Duration: ");
+      if (r.function_error || !r.cold_start || at == std::string::npos) {
+        std::fprintf(stderr, "%s: not a cold start: %s\n", modes[m].first, r.payload.c_str());
+        return false;
+      }
+      init[m].push_back(std::strtod(r.log.c_str() + at + 15, nullptr));
+      host.retire(f.name);
+      while (host.stats(f.name).sandboxes > 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    }
+  }
+  for (std::size_t m = 0; m < modes.size(); ++m) {
+    std::printf(
+        "sandbox start, %s: spawn to first /next p50 %.2f ms, p99 %.2f ms; first call p50 %.2f "
+        "ms, p99 %.2f ms (%ld samples)\n",
+        modes[m].first, percentile(init[m], 0.5), percentile(init[m], 0.99),
+        percentile(first_call[m], 0.5), percentile(first_call[m], 0.99), samples);
+  }
+  for (auto& host : hosts) host->stop();
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,8 +108,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   long calls = 20000;
+  long starts = 300;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--calls") calls = std::atol(argv[i + 1]);
+    if (std::string(argv[i]) == "--cold") starts = std::atol(argv[i + 1]);
   }
   fs::path root = fs::temp_directory_path() / ("baton-function-bench-" + std::to_string(getpid()));
   fs::create_directories(root / "empty");
@@ -99,6 +148,17 @@ int main(int argc, char** argv) {
       "%.0f calls/s on one caller\n",
       calls, percentile(micros, 0.5), percentile(micros, 0.99),
       static_cast<double>(calls) / seconds);
+
+  HostOptions none = options;
+  none.isolation = Isolation::None;
+  HostOptions host_network = options;
+  host_network.network = FunctionNetwork::Host;
+  if (!sandbox_starts({{"no isolation", none},
+                       {"namespaces, host network", host_network},
+                       {"namespaces, isolated network", options}},
+                      empty, starts)) {
+    return 1;
+  }
 
   std::string node = find_on_path("node");
   if (!node.empty()) {

@@ -2,6 +2,7 @@
 // SIGINT.
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "cli/io.h"
 #include "core/clock.h"
 #include "net/http_server.h"
+#include "net/listen_socket.h"
 #include "runtime/function_host.h"
 #include "service/service.h"
 #include "store/sqlite_store.h"
@@ -36,6 +38,8 @@ struct ServeOptions {
   int max_connections = 10'000;
   int idle_timeout_seconds = 60;
   int request_timeout_seconds = 60;
+  std::string function_isolation = "namespaces";
+  std::string function_network = "isolated";
   bool synchronous_full = false;
   bool check = false;
 };
@@ -93,6 +97,9 @@ bool check_store(store::SqliteStore& store, const std::string& db_path, bool ful
 }
 
 int serve(const ServeOptions& options) {
+  // Not dumpable: no process of baton's user (a function's, with --function-isolation none) can
+  // read baton's memory, environment or descriptors through /proc, nor trace it.
+  ::prctl(PR_SET_DUMPABLE, 0);
   api::LogLevel level = api::LogLevel::Info;
   if (options.log_level == "debug") level = api::LogLevel::Debug;
   if (options.log_level == "error") level = api::LogLevel::Error;
@@ -125,6 +132,10 @@ int serve(const ServeOptions& options) {
     return sound ? kExitOk : kExitFailed;
   }
 
+  // The API's socket first: its port (free, with --port 0) is also where functions find the API
+  // inside their sandboxes. Clients that connect before it is served wait in its backlog.
+  auto api_socket = net::listen_socket(options.host, static_cast<std::uint16_t>(options.port));
+  if (!api_socket) return serve_error(api_socket.error().cause);
   sigset_t stop_signals = block_stop_signals();
   // Stopped first, destroyed last: the function host and the service keep the connections of
   // requests still awaiting their answer (long-polls, invocations) until they are destroyed, and a
@@ -137,37 +148,64 @@ int serve(const ServeOptions& options) {
   host_options.log_dir = (data / "logs").string();
   host_options.region = options.region;
   host_options.default_concurrency = options.function_concurrency;
+  host_options.isolation = options.function_isolation == "none" ? runtime::Isolation::None
+                                                                : runtime::Isolation::Namespaces;
+  host_options.network = options.function_network == "host" ? runtime::FunctionNetwork::Host
+                                                            : runtime::FunctionNetwork::Isolated;
+  host_options.hidden_dir = data.string();
+  // The API, for functions (AWS_ENDPOINT_URL). `api` is built below, before any function can run:
+  // none runs before service.start().
+  api::Api* gateway = nullptr;
+  host_options.gateway = [&gateway](net::HttpRequest&& request, net::Responder respond) {
+    gateway->handle(std::move(request), std::move(respond));
+  };
+  host_options.gateway_port = api_socket->port;
+  if (level != api::LogLevel::Error && host_options.isolation == runtime::Isolation::None) {
+    std::cerr << "baton serve: warning: --function-isolation none: functions run as plain "
+                 "processes of this user; each can reach the others' Runtime API (take their "
+                 "invocations, forge their answers) and read baton's data folder\n";
+  } else if (level != api::LogLevel::Error &&
+             host_options.network == runtime::FunctionNetwork::Host) {
+    std::cerr << "baton serve: warning: --function-network host: each function's Runtime API "
+                 "is a loopback port that any local process, other functions included, can "
+                 "connect to (take its invocations, forge its answers)\n";
+  }
   runtime::FunctionHost functions(host_options);
   if (auto started = functions.start(); !started) return serve_error(started.error().cause);
   service_options.functions = &functions;
   service_options.code_dir = (data / "functions").string();
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
+  api::Api api(service, level);
+  gateway = &api;
   if (auto started = service.start(); !started) {
     functions.stop();
     return serve_error("recovering " + db_path + ": " + started.error().cause);
   }
-  api::Api api(service, level);
   net::HttpServerOptions http_options;
-  http_options.host = options.host;
-  http_options.port = static_cast<std::uint16_t>(options.port);
   http_options.threads = options.threads;
   http_options.max_connections = static_cast<std::size_t>(options.max_connections);
   http_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
   http_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
-  server.emplace(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
-    api.handle(std::move(request), std::move(respond));
-  });
-  if (auto listening = server->start(); !listening) {
+  server.emplace(http_options, nullptr);  // it serves api_socket
+  Expected<void, Error> serving = server->start();
+  if (serving) {
+    auto adopted =
+        server->adopt(api_socket->fd, [&api](net::HttpRequest&& request, net::Responder respond) {
+          api.handle(std::move(request), std::move(respond));
+        });
+    if (!adopted) serving = Unexpected<Error>(adopted.error());
+  }
+  if (!serving) {
     functions.stop();
     service.stop();
-    return serve_error(listening.error().cause);
+    return serve_error(serving.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on http://" << options.host << ":" << server->port()
+    std::cerr << "baton serve: listening on http://" << options.host << ":" << api_socket->port
               << ", data in " << db_path << "\n"
               << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
-              << server->port() << " list-state-machines\n";
+              << api_socket->port << " list-state-machines\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -240,6 +278,20 @@ Run register_serve(CLI::App& app) {
   command->add_flag("--check", options->check,
                     "Check the whole database for damage (SQLite's integrity_check), report, "
                     "and exit: 0 when it is sound. Start-up always runs a quicker check");
+  command
+      ->add_option("--function-isolation", options->function_isolation,
+                   "namespaces: each function's sandbox in Linux namespaces of its own (no root "
+                   "needed), which reach neither baton, its data, nor other sandboxes; none: "
+                   "plain processes of this user, for machines without user namespaces")
+      ->check(CLI::IsMember({"namespaces", "none"}))
+      ->capture_default_str();
+  command
+      ->add_option("--function-network", options->function_network,
+                   "isolated: a sandbox reaches its own Runtime API and baton's API on loopback, "
+                   "nothing else; host: this machine's network, where any local process can "
+                   "reach each sandbox's Runtime API")
+      ->check(CLI::IsMember({"isolated", "host"}))
+      ->capture_default_str();
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
   return [command, options]() -> int {

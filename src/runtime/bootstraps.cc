@@ -8,7 +8,8 @@ namespace baton::runtime {
 
 namespace {
 
-Expected<void, Error> write_if_changed(const std::filesystem::path& path, std::string_view text) {
+Expected<void, Error> write_if_changed(const std::filesystem::path& path, std::string_view text,
+                                       std::filesystem::perms mode) {
   std::ifstream existing(path, std::ios::binary);
   if (existing) {
     std::stringstream buffer;
@@ -24,6 +25,7 @@ Expected<void, Error> write_if_changed(const std::filesystem::path& path, std::s
     if (!out) return fail("Runtime.Unknown", "cannot write " + temporary.string());
   }
   std::error_code ec;
+  std::filesystem::permissions(temporary, mode, ec);
   std::filesystem::rename(temporary, path, ec);
   if (ec) return fail("Runtime.Unknown", "cannot write " + path.string() + ": " + ec.message());
   return {};
@@ -36,10 +38,21 @@ Expected<void, Error> write_bootstraps(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail("Runtime.Unknown", "cannot create " + dir + ": " + ec.message());
   std::filesystem::path folder(dir);
-  if (auto ok = write_if_changed(folder / kNodeBootstrapName, kNodeBootstrapSource); !ok) {
+  constexpr auto kReadable =
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+      std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+  constexpr auto kExecutable = kReadable | std::filesystem::perms::owner_exec |
+                               std::filesystem::perms::group_exec |
+                               std::filesystem::perms::others_exec;
+  if (auto ok = write_if_changed(folder / kNodeBootstrapName, kNodeBootstrapSource, kReadable);
+      !ok) {
     return ok;
   }
-  return write_if_changed(folder / kPythonBootstrapName, kPythonBootstrapSource);
+  if (auto ok = write_if_changed(folder / kPythonBootstrapName, kPythonBootstrapSource, kReadable);
+      !ok) {
+    return ok;
+  }
+  return write_if_changed(folder / kSandboxInitName, kSandboxInitProgram, kExecutable);
 }
 
 }  // namespace baton::runtime

@@ -1,8 +1,9 @@
 #pragma once
 
 // The bootstraps baton ships for the Node.js and Python runtimes: small programs that load the
-// function's handler and speak the Lambda Runtime API for it. They are compiled into baton
-// (from bootstraps/) and written out to a folder before sandboxes use them.
+// function's handler and speak the Lambda Runtime API for it; and the init of isolated sandboxes
+// (sandbox_init.cc). They are compiled into baton and written out to a folder before sandboxes
+// use them.
 
 #include <string>
 #include <string_view>
@@ -13,12 +14,16 @@ namespace baton::runtime {
 
 inline constexpr std::string_view kNodeBootstrapName = "node_bootstrap.js";
 inline constexpr std::string_view kPythonBootstrapName = "python_bootstrap.py";
+inline constexpr std::string_view kSandboxInitName = "sandbox-init";
 
 // The sources, as compiled in.
 extern const std::string_view kNodeBootstrapSource;
 extern const std::string_view kPythonBootstrapSource;
+// The sandbox init, an executable of this machine's.
+extern const std::string_view kSandboxInitProgram;
 
-// Writes both bootstraps into `dir` (created if needed), unless they are there already.
+// Writes the bootstraps and the sandbox init (executable) into `dir` (created if needed), unless
+// they are there already.
 [[nodiscard]] Expected<void, Error> write_bootstraps(const std::string& dir);
 
 }  // namespace baton::runtime

@@ -52,6 +52,9 @@ struct InvokeResult {
   std::string log;              // START ... the function's output ... END, REPORT
   double duration_ms = 0;
   bool cold_start = false;
+  // baton stopped before the function answered: the error is baton's, not the function's, and
+  // a caller that can retry later (a workflow's task) should.
+  bool stopped = false;
 };
 
 }  // namespace baton::runtime

@@ -22,6 +22,7 @@
 #include "core/random.h"
 #include "core/time.h"
 #include "net/http_server.h"
+#include "net/listen_socket.h"
 #include "runtime/bootstraps.h"
 #include "runtime/sandbox_process.h"
 
@@ -33,6 +34,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 // Lambda's largest synchronous response.
 constexpr std::size_t kMaxResponseBytes = 6 * 1024 * 1024 + 100;
+// Where an isolated sandbox finds its Runtime API, as in Lambda.
+constexpr std::uint16_t kRuntimeApiPort = 9001;
 
 double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -58,6 +61,18 @@ std::string error_object(std::string_view type, std::string_view message) {
                              .add("errorType", json::Value::string(type))
                              .add("errorMessage", json::Value::string(message))
                              .build());
+}
+
+// What a caller gets for an invocation baton stopped before it was answered.
+InvokeResult stopped_result(const std::string& request_id) {
+  InvokeResult result;
+  result.request_id = request_id;
+  result.payload =
+      error_object("ServiceException", "baton is shutting down: the invocation was not answered");
+  result.function_error = true;
+  result.error_type = "ServiceException";
+  result.stopped = true;
+  return result;
 }
 
 std::string seconds_text(int seconds) {
@@ -95,7 +110,7 @@ struct Sandbox {
   std::uint64_t id = 0;
   FunctionConfig config;
   SandboxProcess process;
-  net::ListenerId api_listener = 0;  // its own listener of the Runtime API
+  std::vector<net::ListenerId> listeners;  // its Runtime API, and the gateway when isolated
   Phase phase = Phase::Starting;
   std::optional<net::Responder> next;  // its GET /next, waiting for an invocation
   std::shared_ptr<Pending> current;
@@ -157,7 +172,23 @@ struct FunctionHost::Impl {
     return {f.code_dir + "/bootstrap"};
   }
 
-  std::map<std::string, std::string> environment_for(const FunctionConfig& f, std::uint16_t port) {
+  SandboxIsolation isolation_for(const FunctionConfig& f) const {
+    SandboxIsolation isolation;
+    if (options.isolation == Isolation::None) return isolation;
+    isolation.namespaces = true;
+    isolation.own_network = options.network == FunctionNetwork::Isolated;
+    isolation.hidden_dir = options.hidden_dir;
+    isolation.read_only = {f.code_dir, options.bootstrap_dir};
+    isolation.init = options.bootstrap_dir + "/" + std::string(kSandboxInitName);
+    if (isolation.own_network) {
+      isolation.listen_ports.push_back(kRuntimeApiPort);
+      if (options.gateway) isolation.listen_ports.push_back(options.gateway_port);
+    }
+    return isolation;
+  }
+
+  std::map<std::string, std::string> environment_for(const FunctionConfig& f,
+                                                     const std::string& runtime_address) {
     std::map<std::string, std::string> env;
     for (const auto& [key, value] : f.environment) env[key] = value;
     // Lambda's own variables; a function's may not replace them.
@@ -167,7 +198,7 @@ struct FunctionHost::Impl {
                   static_cast<unsigned long long>(random.next_u64()));
     std::string date = format_rfc3339_millis(SystemClock().now()).substr(0, 10);
     for (char& c : date) c = c == '-' ? '/' : c;
-    env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
+    env["AWS_LAMBDA_RUNTIME_API"] = runtime_address;
     env["_HANDLER"] = f.handler;
     env["LAMBDA_TASK_ROOT"] = f.code_dir;
     env["LAMBDA_RUNTIME_DIR"] = options.bootstrap_dir;
@@ -186,30 +217,79 @@ struct FunctionHost::Impl {
     env["LANG"] = "en_US.UTF-8";
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
     env["LD_LIBRARY_PATH"] = "/usr/local/lib:/usr/lib:/lib:/opt/lib";
+    // Not one of Lambda's variables: a function's own value wins.
+    if (options.gateway && !env.contains("AWS_ENDPOINT_URL")) {
+      env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:" + std::to_string(options.gateway_port);
+    }
     return env;
+  }
+
+  // Starts the process of sandbox `s` and serves its Runtime API (and, isolated, the gateway).
+  Expected<void, Error> launch(Sandbox& s) {
+    const FunctionConfig& f = s.config;
+    SandboxIsolation isolation = isolation_for(f);
+    std::string runtime_address = "127.0.0.1:" + std::to_string(kRuntimeApiPort);
+    std::vector<int> listeners;
+    if (!isolation.own_network) {
+      // In baton's network: a port of its own, which any local process can connect to.
+      auto listener = net::listen_socket("127.0.0.1", 0);
+      if (!listener) return Unexpected<Error>(listener.error());
+      runtime_address = "127.0.0.1:" + std::to_string(listener->port);
+      listeners.push_back(listener->fd);
+    }
+    auto process =
+        spawn_sandbox(command_for(f), f.code_dir, environment_for(f, runtime_address), isolation);
+    if (!process) {
+      for (int fd : listeners) ::close(fd);
+      return Unexpected<Error>(process.error());
+    }
+    s.process = *process;
+    s.process.listeners.clear();
+    for (int fd : process->listeners) listeners.push_back(fd);
+    std::uint64_t id = s.id;
+    std::vector<net::Handler> handlers;
+    handlers.push_back([this, id](net::HttpRequest&& request, net::Responder respond) {
+      on_runtime_api(id, std::move(request), std::move(respond));
+    });
+    if (isolation.own_network && options.gateway) handlers.push_back(options.gateway);
+    std::optional<Error> failed;
+    for (std::size_t i = 0; i < listeners.size(); ++i) {
+      if (failed) {
+        ::close(listeners[i]);
+        continue;
+      }
+      // The server owns the fd from here on, even when it cannot adopt it.
+      auto adopted = runtime_api.adopt(listeners[i], std::move(handlers[i]));
+      if (adopted) {
+        s.listeners.push_back(adopted->id);
+      } else {
+        failed = adopted.error();
+      }
+    }
+    if (failed) {
+      for (net::ListenerId listener : s.listeners) runtime_api.unlisten(listener);
+      kill_sandbox(s.process);
+      ::waitpid(s.process.pid, nullptr, 0);
+      for (int fd : {s.process.out_fd, s.process.err_fd, s.process.status_fd}) {
+        if (fd >= 0) ::close(fd);
+      }
+      return Unexpected<Error>(*failed);
+    }
+    return {};
   }
 
   // Starts a sandbox for `f`; on failure, fails the first invocation waiting for one.
   void start_sandbox(const FunctionConfig& f) {
+    if (stopping) return;
     auto sandbox = std::make_unique<Sandbox>();
     sandbox->id = next_id++;
     sandbox->config = f;
     sandbox->started = SteadyClock::now();
     std::uint64_t id = sandbox->id;
-    auto listening =
-        runtime_api.listen([this, id](net::HttpRequest&& request, net::Responder respond) {
-          on_runtime_api(id, std::move(request), std::move(respond));
-        });
-    Result<SandboxProcess> process =
-        listening ? spawn_sandbox(command_for(f), f.code_dir, environment_for(f, listening->port))
-                  : Result<SandboxProcess>(Unexpected<Error>(listening.error()));
-    if (!process) {
-      if (listening) runtime_api.unlisten(listening->id);
-      fail_first_queued(f.name, process.error().name, process.error().cause);
+    if (auto launched = launch(*sandbox); !launched) {
+      fail_first_queued(f.name, launched.error().name, launched.error().cause);
       return;
     }
-    sandbox->api_listener = listening->id;
-    sandbox->process = *process;
     Pool& pool = pools[f.name];
     pool.stats.cold_starts++;
     sandboxes.emplace(id, std::move(sandbox));
@@ -345,7 +425,7 @@ struct FunctionHost::Impl {
         p.handed_out.time_since_epoch().count() == 0 ? 0 : ms_between(p.handed_out, now);
     char report[320];
     double billed = std::ceil(result.duration_ms);
-    std::int64_t used = s != nullptr ? std::max(s->peak_rss, resident_bytes(s->process.pid)) : 0;
+    std::int64_t used = s != nullptr ? std::max(s->peak_rss, resident_bytes(s->process)) : 0;
     std::snprintf(report, sizeof report,
                   "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory "
                   "Size: %d MB\tMax Memory Used: %lld MB\t",
@@ -520,6 +600,8 @@ struct FunctionHost::Impl {
         }
       }
       lock.lock();
+      // stop() answers what is left; an exit seen now is one stop() caused.
+      if (stopping) break;
       auto now = SteadyClock::now();
       bool check_memory = now - last_memory_check > std::chrono::milliseconds(100);
       if (check_memory) last_memory_check = now;
@@ -533,7 +615,8 @@ struct FunctionHost::Impl {
         Sandbox& s = *it->second;
         if (s.exited && s.process.out_fd < 0 && s.process.err_fd < 0) {
           append_log(s.config.name, s.init_output);
-          runtime_api.unlisten(s.api_listener);
+          for (net::ListenerId listener : s.listeners) runtime_api.unlisten(listener);
+          if (s.process.status_fd >= 0) ::close(s.process.status_fd);
           if (s.next) {
             net::Responder respond = std::move(*s.next);
             deferred.push_back([respond = std::move(respond)] {
@@ -557,7 +640,7 @@ struct FunctionHost::Impl {
       int status = 0;
       if (::waitpid(s.process.pid, &status, WNOHANG) == s.process.pid) {
         s.exited = true;
-        s.exit_status = status;
+        s.exit_status = program_status(s.process, status);
         touched.push_back(s.config.name);
         on_exit(s);
         return;
@@ -577,7 +660,7 @@ struct FunctionHost::Impl {
       return;
     }
     if (check_memory && s.current) {
-      std::int64_t rss = resident_bytes(s.process.pid);
+      std::int64_t rss = resident_bytes(s.process);
       s.peak_rss = std::max(s.peak_rss, rss);
       if (rss > static_cast<std::int64_t>(s.config.memory_mb) * 1024 * 1024) {
         std::shared_ptr<Pending> p = s.current;
@@ -662,6 +745,29 @@ Expected<void, Error> FunctionHost::start() {
   }
   d.node = find_on_path("node");
   d.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : find_on_path("python3");
+  if (d.options.isolation == Isolation::Namespaces) {
+    if (d.options.gateway && d.options.gateway_port == kRuntimeApiPort) {
+      return fail("Sandbox.IsolationFailed",
+                  "port 9001 is the Runtime API's inside a sandbox; the API gateway needs another");
+    }
+    // A sandbox that runs nothing, to say now rather than at the first invocation that this
+    // machine does not allow namespaces (a container without user namespaces, a sysctl).
+    FunctionConfig probe;
+    probe.code_dir = d.options.bootstrap_dir;
+    if (auto isolated = check_isolation(d.isolation_for(probe)); !isolated) {
+      return fail("Sandbox.IsolationFailed",
+                  isolated.error().cause +
+                      ". Function sandboxes run in Linux namespaces of their own (user, mount, "
+                      "PID" +
+                      (d.options.network == FunctionNetwork::Isolated ? ", network" : "") +
+                      "), which this machine refuses. Allow unprivileged user namespaces "
+                      "(sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, "
+                      "kernel.apparmor_restrict_unprivileged_userns); in a container, allow them "
+                      "in its seccomp profile and leave /proc unmasked (docker run --security-opt "
+                      "systempaths=unconfined). Or run functions without isolation: "
+                      "--function-isolation none");
+    }
+  }
   if (::pipe2(d.wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     return fail("Runtime.Unknown", std::string("pipe: ") + std::strerror(errno));
   }
@@ -672,25 +778,30 @@ Expected<void, Error> FunctionHost::start() {
 
 void FunctionHost::stop() {
   Impl& d = *impl_;
+  // Every invocation not answered yet: those running and those queued for a sandbox.
+  std::vector<std::shared_ptr<Pending>> unanswered;
   {
     std::lock_guard lock(d.mutex);
     if (d.stopping) return;
     d.stopping = true;
-    for (auto& [id, s] : d.sandboxes) kill_sandbox(s->process);
+    for (auto& [id, s] : d.sandboxes) {
+      kill_sandbox(s->process);
+      if (s->current) unanswered.push_back(std::move(s->current));
+    }
+    for (auto& [name, pool] : d.pools) {
+      for (auto& pending : pool.queue) unanswered.push_back(std::move(pending));
+      pool.queue.clear();
+    }
   }
+  for (const auto& pending : unanswered) pending->done(stopped_result(pending->request_id));
   if (d.wake_pipe[1] >= 0) d.wake();
   if (d.supervisor.joinable()) d.supervisor.join();
   d.runtime_api.stop();
   std::unique_lock lock(d.mutex);
   for (auto& [id, s] : d.sandboxes) {
     if (!s->exited) ::waitpid(s->process.pid, nullptr, 0);
-    for (int fd : {s->process.out_fd, s->process.err_fd}) {
+    for (int fd : {s->process.out_fd, s->process.err_fd, s->process.status_fd}) {
       if (fd >= 0) ::close(fd);
-    }
-    if (s->current) {
-      s->current->done(InvokeResult{s->current->request_id,
-                                    error_object("Runtime.Stopped", "baton is stopping"), true,
-                                    "Runtime.Stopped", "", 0, false});
     }
   }
   d.sandboxes.clear();
@@ -725,9 +836,7 @@ void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, Invoke
   pending->done = std::move(done);
   if (d.stopping) {
     lock.unlock();
-    return pending->done(InvokeResult{pending->request_id,
-                                      error_object("Runtime.Stopped", "baton is stopping"), true,
-                                      "Runtime.Stopped", "", 0, false});
+    return pending->done(stopped_result(pending->request_id));
   }
   if (f.reserved_concurrency == 0) {
     d.finish(*pending, error_object("TooManyRequestsException", "Rate Exceeded."), true,

@@ -6,6 +6,10 @@
 // function's timeout or when they outgrow its memory size, and reaped when idle. Each
 // invocation's output is kept with START/END/REPORT lines, as Lambda's logs have them.
 //
+// Each sandbox is isolated in Linux namespaces of its own by default (HostOptions::isolation):
+// it reaches its own Runtime API and baton's API gateway, and neither baton, nor baton's data,
+// nor any other sandbox.
+//
 // Thread-safe. Callbacks run on the host's threads; they must not block.
 
 #include <chrono>
@@ -14,9 +18,29 @@
 #include <string>
 
 #include "core/error.h"
+#include "net/http_server.h"
 #include "runtime/function.h"
 
 namespace baton::runtime {
+
+// How sandboxes are kept from baton and from each other.
+enum class Isolation {
+  // Own user, mount and PID namespaces: a sandbox sees its own processes only, holds no
+  // capability, cannot see baton's data folder and sees its code and the bootstraps read-only.
+  Namespaces,
+  // Plain child processes of baton, as its user: each can reach what baton can.
+  None,
+};
+
+// Where sandboxes' network is (with Isolation::Namespaces).
+enum class FunctionNetwork {
+  // Own network namespace, loopback only: its Runtime API at 127.0.0.1:9001, as in Lambda, and
+  // baton's API gateway; nothing else, no other sandbox's, nothing outside.
+  Isolated,
+  // baton's network: a function reaches what baton can, and each Runtime API is a loopback
+  // port any local process, other functions included, can connect to.
+  Host,
+};
 
 struct HostOptions {
   // Where baton writes its Node.js and Python bootstraps.
@@ -31,6 +55,16 @@ struct HostOptions {
   // A sandbox that has not asked for its first invocation by then is stopped (Lambda's init
   // phase limit).
   std::chrono::milliseconds init_timeout{std::chrono::seconds(10)};
+  Isolation isolation = Isolation::Namespaces;
+  FunctionNetwork network = FunctionNetwork::Isolated;
+  // A folder sandboxes must not see (baton's data folder), except the function's own code and
+  // the bootstraps in it; "" hides nothing.
+  std::string hidden_dir;
+  // baton's API gateway, served to each isolated sandbox at 127.0.0.1:gateway_port (which
+  // AWS_ENDPOINT_URL names, for the AWS SDKs); with the host network, the gateway is expected
+  // there already. Empty: no gateway, no AWS_ENDPOINT_URL.
+  net::Handler gateway;
+  std::uint16_t gateway_port = 8083;
 };
 
 using InvokeCallback = std::function<void(InvokeResult)>;
@@ -42,8 +76,11 @@ class FunctionHost {
   FunctionHost(const FunctionHost&) = delete;
   FunctionHost& operator=(const FunctionHost&) = delete;
 
-  // Writes the bootstraps and starts the host's threads. Errors: what could not be written.
+  // Writes the bootstraps, checks that this machine can isolate sandboxes as asked, and starts
+  // the host's threads. Errors: what could not be written; Sandbox.IsolationFailed, saying why.
   [[nodiscard]] Expected<void, Error> start();
+  // Stops every sandbox. Every invocation not answered yet, running or queued, is answered with
+  // a ServiceException marked InvokeResult::stopped; so is every later one.
   void stop();
 
   // Whether this machine can run `function`'s runtime. Errors: InvalidRuntimeException saying

@@ -103,10 +103,15 @@ void Service::invoke_function(std::string function_name, std::string qualifier,
           d.functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
           return reply(InvokeOutcome{202, {}, "$LATEST"});
         }
-        d.functions().invoke(config, std::move(request),
-                             [reply = std::move(reply)](runtime::InvokeResult result) {
-                               reply(InvokeOutcome{200, std::move(result), "$LATEST"});
-                             });
+        d.functions().invoke(
+            config, std::move(request), [reply = std::move(reply)](runtime::InvokeResult result) {
+              // baton's failure, not the function's: as Lambda's own errors are.
+              if (result.stopped) {
+                return reply(fail("ServiceException",
+                                  "baton is shutting down: the invocation was not answered"));
+              }
+              reply(InvokeOutcome{200, std::move(result), "$LATEST"});
+            });
       },
       /*writes=*/false);  // Invoke keeps nothing in the store: it runs while writes are refused
 }
@@ -120,6 +125,9 @@ void Service::Impl::invoke_for_task(const std::string& execution_arn,
   bool callback = task.resource.pattern == asl::IntegrationPattern::WaitForTaskToken;
   functions().invoke(function, std::move(request),
                      [this, execution_arn, task, callback](runtime::InvokeResult result) {
+                       // baton is stopping: the task is no failure of the function's. Its
+                       // outbox command stays, and runs again when baton starts.
+                       if (result.stopped) return;
                        post([this, execution_arn, task, callback, result = std::move(result)] {
                          stage(store::ops::DeleteOutbox{task.token});
                          engine::Event event = lambda_task_event(task, result, clock.now());

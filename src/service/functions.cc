@@ -239,15 +239,21 @@ void Service::Impl::create_function(const Request& r, Reply reply) {
     return answer(reply, invalid("Runtime and Handler are mandatory parameters for functions "
                                  "created with Zip Package Type."));
   }
-  auto code = store_code(ref->name, r.field("Code"));
-  if (!code) return answer(reply, Unexpected<Error>(code.error()));
-  std::int64_t now = now_ms();
   json::ObjectBuilder record;
   record.add("FunctionName", text(ref->name));
   record.add("FunctionArn", text(arn));
   if (auto ok = read_configuration(r, record, nullptr); !ok) {
     return answer(reply, Unexpected<Error>(ok.error()));
   }
+  // Checked before the code is unpacked: a function refused leaves nothing behind.
+  runtime::FunctionConfig candidate;
+  candidate.runtime = std::string(runtime_name->as_string());
+  if (auto runnable = functions().check_runnable(candidate); !runnable) {
+    return answer(reply, Unexpected<Error>(runnable.error()));
+  }
+  auto code = store_code(ref->name, r.field("Code"));
+  if (!code) return answer(reply, Unexpected<Error>(code.error()));
+  std::int64_t now = now_ms();
   record.add("CodeSize", Value::integer(code->size));
   record.add("CodeSha256", text(code->sha256));
   record.add("LastModified", text(last_modified(now)));
@@ -268,9 +274,6 @@ void Service::Impl::create_function(const Request& r, Reply reply) {
     record.add("tags", *tags);
   }
   store::Resource resource{store::Kind::Function, arn, ref->name, "", now, record.build()};
-  if (auto runnable = functions().check_runnable(function_config(resource)); !runnable) {
-    return answer(reply, Unexpected<Error>(runnable.error()));
-  }
   Value configuration = function_configuration(resource.record);
   stage(store::ops::PutResource{std::move(resource)});
   answer(reply, configuration);
@@ -473,8 +476,11 @@ Result<StoredCode> Service::Impl::store_code(const std::string& name, const Valu
   }
   stored.sha256 = crypto::base64_encode(raw);
   stored.size = static_cast<std::int64_t>(bytes->size());
-  // One folder per code version: sandboxes still running the old one keep their files.
+  // One folder per code version: sandboxes still running the old one keep their files. The same
+  // archive again is the same files: they stay as they are, under the sandboxes running them.
   stored.dir = options.code_dir + "/" + name + "/" + digest.substr(0, 16);
+  std::error_code ec;
+  if (std::filesystem::is_directory(stored.dir, ec)) return stored;
   if (auto unpacked = runtime::unpack_zip(*bytes, stored.dir); !unpacked) {
     return Unexpected<Error>(unpacked.error());
   }

@@ -58,6 +58,8 @@ class FunctionHostTest : public ::testing::Test {
     options.bootstrap_dir = (root_ / "bootstraps").string();
     options.log_dir = (root_ / "logs").string();
     options.idle_timeout = std::chrono::seconds(30);
+    // As baton's data folder: sandboxes see their own code and the bootstraps, nothing else.
+    options.hidden_dir = root_.string();
     host_ = std::make_unique<FunctionHost>(options);
     ASSERT_TRUE(host_->start());
   }
@@ -143,7 +145,8 @@ TEST_F(FunctionHostTest, TheEnvironmentIsTheFunctionsOwn) {
   EXPECT_NE(r.payload.find("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256;"), std::string::npos);
   EXPECT_NE(r.payload.find("LAMBDA_TASK_ROOT=" + f.code_dir + ";"), std::string::npos);
   EXPECT_NE(r.payload.find("_HANDLER=bootstrap;"), std::string::npos);
-  EXPECT_NE(r.payload.find("AWS_LAMBDA_RUNTIME_API=127.0.0.1:"), std::string::npos);
+  EXPECT_NE(r.payload.find("AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001;"), std::string::npos);
+  EXPECT_EQ(r.payload.find("AWS_ENDPOINT_URL"), std::string::npos);  // no gateway given
   EXPECT_EQ(r.payload.find("BATON_TEST_SECRET"), std::string::npos) << r.payload;
   EXPECT_EQ(r.payload.find("HOME="), std::string::npos) << r.payload;
   EXPECT_EQ(r.payload.find("AWS_EXECUTION_ENV"), std::string::npos);  // not for provided
@@ -232,6 +235,130 @@ TEST_F(FunctionHostTest, ABootstrapThatCannotStartFailsTheCall) {
   EXPECT_EQ(died.error_type, "Runtime.ExitError");
   EXPECT_NE(died.payload.find("exit status 3"), std::string::npos) << died.payload;
   EXPECT_NE(died.log.find("cannot start"), std::string::npos) << died.log;
+}
+
+// What a sandbox sees of the machine: its own processes, its own code read-only, nothing of the
+// data folder, no descriptor of baton's, no network but loopback.
+TEST_F(FunctionHostTest, ASandboxSeesOnlyItsOwn) {
+  function("other", "provided", "bootstrap", {{"secret.txt", "other's"}});
+  FunctionConfig f = shell("nosy", R"SH(handle() {
+    sleep 0.1 &
+    printf 'pid=%s;' "$$"
+    printf 'processes=%s;' "$(ls /proc | grep -c '^[0-9]')"
+    printf 'sockets=%s;' "$(ls -l /proc/$$/fd | grep -c socket)"
+    printf 'root=%s;' "$(ls "$ROOT" | tr '\n' ,)"
+    printf 'code=%s;' "$(ls "$ROOT/code" | tr '\n' ,)"
+    printf 'other=%s;' "$(cat "$ROOT/code/other/secret.txt" 2>&1 | grep -c "other's")"
+    printf 'write=%s;' "$(touch "$LAMBDA_TASK_ROOT/new" 2>&1 | grep -c 'Read-only')"
+    printf 'uid=%s;' "$(id -u)"
+  })SH");
+  f.environment = {{"ROOT", root_.string()}};
+  InvokeResult r = call(f);
+  ASSERT_FALSE(r.function_error) << r.payload << r.log;
+  // The runtime is PID 2: PID 1 is the sandbox's init. The others are the subshells, sleep, ls
+  // and grep of the handler: nothing of the machine's.
+  EXPECT_NE(r.payload.find("pid=2;"), std::string::npos) << r.payload;
+  auto processes = r.payload.find("processes=");
+  ASSERT_NE(processes, std::string::npos);
+  EXPECT_LE(std::atoi(r.payload.c_str() + processes + 10), 8) << r.payload;
+  EXPECT_NE(r.payload.find("sockets=0;"), std::string::npos) << r.payload;
+  // Of the data folder (here the test's root): the mount points of its code and the bootstraps.
+  EXPECT_NE(r.payload.find("root=bootstraps,code,;"), std::string::npos) << r.payload;
+  EXPECT_NE(r.payload.find("code=nosy,;"), std::string::npos) << r.payload;
+  EXPECT_NE(r.payload.find("other=0;"), std::string::npos) << r.payload;
+  EXPECT_NE(r.payload.find("write=1;"), std::string::npos) << r.payload;
+  EXPECT_NE(r.payload.find("uid=" + std::to_string(::geteuid()) + ";"), std::string::npos)
+      << r.payload;
+}
+
+// The runtime's memory is watched through the sandbox's init.
+TEST_F(FunctionHostTest, AFunctionOverItsMemorySizeIsStopped) {
+  FunctionConfig f = function("hungry", "python3.12", "app.handler",
+                              {{"app.py",
+                                "import time\n"
+                                "def handler(event, context):\n"
+                                "    held = b'x' * (200 * 1024 * 1024)\n"
+                                "    time.sleep(5)\n"
+                                "    return len(held)\n"}});
+  f.memory_mb = 128;
+  f.timeout_seconds = 10;
+  InvokeResult r = call(f);
+  EXPECT_TRUE(r.function_error);
+  EXPECT_EQ(r.error_type, "Runtime.OutOfMemory") << r.payload;
+}
+
+// The same function runs with every isolation; only the address of its Runtime API changes.
+TEST_F(FunctionHostTest, EveryIsolationRunsTheSameFunction) {
+  FunctionConfig f = shell("where", R"(handle() { echo "$AWS_LAMBDA_RUNTIME_API"; })");
+  struct Case {
+    Isolation isolation;
+    FunctionNetwork network;
+  };
+  for (Case c : {Case{Isolation::None, FunctionNetwork::Host},
+                 Case{Isolation::Namespaces, FunctionNetwork::Host},
+                 Case{Isolation::Namespaces, FunctionNetwork::Isolated}}) {
+    HostOptions options;
+    options.bootstrap_dir = (root_ / "bootstraps").string();
+    options.isolation = c.isolation;
+    options.network = c.network;
+    FunctionHost host(options);
+    ASSERT_TRUE(host.start());
+    std::promise<InvokeResult> answered;
+    host.invoke(f, InvokeRequest{}, [&](InvokeResult r) { answered.set_value(std::move(r)); });
+    auto future = answered.get_future();
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    InvokeResult r = future.get();
+    EXPECT_FALSE(r.function_error) << r.payload;
+    bool isolated = c.network == FunctionNetwork::Isolated;
+    EXPECT_EQ(r.payload == "127.0.0.1:9001", isolated) << r.payload;
+    EXPECT_TRUE(r.payload.starts_with("127.0.0.1:")) << r.payload;
+    host.stop();
+  }
+}
+
+// Issue: stopping the host answered the running invocations, but left those queued for a busy
+// sandbox waiting forever.
+TEST_F(FunctionHostTest, StopAnswersRunningAndQueuedInvocationsOnce) {
+  FunctionConfig f = shell("busy", R"(handle() { sleep 30; echo late; })");
+  f.reserved_concurrency = 1;
+  f.timeout_seconds = 60;
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<InvokeResult> results;
+  auto record = [&](InvokeResult r) {
+    std::lock_guard lock(mutex);
+    results.push_back(std::move(r));
+    answered.notify_all();
+  };
+  host_->invoke(f, InvokeRequest{}, record);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (host_->stats("busy").busy == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(host_->stats("busy").busy, 1);
+  host_->invoke(f, InvokeRequest{}, record);  // queued: the only sandbox is busy
+  auto stopping = std::chrono::steady_clock::now();
+  host_->stop();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      answered.wait_for(lock, std::chrono::seconds(5), [&] { return results.size() == 2; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+  std::set<std::string> ids;
+  for (const InvokeResult& r : results) {
+    ids.insert(r.request_id);
+    EXPECT_TRUE(r.stopped);
+    EXPECT_TRUE(r.function_error);
+    EXPECT_EQ(r.error_type, "ServiceException");
+    EXPECT_NE(r.payload.find("baton is shutting down"), std::string::npos) << r.payload;
+  }
+  EXPECT_EQ(ids.size(), 2u);
+  // stop() has returned: no callback can come any more, so each came exactly once. A call now is
+  // answered at once, the same way.
+  lock.unlock();
+  host_->invoke(f, InvokeRequest{}, record);
+  lock.lock();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[2].stopped);
 }
 
 TEST_F(FunctionHostTest, NodeAndPythonHandlersRunThroughBatonsBootstraps) {
