@@ -272,9 +272,16 @@ void Service::Impl::fail_unrecoverable(const store::Execution& stored, const Err
       engine::details::ErrorCause{Value::string(*e->state.error), Value::string(cause)};
   stage(store::ops::AppendHistory{stored.arn, failed.id,
                                   json::to_string(engine::history_event_json(failed))});
-  LiveExecution* unrecoverable = e.get();
-  live.emplace(stored.arn, std::move(e));
-  post([this, unrecoverable] { finish(*unrecoverable); });
+  // Not among the live executions: it has no definition to step with, and its timers and
+  // tasks, found nowhere, are dropped.
+  LiveExecution* failed_execution = e.get();
+  unrecoverable.push_back(std::move(e));
+  post([this, failed_execution] {
+    finish(*failed_execution);
+    then([this, failed_execution] {
+      std::erase_if(unrecoverable, [&](const auto& u) { return u.get() == failed_execution; });
+    });
+  });
 }
 
 Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {

@@ -164,6 +164,7 @@ struct Service::Impl {
   // An execution whose stored state or definition cannot be read back fails (States.Runtime,
   // saying why) instead of stopping the recovery of the others.
   void fail_unrecoverable(const store::Execution& stored, const Error& why);
+  std::vector<std::unique_ptr<LiveExecution>> unrecoverable;  // until their failure is committed
   void warn(const std::string& message) {
     if (options.warn) options.warn(message);
   }
