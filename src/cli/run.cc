@@ -10,6 +10,7 @@
 #include "asl/parse.h"
 #include "cli/command.h"
 #include "cli/io.h"
+#include "cli/sandbox_options.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "engine/history_json.h"
@@ -31,11 +32,10 @@ struct RunOptions {
   std::string state_machine;
   std::vector<std::string> functions;
   std::string functions_template;
-  std::string function_isolation = "namespaces";
-  std::string function_network = "isolated";
+  SandboxOptions sandboxes;
   bool virtual_time = false;
   std::string type = "STANDARD";
-  std::int64_t payload_limit = 262144;
+  std::int64_t payload_limit = engine::kMaxPayloadBytes;
   std::string name;
 };
 
@@ -119,10 +119,7 @@ int run(const RunOptions& options) {
   std::unique_ptr<runtime::FunctionHost> host;
   if (project) {
     runtime::HostOptions host_options;
-    host_options.isolation = options.function_isolation == "none" ? runtime::Isolation::None
-                                                                  : runtime::Isolation::Namespaces;
-    host_options.network = options.function_network == "host" ? runtime::FunctionNetwork::Host
-                                                              : runtime::FunctionNetwork::Isolated;
+    options.sandboxes.apply(host_options);
     host = std::make_unique<runtime::FunctionHost>(host_options);
     if (auto started = host->start(); !started) return usage_error(started.error().cause);
     for (const auto& [name, function] : project->functions) {
@@ -219,16 +216,7 @@ Run register_run(CLI::App& app) {
   cmd->add_option("--functions", options->functions_template,
                   "A SAM template (or the folder holding template.yaml): its functions run in "
                   "Lambda sandboxes (Node.js, Python, provided) when the workflow calls them");
-  cmd->add_option("--function-isolation", options->function_isolation,
-                  "namespaces (each --functions sandbox in Linux namespaces of its own) or none "
-                  "(plain processes), as for `baton serve`")
-      ->check(CLI::IsMember({"namespaces", "none"}))
-      ->capture_default_str();
-  cmd->add_option("--function-network", options->function_network,
-                  "isolated (loopback only, in the sandbox's own namespace) or host (this "
-                  "machine's network), as for `baton serve`")
-      ->check(CLI::IsMember({"isolated", "host"}))
-      ->capture_default_str();
+  add_sandbox_options(*cmd, options->sandboxes);
   cmd->add_flag("--virtual-time", options->virtual_time,
                 "Waits and retry intervals take no real time (history timestamps still advance)");
   cmd->add_option("--type", options->type, "STANDARD or EXPRESS (no history limit)")

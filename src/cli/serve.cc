@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/data_lock.h"
 #include "cli/io.h"
+#include "cli/sandbox_options.h"
 #include "core/clock.h"
 #include "net/http_server.h"
 #include "net/listen_socket.h"
@@ -38,8 +39,7 @@ struct ServeOptions {
   int max_connections = 10'000;
   int idle_timeout_seconds = 60;
   int request_timeout_seconds = 60;
-  std::string function_isolation = "namespaces";
-  std::string function_network = "isolated";
+  SandboxOptions sandboxes;
   bool synchronous_full = false;
   bool check = false;
 };
@@ -148,10 +148,7 @@ int serve(const ServeOptions& options) {
   host_options.log_dir = (data / "logs").string();
   host_options.region = options.region;
   host_options.default_concurrency = options.function_concurrency;
-  host_options.isolation = options.function_isolation == "none" ? runtime::Isolation::None
-                                                                : runtime::Isolation::Namespaces;
-  host_options.network = options.function_network == "host" ? runtime::FunctionNetwork::Host
-                                                            : runtime::FunctionNetwork::Isolated;
+  options.sandboxes.apply(host_options);
   host_options.hidden_dir = data.string();
   // The API, for functions (AWS_ENDPOINT_URL). `api` is built below, before any function can run:
   // none runs before service.start().
@@ -278,20 +275,7 @@ Run register_serve(CLI::App& app) {
   command->add_flag("--check", options->check,
                     "Check the whole database for damage (SQLite's integrity_check), report, "
                     "and exit: 0 when it is sound. Start-up always runs a quicker check");
-  command
-      ->add_option("--function-isolation", options->function_isolation,
-                   "namespaces: each function's sandbox in Linux namespaces of its own (no root "
-                   "needed), which reach neither baton, its data, nor other sandboxes; none: "
-                   "plain processes of this user, for machines without user namespaces")
-      ->check(CLI::IsMember({"namespaces", "none"}))
-      ->capture_default_str();
-  command
-      ->add_option("--function-network", options->function_network,
-                   "isolated: a sandbox reaches its own Runtime API and baton's API on loopback, "
-                   "nothing else; host: this machine's network, where any local process can "
-                   "reach each sandbox's Runtime API")
-      ->check(CLI::IsMember({"isolated", "host"}))
-      ->capture_default_str();
+  add_sandbox_options(*command, options->sandboxes);
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
   return [command, options]() -> int {

@@ -18,13 +18,20 @@ constexpr char kHex[] = "0123456789abcdef";
 // and '/') is written as is, as Jackson does.
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-void write_double(double d, std::string& out) {
-  std::array<char, 32> buffer{};
+// The shortest text of `d` that reads back as it, in `buffer`; `point` is true when it needs
+// ".0" after it to stay a double (3.0 does not become the integer 3).
+std::string_view shortest_double(double d, std::array<char, 32>& buffer, bool& point) {
   auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d);
   std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
-  out.append(text);
-  // A double stays a double when written: 3.0 does not become the integer 3.
-  if (text.find_first_of(".en") == std::string_view::npos) out.append(".0");
+  point = text.find_first_of(".en") == std::string_view::npos;
+  return text;
+}
+
+void write_double(double d, std::string& out) {
+  std::array<char, 32> buffer{};
+  bool point = false;
+  out.append(shortest_double(d, buffer, point));
+  if (point) out.append(".0");
 }
 
 template <class Int>
@@ -89,8 +96,6 @@ constexpr std::uint64_t escapes_in(std::uint64_t word) {
          ((backslash - kOnes) & ~backslash & kHighs);
 }
 
-constexpr bool has_escape(std::uint64_t word) { return escapes_in(word) != 0; }
-
 std::size_t escaped_size(unsigned char c) {
   if (!needs_escape(c)) return 1;
   if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
@@ -108,7 +113,7 @@ inline std::size_t string_literal_size(std::string_view s) {
     std::size_t take = std::min<std::size_t>(8, s.size() - i);
     std::uint64_t word = 0x6161616161616161ull;
     std::memcpy(&word, s.data() + i, take);
-    if (!has_escape(word)) continue;
+    if (escapes_in(word) == 0) continue;
     for (std::size_t j = i; j < i + take; ++j) {
       n += escaped_size(static_cast<unsigned char>(s[j])) - 1;
     }
@@ -165,9 +170,8 @@ std::size_t double_size(double d) {
     return sign + scientific;
   }
   std::array<char, 32> buffer{};
-  char* end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d).ptr;
-  std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
-  return text.find_first_of(".en") == std::string_view::npos ? text.size() + 2 : text.size();
+  bool point = false;
+  return shortest_double(d, buffer, point).size() + (point ? 2 : 0);
 }
 
 }  // namespace

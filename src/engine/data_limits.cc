@@ -29,9 +29,13 @@ bool Interpreter::over_quota(std::uint64_t bytes, std::size_t quota) const {
 
 std::optional<StateError> Interpreter::payload_error(const Frame& f, const Value& value,
                                                      Payload role) const {
-  json::Measure m = json::measure(value);
+  return limit_error(state_of(f).name, json::measure(value), role);
+}
+
+std::optional<StateError> Interpreter::limit_error(std::string_view subject, json::Measure m,
+                                                   Payload role) const {
   if (!over_quota(m.bytes, kMaxPayloadBytes) && m.depth <= json::kMaxDepth) return std::nullopt;
-  std::string who = "The state/task '" + state_of(f).name + "'";
+  std::string who = "The state/task '" + std::string(subject) + "'";
   std::string what;
   switch (role) {
     case Payload::Input:
@@ -60,12 +64,12 @@ std::optional<StateError> Interpreter::assign_error(const Frame& f, const Value&
                         std::to_string(kMaxVariableBytes) + " bytes.");
     }
   }
-  if (over_quota(json::measure(assigned).bytes, kMaxAssignBytes)) {
+  std::uint64_t total = json::measure(assigned).bytes;
+  if (over_quota(total, kMaxAssignBytes)) {
     return data_limit("The variables assigned by the state '" + state_of(f).name +
                       "' together exceed the maximum size of " + std::to_string(kMaxAssignBytes) +
                       " bytes.");
   }
-  std::uint64_t total = json::measure(assigned).bytes;
   for (const Frame& each : state_.frames) {
     if (each.alive && each.variables.is_object()) total += json::measure(each.variables).bytes;
   }

@@ -10,6 +10,7 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "engine/data_limits.h"
 
 namespace baton::engine {
 
@@ -35,7 +36,7 @@ struct ExecutionStarted {
   std::int64_t max_history_events = 25000;  // AWS's limit for STANDARD; 0: none (EXPRESS)
   // AWS's payload quota (engine/data_limits.h), for every state's input, result and output;
   // 0: none (for runs that go past AWS's quotas on purpose). The depth bound holds regardless.
-  std::int64_t max_payload_bytes = 262144;
+  std::int64_t max_payload_bytes = kMaxPayloadBytes;
   // The graph the execution runs: 0 for the state machine; a Distributed Map's child
   // execution runs its processor's graph.
   std::uint32_t root_graph = 0;

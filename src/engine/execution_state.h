@@ -154,7 +154,7 @@ struct ExecutionState {
   Timestamp start_time;
   std::int64_t redrive_count = 0;
   std::int64_t max_history_events = 25000;
-  std::int64_t max_payload_bytes = 262144;  // 0: no payload quotas
+  std::int64_t max_payload_bytes = kMaxPayloadBytes;  // 0: no payload quotas
 
   std::int64_t next_event_id = 1;
   std::uint64_t next_timer_id = 1;

@@ -181,6 +181,9 @@ class Interpreter {
   enum class Payload { Input, Result, Output };
   std::optional<StateError> payload_error(const Frame& f, const json::Value& value,
                                           Payload role) const;
+  // The same for what `subject` (a state, or the resource a task ran) made, measuring `m`.
+  std::optional<StateError> limit_error(std::string_view subject, json::Measure m,
+                                        Payload role) const;
   std::optional<StateError> assign_error(const Frame& f, const json::Value& assigned) const;
   // Whether `bytes` passes `quota`, unless this execution runs without payload quotas.
   bool over_quota(std::uint64_t bytes, std::size_t quota) const;

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "net/listen_socket.h"
+
 namespace baton::net {
 
 namespace asio = boost::asio;
@@ -435,21 +437,9 @@ struct HttpServer::Impl {
   }
 
   Result<Listening> open(std::uint16_t wanted, Handler handler) {
-    beast::error_code ec;
-    auto address = asio::ip::make_address(options.host, ec);
-    if (ec) return fail("InvalidAddress", "'" + options.host + "' is not an IP address");
-    tcp::endpoint endpoint(address, wanted);
-    auto listener = std::make_shared<Listener>(io);
-    listener->acceptor.open(endpoint.protocol(), ec);
-    if (!ec) listener->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) listener->acceptor.bind(endpoint, ec);
-    if (!ec) listener->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return fail(
-          ec == asio::error::address_in_use ? "AddressInUse" : "ListenFailed",
-          "cannot listen on " + options.host + ":" + std::to_string(wanted) + ": " + ec.message());
-    }
-    return serve(std::move(listener), std::move(handler));
+    auto socket = listen_socket(options.host, wanted);
+    if (!socket) return Unexpected<Error>(socket.error());
+    return adopt(socket->fd, std::move(handler));
   }
 
   Result<Listening> adopt(int fd, Handler handler) {

@@ -157,6 +157,19 @@ BATON_IN_CHILD void fd_path(int fd, char (&out)[32]) {
   ::_exit(126);
 }
 
+// Closes every descriptor from `first` on.
+BATON_IN_CHILD void close_from(int first, const ChildPlan& plan) {
+  if (::close_range(static_cast<unsigned>(first), ~0U, 0) == 0) return;
+  for (int fd = first; fd < plan.max_fd; ++fd) ::close(fd);
+}
+
+// A program starts with no signal blocked: baton blocks some in its threads.
+BATON_IN_CHILD void unblock_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 // The sandbox's program, with nothing of baton's but its output pipes.
 [[noreturn]] BATON_IN_CHILD void run_program(ChildPlan& plan) {
   int null = ::open("/dev/null", O_RDONLY);
@@ -165,15 +178,11 @@ BATON_IN_CHILD void fd_path(int fd, char (&out)[32]) {
   ::dup2(plan.err_fd, 2);
   // None of baton's descriptors: not all are close-on-exec (Asio's sockets are not), and a
   // listener or connection of baton's would let the sandbox answer for another.
-  if (::close_range(3, ~0U, 0) != 0) {
-    for (int fd = 3; fd < plan.max_fd; ++fd) ::close(fd);
-  }
+  close_from(3, plan);
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   ::sigaction(SIGPIPE, &default_action, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  unblock_signals();
   if (::chdir(plan.cwd) != 0) child_failed(plan, "entering the code folder");
   ::execve(plan.argv[0], plan.argv, plan.envp);
   child_failed(plan, "exec");
@@ -283,12 +292,8 @@ BATON_IN_CHILD int child_main(void* argument) {
   // dup2 onto itself would keep close-on-exec.
   if (plan.status_fd == 3) ::fcntl(3, F_SETFD, 0);
   ::dup2(plan.status_fd, 3);
-  if (::close_range(4, ~0U, 0) != 0) {
-    for (int fd = 4; fd < plan.max_fd; ++fd) ::close(fd);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  close_from(4, plan);
+  unblock_signals();
   char* const init_argv[] = {const_cast<char*>(plan.init), nullptr};
   char* const no_environment[] = {nullptr};
   ::execve(plan.init, init_argv, no_environment);

@@ -31,16 +31,7 @@ void Service::call_lambda(std::string_view operation, json::Value request, Reply
     if (d.options.functions == nullptr) {
       return reply(fail("ServiceException", "This baton runs no functions"));
     }
-    if (!entry.reads_only && d.degraded) {
-      return reply(Unexpected<Error>(d.refused_while_degraded("ServiceException")));
-    }
-    d.post(
-        [&d, run = entry.run, request = std::move(request), reply = std::move(reply)] {
-          Request r(request);
-          (d.*run)(r, reply);
-        },
-        !entry.reads_only);
-    return;
+    return d.run_operation(entry, "ServiceException", std::move(request), std::move(reply));
   }
   reply(fail("UnknownOperationException",
              "The Lambda operation " + std::string(operation) + " is not supported by baton"));

@@ -117,8 +117,12 @@ Result<LocalRunResult> run_locally(const asl::Definition& definition, const Valu
                            (options.express ? ":express:" : ":execution:") +
                            options.state_machine_name + ":" + identity.name;
   identity.role_arn = "arn:aws:iam::" + options.account + ":role/baton-local";
-  engine::events::ExecutionStarted start{
-      clock.now(), identity, input, seed, options.express ? 0 : 25000, options.max_payload_bytes};
+  engine::events::ExecutionStarted start{.time = clock.now(),
+                                         .identity = identity,
+                                         .input = input,
+                                         .seed = seed,
+                                         .max_history_events = options.express ? 0 : 25000,
+                                         .max_payload_bytes = options.max_payload_bytes};
   return run_execution(definition, start, clock, options, tasks);
 }
 

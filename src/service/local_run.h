@@ -28,7 +28,7 @@ struct LocalRunOptions {
   std::string account = "123456789012";
   bool express = false;  // no 25,000-event history limit
   // AWS's payload quota (256 KiB); 0: none, for workloads that go past it on purpose.
-  std::int64_t max_payload_bytes = 262144;
+  std::int64_t max_payload_bytes = engine::kMaxPayloadBytes;
   std::uint64_t seed = 0;  // 0: from the operating system
   std::optional<MockTestCase> mocks;
   // Lambda function name -> shell command run with the payload on standard input.

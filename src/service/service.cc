@@ -274,10 +274,25 @@ void Service::Impl::retry_held() {
   for (auto& f : waiting) f();
 }
 
-Error Service::Impl::refused_while_degraded(std::string_view error_name) const {
-  return Error{std::string(error_name),
-               "baton cannot write to its store (is the disk full?): it takes no new work until "
-               "it can; reads still work"};
+void Service::Impl::run_operation(const OperationEntry& entry, std::string_view refused_as,
+                                  json::Value request, Reply reply,
+                                  std::function<bool()> abandoned) {
+  if (!entry.reads_only && degraded) {
+    return reply(fail(std::string(refused_as),
+                      "baton cannot write to its store (is the disk full?): it takes no new work "
+                      "until it can; reads still work"));
+  }
+  post(
+      [this, run = entry.run, request = std::move(request), reply = std::move(reply),
+       abandoned = std::move(abandoned)] {
+        if (!request.is_object()) {
+          answer(reply, fail("SerializationException", "The request body is not a JSON object"));
+          return;
+        }
+        Request r(request, abandoned);
+        (this->*run)(r, reply);
+      },
+      !entry.reads_only);
 }
 
 void Service::call(std::string_view operation, json::Value request, Reply reply,
@@ -285,22 +300,8 @@ void Service::call(std::string_view operation, json::Value request, Reply reply,
   Impl& d = *impl_;
   for (const Impl::OperationEntry& entry : Impl::operation_table()) {
     if (entry.name != operation) continue;
-    if (!entry.reads_only && d.degraded) {
-      return reply(Unexpected<Error>(d.refused_while_degraded("ServiceUnavailable")));
-    }
-    d.post(
-        [&d, run = entry.run, request = std::move(request), reply = std::move(reply),
-         abandoned = std::move(abandoned)] {
-          if (!request.is_object()) {
-            d.answer(reply,
-                     fail("SerializationException", "The request body is not a JSON object"));
-            return;
-          }
-          Request r(request, abandoned);
-          (d.*run)(r, reply);
-        },
-        !entry.reads_only);
-    return;
+    return d.run_operation(entry, "ServiceUnavailable", std::move(request), std::move(reply),
+                           std::move(abandoned));
   }
   reply(fail("UnknownOperationException", "The action or operation " + std::string(operation) +
                                               " is not supported by baton's Step Functions API"));

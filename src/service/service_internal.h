@@ -116,8 +116,7 @@ struct Service::Impl {
   std::int64_t next_retry_ms = 0;
   // Commits what is held; on success, runs what waited on it and takes writes again.
   void retry_held();
-  // What work that writes is answered while the store refuses writes.
-  Error refused_while_degraded(std::string_view error_name) const;
+
   std::int64_t now_ms() { return clock.now().millis(); }
 
   // The group being built.
@@ -210,6 +209,11 @@ struct Service::Impl {
     bool reads_only = false;
   };
   static const std::vector<OperationEntry>& operation_table();
+  // Runs an operation of an API's table on the service thread. While the store refuses writes,
+  // one that writes is refused at once with `refused_as` (the API's name for a service that
+  // cannot take work).
+  void run_operation(const OperationEntry& entry, std::string_view refused_as, json::Value request,
+                     Reply reply, std::function<bool()> abandoned = {});
 
   void create_state_machine(const Request& r, Reply reply);
   void describe_state_machine(const Request& r, Reply reply);

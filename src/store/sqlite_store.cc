@@ -554,15 +554,9 @@ std::vector<std::pair<std::string, std::string>> SqliteStore::damaged_executions
     if (!row || !events) continue;
     row->bind(1, arn);
     events->bind(1, arn);
-    int rc = row->step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      damaged.emplace_back(arn, std::string("its record: ") + sqlite3_errmsg(d.db));
-      continue;
-    }
-    rc = events->step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      damaged.emplace_back(arn, std::string("its history: ") + sqlite3_errmsg(d.db));
-    }
+    auto read = d.run(*row, "its record");
+    if (read) read = d.run(*events, "its history");
+    if (!read) damaged.emplace_back(arn, read.error().cause);
   }
   return damaged;
 }

@@ -5,7 +5,6 @@
 
 #include "asl/data_flow.h"
 #include "asl/errors.h"
-#include "engine/data_limits.h"
 #include "engine/interpreter.h"
 #include "engine/step.h"
 
@@ -293,7 +292,7 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
   auto total = static_cast<std::int64_t>(f.items.size());
   // The Map Run ends when its results together pass the payload quota, or when its failures
   // pass what it tolerates.
-  auto end_run = [&](const std::string& error, const std::string& cause) {
+  auto end_run = [&](StateError error) {
     for (auto child = state_.children.begin(); child != state_.children.end();) {
       if (child->second.first == f.id) {
         commands_.push_back(commands::StopChildExecution{child->first});
@@ -304,15 +303,12 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
     }
     record_map_run(f, "FAILED");
     record(f, HistoryEventType::MapRunFailed,
-           details::ErrorCause{Value::string(error), Value::string(cause)});
-    raise(f, StateError{error, cause, false, false});
+           details::ErrorCause{Value::string(error.error), Value::string(*error.cause)});
+    raise(f, std::move(error));
     make_ready(f.id);
   };
-  if (over_quota(f.results_bytes, kMaxPayloadBytes)) {
-    return end_run(std::string(asl::errors::kDataLimitExceeded),
-                   "The state/task '" + state_of(f).name +
-                       "' returned a result with a size exceeding the maximum number of bytes "
-                       "service limit.");
+  if (auto too_large = limit_error(state_of(f).name, {f.results_bytes, 0}, Payload::Result)) {
+    return end_run(std::move(*too_large));
   }
   if (f.failed > 0) {
     // With no tolerance given, any failure fails the Map Run.
@@ -325,8 +321,9 @@ void Interpreter::child_execution_finished(const events::ChildExecutionFinished&
       exceeded = true;
     }
     if (exceeded) {
-      return end_run(std::string(asl::errors::kExceedToleratedFailureThreshold),
-                     "The specified tolerated failure threshold was exceeded");
+      return end_run(StateError{std::string(asl::errors::kExceedToleratedFailureThreshold),
+                                "The specified tolerated failure threshold was exceeded", false,
+                                false});
     }
   }
   if (f.next_item < total) {

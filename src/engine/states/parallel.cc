@@ -1,7 +1,5 @@
 // The Parallel state, and how a Parallel or a Map hears from its children.
 
-#include "asl/errors.h"
-#include "engine/data_limits.h"
 #include "engine/interpreter.h"
 
 namespace baton::engine {
@@ -149,13 +147,10 @@ void Interpreter::abort_children(Frame& parent, std::int64_t failing) {
 
 bool Interpreter::gather_result(Frame& parent, const Value& output) {
   parent.results_bytes += json::measure(output).bytes + 1;
-  if (!over_quota(parent.results_bytes, kMaxPayloadBytes)) return true;
+  auto error = limit_error(state_of(parent).name, {parent.results_bytes, 0}, Payload::Result);
+  if (!error) return true;
   abort_children(parent, parent.last_event_id);
-  raise(parent, StateError{std::string(asl::errors::kDataLimitExceeded),
-                           "The state/task '" + state_of(parent).name +
-                               "' returned a result with a size exceeding the maximum number of "
-                               "bytes service limit.",
-                           false, false});
+  raise(parent, std::move(*error));
   return false;
 }
 

@@ -141,20 +141,12 @@ void Interpreter::task_succeeded(Frame& f, Value result) {
                                  Value::string(resource_name(resource)), result});
       break;
   }
-  if (json::Measure m = json::measure(result);
-      over_quota(m.bytes, kMaxPayloadBytes) || m.depth > json::kMaxDepth) {
-    // AWS names the resource here, not the state.
-    std::string who =
-        resource.kind == asl::ResourceKind::LambdaFunction ? resource.arn : resource.service;
-    std::string what = "The state/task '" + who + "' returned a result";
-    return raise(f,
-                 StateError{std::string(asl::errors::kDataLimitExceeded),
-                            m.depth > json::kMaxDepth
-                                ? what + " nested deeper than " + std::to_string(json::kMaxDepth) +
-                                      " levels, the most a value may nest."
-                                : what + " with a size exceeding the maximum number of bytes "
-                                         "service limit.",
-                            false, true});
+  // AWS names the resource here, not the state.
+  if (auto error = limit_error(
+          resource.kind == asl::ResourceKind::LambdaFunction ? resource.arn : resource.service,
+          json::measure(result), Payload::Result)) {
+    error->from_task = true;
+    return raise(f, std::move(*error));
   }
   complete_state(f, std::move(result), true);
 }
