@@ -117,68 +117,80 @@ void LambdaApi::handle(net::HttpRequest&& request, net::Responder respond,
         body, "MaxItems",
         end != nullptr && *end == '\0' ? json::Value::integer(n) : json::Value::string(m->second));
   }
+  // Blobs reach the service as raw bytes.
+  auto zip_bytes = [](const json::Value& holder) -> std::optional<json::Value> {
+    const json::Value* zip = holder.find("ZipFile");
+    if (zip == nullptr || !zip->is_string()) return holder;
+    auto bytes = crypto::base64_decode(zip->as_string());
+    if (!bytes) return std::nullopt;
+    return json::with_member(holder, "ZipFile", json::Value::string(*bytes));
+  };
+  std::optional<json::Value> decoded = body;
+  if (found->operation == "CreateFunction") {
+    if (const json::Value* code = body.find("Code"); code != nullptr && code->is_object()) {
+      auto code_bytes = zip_bytes(*code);
+      decoded =
+          code_bytes ? std::optional(json::with_member(body, "Code", *code_bytes)) : std::nullopt;
+    }
+  } else if (found->operation == "UpdateFunctionCode") {
+    decoded = zip_bytes(body);
+  }
+  if (!decoded) {
+    return respond(lambda_error(
+        Error{"InvalidParameterValueException", "Code.ZipFile is not base64"}, request_id));
+  }
   int status = found->status;
-  service_.call_lambda(found->operation, std::move(body),
-                       [respond = std::move(respond), status, request_id](Result<json::Value> r) {
-                         if (!r) return respond(lambda_error(r.error(), request_id));
-                         net::HttpResponse response;
-                         response.status = status;
-                         response.header("Content-Type", "application/json");
-                         response.header("x-amzn-RequestId", request_id);
-                         if (status != 204) response.body = json::to_string(*r);
-                         respond(std::move(response));
-                       });
+  service_.call("lambda", found->operation, std::move(*decoded),
+                [respond = std::move(respond), status, request_id](Result<json::Value> r) {
+                  if (!r) return respond(lambda_error(r.error(), request_id));
+                  net::HttpResponse response;
+                  response.status = status;
+                  response.header("Content-Type", "application/json");
+                  response.header("x-amzn-RequestId", request_id);
+                  if (status != 204) response.body = json::to_string(*r);
+                  respond(std::move(response));
+                });
 }
 
 void LambdaApi::invoke(net::HttpRequest&& request, const Route& found,
                        const std::map<std::string, std::string>& query,
                        const net::Responder& respond, const std::string& request_id) {
-  runtime::InvokeRequest invoke;
-  invoke.payload = std::move(request.body);
-  if (!invoke.payload.empty() && !json::parse(invoke.payload)) {
-    return respond(lambda_error(Error{"InvalidRequestContentException",
-                                      "Could not parse request body into json: the payload "
-                                      "is not JSON"},
-                                request_id));
+  json::ObjectBuilder invoke;
+  invoke.add("FunctionName", json::Value::string(found.function));
+  if (auto q = query.find("Qualifier"); q != query.end()) {
+    invoke.add("Qualifier", json::Value::string(q->second));
   }
-  std::string context(request.header("x-amz-client-context"));
-  if (!context.empty()) {
-    auto decoded = crypto::base64_decode(context);
-    if (!decoded || !json::parse(*decoded)) {
-      return respond(lambda_error(Error{"InvalidRequestContentException",
-                                        "Client context must be a valid Base64-encoded JSON "
-                                        "object."},
-                                  request_id));
-    }
-    invoke.client_context = *decoded;
-  }
-  bool tail = request.header("x-amz-log-type") == "Tail";
-  std::string qualifier;
-  if (auto q = query.find("Qualifier"); q != query.end()) qualifier = q->second;
-  service_.invoke_function(found.function, qualifier,
-                           std::string(request.header("x-amz-invocation-type")), std::move(invoke),
-                           [respond, request_id, tail](Result<service::InvokeOutcome> outcome) {
-                             if (!outcome)
-                               return respond(lambda_error(outcome.error(), request_id));
-                             net::HttpResponse response;
-                             response.status = outcome->status;
-                             response.header("x-amzn-RequestId", outcome->result.request_id.empty()
-                                                                     ? request_id
-                                                                     : outcome->result.request_id);
-                             if (outcome->status != 200) return respond(std::move(response));
-                             response.header("Content-Type", "application/json");
-                             response.header("X-Amz-Executed-Version", outcome->executed_version);
-                             if (outcome->result.function_error)
-                               response.header("X-Amz-Function-Error", "Unhandled");
-                             if (tail) {
-                               // The last 4 KB of the invocation's log, as Lambda gives it.
-                               std::string_view log = outcome->result.log;
-                               if (log.size() > 4096) log = log.substr(log.size() - 4096);
-                               response.header("X-Amz-Log-Result", crypto::base64_encode(log));
-                             }
-                             response.body = std::move(outcome->result.payload);
-                             respond(std::move(response));
-                           });
+  auto header = [&](std::string_view header_name, std::string_view member) {
+    std::string_view value = request.header(header_name);
+    if (!value.empty()) invoke.add(member, json::Value::string(value));
+  };
+  header("x-amz-invocation-type", "InvocationType");
+  header("x-amz-log-type", "LogType");
+  header("x-amz-client-context", "ClientContext");
+  if (!request.body.empty()) invoke.add("Payload", json::Value::string(request.body));
+  service_.call(
+      "lambda", "Invoke", invoke.build(), [respond, request_id](Result<json::Value> outcome) {
+        if (!outcome) return respond(lambda_error(outcome.error(), request_id));
+        auto member = [&](std::string_view name) {
+          const json::Value* v = outcome->find(name);
+          return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+        };
+        net::HttpResponse response;
+        response.status = static_cast<int>(outcome->find("StatusCode")->as_int64());
+        std::string invocation_id = member("RequestId");
+        response.header("x-amzn-RequestId", invocation_id.empty() ? request_id : invocation_id);
+        if (response.status != 200) return respond(std::move(response));
+        response.header("Content-Type", "application/json");
+        response.header("X-Amz-Executed-Version", member("ExecutedVersion"));
+        if (outcome->find("FunctionError") != nullptr) {
+          response.header("X-Amz-Function-Error", member("FunctionError"));
+        }
+        if (outcome->find("LogResult") != nullptr) {
+          response.header("X-Amz-Log-Result", member("LogResult"));
+        }
+        response.body = member("Payload");
+        respond(std::move(response));
+      });
 }
 
 namespace {

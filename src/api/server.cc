@@ -83,7 +83,7 @@ void Api::step_functions(net::HttpRequest&& request, net::Responder respond) {
     }
     body = std::move(*parsed);
   }
-  if (service::Service::implements(operation)) {
+  if (service_.implements("states", operation)) {
     if (auto violated = check_constraints(operation, body)) {
       auto response = json_error(*violated, id);
       log(response.status, violated->name);
@@ -92,7 +92,7 @@ void Api::step_functions(net::HttpRequest&& request, net::Responder respond) {
   }
   auto abandoned = [gone = request.client_gone] { return gone->load(); };
   service_.call(
-      operation, std::move(body),
+      "states", operation, std::move(body),
       [respond = std::move(respond), id, log](Result<json::Value> result) {
         if (!result) {
           auto response = json_error(result.error(), id);

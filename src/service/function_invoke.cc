@@ -1,6 +1,7 @@
 // Running Lambda functions: the Invoke operation, the tasks of executions that call a
 // function, and the table of the Lambda API's operations.
 
+#include "core/crypto.h"
 #include "service/lambda_results.h"
 #include "service/service_internal.h"
 
@@ -20,91 +21,108 @@ const std::vector<Service::Impl::OperationEntry>& Service::Impl::lambda_operatio
       {"PutFunctionConcurrency", &Impl::put_function_concurrency},
       {"GetFunctionConcurrency", &Impl::get_function_concurrency, true},
       {"DeleteFunctionConcurrency", &Impl::delete_function_concurrency},
+      // Invoke keeps nothing in the store: it runs while writes are refused.
+      {"Invoke", &Impl::invoke, true},
   };
   return kTable;
 }
 
-void Service::call_lambda(std::string_view operation, json::Value request, Reply reply) {
-  Impl& d = *impl_;
-  for (const Impl::OperationEntry& entry : Impl::lambda_operation_table()) {
-    if (entry.name != operation) continue;
-    if (d.options.functions == nullptr) {
-      return reply(fail("ServiceException", "This baton runs no functions"));
+void Service::Impl::invoke(const Request& r, Reply reply) {
+  auto name = r.required("FunctionName");
+  auto given_qualifier = r.string("Qualifier");
+  auto given_type = r.string("InvocationType");
+  auto log_type = r.string("LogType");
+  auto context = r.string("ClientContext");
+  auto payload = r.string("Payload");
+  for (const auto* read : {&given_qualifier, &given_type, &log_type, &context, &payload}) {
+    if (!*read) return reply(Unexpected<Error>(read->error()));
+  }
+  if (!name) return reply(Unexpected<Error>(name.error()));
+  runtime::InvokeRequest request;
+  if (*payload) request.payload = std::move(**payload);
+  if (!request.payload.empty() && !json::parse(request.payload)) {
+    return reply(fail("InvalidRequestContentException",
+                      "Could not parse request body into json: the payload is not JSON"));
+  }
+  if (*context && !(*context)->empty()) {
+    auto decoded = crypto::base64_decode(**context);
+    if (!decoded || !json::parse(*decoded)) {
+      return reply(fail("InvalidRequestContentException",
+                        "Client context must be a valid Base64-encoded JSON object."));
     }
-    return d.run_operation(entry, "ServiceException", std::move(request), std::move(reply));
+    request.client_context = std::move(*decoded);
   }
-  reply(fail("UnknownOperationException",
-             "The Lambda operation " + std::string(operation) + " is not supported by baton"));
-}
-
-void Service::invoke_function(std::string function_name, std::string qualifier,
-                              std::string invocation_type, runtime::InvokeRequest request,
-                              std::function<void(Result<InvokeOutcome>)> reply) {
-  Impl& d = *impl_;
-  if (d.options.functions == nullptr) {
-    return reply(fail("ServiceException", "This baton runs no functions"));
+  bool tail = *log_type && **log_type == "Tail";
+  std::string qualifier = given_qualifier->value_or("");
+  std::string type = given_type->value_or("");
+  auto found = function_or_error(*name);
+  if (!found) return reply(Unexpected<Error>(found.error()));
+  auto ref = parse_function_ref(*name);
+  std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
+  if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
+    return reply(fail("InvalidParameterValueException",
+                      "The derived qualifier from the function name does not match the "
+                      "specified qualifier."));
   }
-  d.post(
-      [&d, name = std::move(function_name), qualifier = std::move(qualifier),
-       type = std::move(invocation_type), request = std::move(request),
-       reply = std::move(reply)]() mutable {
-        auto found = d.function_or_error(name);
-        if (!found) return reply(Unexpected<Error>(found.error()));
-        auto ref = parse_function_ref(name);
-        std::string wanted = !qualifier.empty() ? qualifier : ref ? ref->qualifier : "";
-        if (!qualifier.empty() && ref && !ref->qualifier.empty() && ref->qualifier != qualifier) {
-          return reply(fail("InvalidParameterValueException",
-                            "The derived qualifier from the function name does not match the "
-                            "specified qualifier."));
+  if (!wanted.empty() && wanted != "$LATEST") {
+    return reply(
+        fail("ResourceNotFoundException", "Function not found: " + found->arn + ":" + wanted));
+  }
+  if (type.empty()) type = "RequestResponse";
+  if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+    return reply(fail("InvalidParameterValueException",
+                      "1 validation error detected: Value '" + type +
+                          "' at 'invocationType' failed to satisfy constraint: Member must "
+                          "satisfy enum value set: [Event, RequestResponse, DryRun]"));
+  }
+  if (request.payload.empty()) request.payload = "{}";
+  // Lambda's payload limits: 6 MB for a call that waits, 1 MB for an Event.
+  std::size_t limit = type == "Event" ? 1048576 : 6291456;
+  if (request.payload.size() > limit) {
+    return reply(fail("RequestTooLargeException",
+                      type == "Event"
+                          ? std::to_string(request.payload.size()) +
+                                " byte payload is too large for the Event invocation type "
+                                "(limit 1048576 bytes)"
+                          : "Request must be smaller than 6291456 bytes for the "
+                            "InvokeFunction operation"));
+  }
+  if (const Value* reserved = found->record.find("reservedConcurrency");
+      reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
+    return reply(fail("TooManyRequestsException", "Rate Exceeded."));
+  }
+  request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
+  auto status_only = [](std::int64_t status) {
+    return json::ObjectBuilder().add("StatusCode", Value::integer(status)).build();
+  };
+  if (type == "DryRun") return reply(status_only(204));
+  runtime::FunctionConfig config = function_config(*found);
+  if (type == "Event") {
+    // Accepted at once; the function runs on its own, its log kept with the others.
+    functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
+    return reply(status_only(202));
+  }
+  functions().invoke(
+      config, std::move(request), [reply = std::move(reply), tail](runtime::InvokeResult result) {
+        // baton's failure, not the function's: as Lambda's own errors are.
+        if (result.stopped) {
+          return reply(
+              fail("ServiceException", "baton is shutting down: the invocation was not answered"));
         }
-        if (!wanted.empty() && wanted != "$LATEST") {
-          return reply(fail("ResourceNotFoundException",
-                            "Function not found: " + found->arn + ":" + wanted));
+        json::ObjectBuilder out;
+        out.add("StatusCode", Value::integer(200));
+        out.add("ExecutedVersion", Value::string("$LATEST"));
+        if (result.function_error) out.add("FunctionError", Value::string("Unhandled"));
+        if (tail) {
+          // The last 4 KB of the invocation's log, as Lambda gives it.
+          std::string_view log = result.log;
+          if (log.size() > 4096) log = log.substr(log.size() - 4096);
+          out.add("LogResult", Value::string(crypto::base64_encode(log)));
         }
-        if (type.empty()) type = "RequestResponse";
-        if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
-          return reply(fail("InvalidParameterValueException",
-                            "1 validation error detected: Value '" + type +
-                                "' at 'invocationType' failed to satisfy constraint: Member must "
-                                "satisfy enum value set: [Event, RequestResponse, DryRun]"));
-        }
-        if (request.payload.empty()) request.payload = "{}";
-        // Lambda's payload limits: 6 MB for a call that waits, 1 MB for an Event.
-        std::size_t limit = type == "Event" ? 1048576 : 6291456;
-        if (request.payload.size() > limit) {
-          return reply(fail("RequestTooLargeException",
-                            type == "Event"
-                                ? std::to_string(request.payload.size()) +
-                                      " byte payload is too large for the Event invocation type "
-                                      "(limit 1048576 bytes)"
-                                : "Request must be smaller than 6291456 bytes for the "
-                                  "InvokeFunction operation"));
-        }
-        if (const Value* reserved = found->record.find("reservedConcurrency");
-            reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
-          return reply(fail("TooManyRequestsException", "Rate Exceeded."));
-        }
-        if (request.invoked_arn.empty()) {
-          request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
-        }
-        if (type == "DryRun") return reply(InvokeOutcome{204, {}, "$LATEST"});
-        runtime::FunctionConfig config = function_config(*found);
-        if (type == "Event") {
-          // Accepted at once; the function runs on its own, its log kept with the others.
-          d.functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
-          return reply(InvokeOutcome{202, {}, "$LATEST"});
-        }
-        d.functions().invoke(
-            config, std::move(request), [reply = std::move(reply)](runtime::InvokeResult result) {
-              // baton's failure, not the function's: as Lambda's own errors are.
-              if (result.stopped) {
-                return reply(fail("ServiceException",
-                                  "baton is shutting down: the invocation was not answered"));
-              }
-              reply(InvokeOutcome{200, std::move(result), "$LATEST"});
-            });
-      },
-      /*writes=*/false);  // Invoke keeps nothing in the store: it runs while writes are refused
+        out.add("Payload", Value::string(result.payload));
+        out.add("RequestId", Value::string(result.request_id));
+        reply(out.build());
+      });
 }
 
 void Service::Impl::invoke_for_task(const std::string& execution_arn,

@@ -295,20 +295,38 @@ void Service::Impl::run_operation(const OperationEntry& entry, std::string_view 
       !entry.reads_only);
 }
 
-void Service::call(std::string_view operation, json::Value request, Reply reply,
-                   std::function<bool()> abandoned) {
+void Service::call(std::string_view service, std::string_view operation, json::Value request,
+                   Reply reply, std::function<bool()> abandoned) {
   Impl& d = *impl_;
-  for (const Impl::OperationEntry& entry : Impl::operation_table()) {
-    if (entry.name != operation) continue;
-    return d.run_operation(entry, "ServiceUnavailable", std::move(request), std::move(reply),
-                           std::move(abandoned));
+  if (service == "states") {
+    for (const Impl::OperationEntry& entry : Impl::operation_table()) {
+      if (entry.name != operation) continue;
+      return d.run_operation(entry, "ServiceUnavailable", std::move(request), std::move(reply),
+                             std::move(abandoned));
+    }
+  } else if (service == "lambda") {
+    for (const Impl::OperationEntry& entry : Impl::lambda_operation_table()) {
+      if (entry.name != operation) continue;
+      if (d.options.functions == nullptr) {
+        return reply(fail("ServiceException", "This baton runs no functions"));
+      }
+      return d.run_operation(entry, "ServiceException", std::move(request), std::move(reply),
+                             std::move(abandoned));
+    }
   }
+  std::string api = service == "lambda"   ? "Lambda API"
+                    : service == "states" ? "Step Functions API"
+                                          : std::string(service);
   reply(fail("UnknownOperationException", "The action or operation " + std::string(operation) +
-                                              " is not supported by baton's Step Functions API"));
+                                              " is not supported by baton's " + api));
 }
 
-bool Service::implements(std::string_view operation) {
-  for (const Impl::OperationEntry& entry : Impl::operation_table()) {
+bool Service::implements(std::string_view service, std::string_view operation) const {
+  const std::vector<Impl::OperationEntry>* table = nullptr;
+  if (service == "states") table = &Impl::operation_table();
+  if (service == "lambda") table = &Impl::lambda_operation_table();
+  if (table == nullptr) return false;
+  for (const Impl::OperationEntry& entry : *table) {
     if (entry.name == operation) return true;
   }
   return false;

@@ -39,14 +39,6 @@ struct ServiceOptions {
   std::function<void(const std::string&)> warn;
 };
 
-// What Invoke answers: the HTTP status (200, 202 for Event, 204 for DryRun) and, for a
-// synchronous call, the function's result.
-struct InvokeOutcome {
-  int status = 200;
-  runtime::InvokeResult result;
-  std::string executed_version = "$LATEST";
-};
-
 // What an operation answers: the AWS response object, or an Error whose name is AWS's
 // exception name (StateMachineDoesNotExist, InvalidArn, ...).
 using Reply = std::function<void(Result<json::Value>)>;
@@ -64,24 +56,27 @@ class Service {
   // Stops taking work, finishes the group in progress, and joins the thread.
   void stop();
 
-  // Runs `operation` (a Step Functions API action name) with its request body. Unknown
-  // operations answer UnknownOperationException. `abandoned` tells whether the caller has
-  // gone (a long-poll whose client disconnected is dropped rather than handed a task).
-  void call(std::string_view operation, json::Value request, Reply reply,
+  // (service, operation, request value) -> response value | AWS error. `service` is the AWS
+  // signing name ("states", "lambda"). The request and the response are the members of the
+  // operation's input and output shapes in AWS's service model (botocore's service-2.json),
+  // named as the model names them. Blobs are raw bytes in a string value (the protocol layer
+  // decodes and encodes their base64); timestamps are epoch seconds (numbers). Unknown service
+  // or operation: an Error named UnknownOperationException. `abandoned` tells whether the
+  // caller has gone (a long-poll whose client disconnected is dropped rather than handed a
+  // task). Called from any thread; `reply` is called once, on the service thread or, for
+  // Lambda's Invoke, on the thread that ran the function.
+  //
+  // Lambda's Invoke: request {FunctionName, Qualifier?, InvocationType? (RequestResponse,
+  // Event, DryRun), LogType? ("Tail"), ClientContext? (the base64 text, as given), Payload?
+  // (raw bytes)}; response {StatusCode (200, 202 for Event, 204 for DryRun), FunctionError?,
+  // LogResult? (base64 of the log's last 4 KB, with LogType Tail), ExecutedVersion?, Payload?
+  // (raw bytes of the function's answer), RequestId? (not in the model: the invocation's id,
+  // which Lambda answers as x-amzn-RequestId)}.
+  void call(std::string_view service, std::string_view operation, json::Value request, Reply reply,
             std::function<bool()> abandoned = {});
 
-  // Whether `operation` is one this service implements.
-  static bool implements(std::string_view operation);
-
-  // The Lambda API's control plane (CreateFunction, GetFunction, ...). `request` holds the
-  // body's members with FunctionName, Qualifier, Marker and MaxItems from the path and query.
-  // Unknown operations answer UnknownOperationException.
-  void call_lambda(std::string_view operation, json::Value request, Reply reply);
-
-  // Lambda's Invoke: `invocation_type` is RequestResponse, Event or DryRun.
-  void invoke_function(std::string function_name, std::string qualifier,
-                       std::string invocation_type, runtime::InvokeRequest request,
-                       std::function<void(Result<InvokeOutcome>)> reply);
+  // Whether `service` is registered and implements `operation`.
+  bool implements(std::string_view service, std::string_view operation) const;
 
   struct Impl;
 

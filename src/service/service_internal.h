@@ -279,6 +279,8 @@ struct Service::Impl {
   void put_function_concurrency(const Request& r, Reply reply);
   void get_function_concurrency(const Request& r, Reply reply);
   void delete_function_concurrency(const Request& r, Reply reply);
+  // Answers at once (it writes nothing), or when the function has answered.
+  void invoke(const Request& r, Reply reply);
   runtime::FunctionHost& functions();
   std::string function_arn(const std::string& name) const;
   // The stored function a FunctionName names. Errors: ResourceNotFoundException.
