@@ -15,8 +15,8 @@
 #include "core/json.h"
 #include "engine/history_json.h"
 #include "runtime/function_host.h"
-#include "service/local_run.h"
 #include "service/sam_template.h"
+#include "service/states/local_run.h"
 
 namespace baton::cli {
 namespace {
@@ -102,7 +102,7 @@ int run(const RunOptions& options) {
   auto input = json::parse(input_text);
   if (!input) return usage_error("the input is not JSON: " + input.error().describe());
 
-  service::LocalRunOptions run_options;
+  service::states::LocalRunOptions run_options;
   run_options.state_machine_name =
       options.state_machine.empty() ? machine_name_from(options.definition) : options.state_machine;
   run_options.execution_name = options.name;
@@ -133,7 +133,7 @@ int run(const RunOptions& options) {
   if (!options.mock_file.empty()) {
     auto mock_text = read_text_file(options.mock_file);
     if (!mock_text) return usage_error(mock_text.error());
-    auto config = service::MockConfig::parse(*mock_text);
+    auto config = service::states::MockConfig::parse(*mock_text);
     if (!config) return usage_error(options.mock_file + ": " + config.error().cause);
     std::string machine = options.state_machine;
     if (machine.empty()) {
@@ -155,7 +155,7 @@ int run(const RunOptions& options) {
   VirtualClock virtual_clock;
   Clock& clock =
       options.virtual_time ? static_cast<Clock&>(virtual_clock) : static_cast<Clock&>(system_clock);
-  auto result = service::run_locally(*parsed->definition, *input, clock, run_options);
+  auto result = service::states::run_locally(*parsed->definition, *input, clock, run_options);
   if (!result) return usage_error(result.error().cause);
 
   const engine::ExecutionState& state = result->state;

@@ -113,7 +113,7 @@ int serve(const ServeOptions& options) {
   if (!options.mock_file.empty()) {
     auto text = read_text_file(options.mock_file);
     if (!text) return serve_error(text.error());
-    auto mocks = service::MockConfig::parse(*text);
+    auto mocks = service::states::MockConfig::parse(*text);
     if (!mocks) return serve_error(options.mock_file + ": " + mocks.error().cause);
     service_options.mocks = std::move(*mocks);
   }

@@ -1,8 +1,8 @@
 #pragma once
 
-// The running system: state machines, activities and executions kept in a Store, executions
-// advanced by the engine, their commands carried out. This is the one layer that joins the
-// engine, the store and the outside world.
+// The running system: the emulated AWS services (Step Functions in states/, Lambda in lambda/),
+// their state kept in one Store, executions advanced by the engine, their commands carried
+// out. This is the one layer that joins the engine, the store and the outside world.
 //
 // Threading: all state lives on the service's own thread. Operations are called from any
 // thread and answer through a callback, called once on the service thread after the
@@ -19,14 +19,14 @@
 #include "core/json.h"
 #include "runtime/function_host.h"
 #include "service/arn.h"
-#include "service/mocks.h"
+#include "service/states/mocks.h"
 #include "store/store.h"
 
 namespace baton::service {
 
 struct ServiceOptions {
   Partition partition;
-  std::optional<MockConfig> mocks;  // Step Functions Local's mock file, for "arn#TestCase"
+  std::optional<states::MockConfig> mocks;  // Step Functions Local's mock file, for "arn#TestCase"
   // Threads carrying out outbound work (HTTP tasks).
   int dispatch_threads = 2;
   // Largest group of operations committed together.
@@ -42,6 +42,8 @@ struct ServiceOptions {
 // What an operation answers: the AWS response object, or an Error whose name is AWS's
 // exception name (StateMachineDoesNotExist, InvalidArn, ...).
 using Reply = std::function<void(Result<json::Value>)>;
+
+class Core;
 
 class Service {
  public:
@@ -70,18 +72,18 @@ class Service {
   // Event, DryRun), LogType? ("Tail"), ClientContext? (the base64 text, as given), Payload?
   // (raw bytes)}; response {StatusCode (200, 202 for Event, 204 for DryRun), FunctionError?,
   // LogResult? (base64 of the log's last 4 KB, with LogType Tail), ExecutedVersion?, Payload?
-  // (raw bytes of the function's answer), RequestId? (not in the model: the invocation's id,
-  // which Lambda answers as x-amzn-RequestId)}.
+  // (raw bytes of the function's answer), and two members the model does not have: RequestId
+  // (the invocation's id, which Lambda answers as x-amzn-RequestId) and, with FunctionError,
+  // FunctionErrorType (the error type the runtime reported, which names a task's error)}.
+  // Error ServiceException: baton could not run it (it is stopping); a caller that can, retries.
   void call(std::string_view service, std::string_view operation, json::Value request, Reply reply,
             std::function<bool()> abandoned = {});
 
   // Whether `service` is registered and implements `operation`.
   bool implements(std::string_view service, std::string_view operation) const;
 
-  struct Impl;
-
  private:
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Core> core_;
 };
 
 }  // namespace baton::service

@@ -7,9 +7,9 @@
 #include "core/random.h"
 #include "engine/history_json.h"
 #include "engine/state_codec.h"
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -26,7 +26,7 @@ Value text_or_null(const std::optional<std::string>& s) { return s ? Value::stri
 
 }  // namespace
 
-std::string Service::Impl::keep_revision(const std::string& text) {
+std::string StepFunctions::keep_revision(const std::string& text) {
   std::string digest = crypto::hex_digest(crypto::Digest::SHA256, text);
   if (definitions.find(digest + "/S") == definitions.end() &&
       definitions.find(digest + "/E") == definitions.end()) {
@@ -34,14 +34,14 @@ std::string Service::Impl::keep_revision(const std::string& text) {
     r.kind = store::Kind::Revision;
     r.arn = revision_arn(digest);
     r.name = digest;
-    r.created_ms = now_ms();
+    r.created_ms = core.now_ms();
     r.record = json::ObjectBuilder().add("definition", Value::string(text)).build();
-    stage(store::ops::PutResource{std::move(r)});
+    core.stage(store::ops::PutResource{std::move(r)});
   }
   return digest;
 }
 
-Result<std::shared_ptr<const asl::Definition>> Service::Impl::definition_for(
+Result<std::shared_ptr<const asl::Definition>> StepFunctions::definition_for(
     const std::string& revision, const std::string& text, bool express) {
   std::string key = revision + (express ? "/E" : "/S");
   auto it = definitions.find(key);
@@ -54,7 +54,7 @@ Result<std::shared_ptr<const asl::Definition>> Service::Impl::definition_for(
   return parsed->definition;
 }
 
-Result<LiveExecution*> Service::Impl::launch(std::string arn,
+Result<LiveExecution*> StepFunctions::launch(std::string arn,
                                              std::shared_ptr<const asl::Definition> definition,
                                              std::string revision, Value record, Value input,
                                              bool express, std::optional<MockTestCase> mocks,
@@ -67,7 +67,7 @@ Result<LiveExecution*> Service::Impl::launch(std::string arn,
   e->revision = std::move(revision);
   e->express = express;
   e->mocks = std::move(mocks);
-  std::int64_t start_ms = now_ms();
+  std::int64_t start_ms = core.now_ms();
   record = with(record, "executionArn", Value::string(arn));
   record = with(record, "status", Value::string("RUNNING"));
   record = with(record, "startDate", Value::integer(start_ms));
@@ -76,7 +76,7 @@ Result<LiveExecution*> Service::Impl::launch(std::string arn,
   e->record = record;
   if (!express) {
     const Value* map_run = record.find("mapRunArn");
-    stage(store::ops::PutExecution{store::Execution{
+    core.stage(store::ops::PutExecution{store::Execution{
         arn, std::string(record.find("stateMachineArn")->as_string()), "RUNNING", start_ms,
         map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
         Value()}});
@@ -93,7 +93,7 @@ Result<LiveExecution*> Service::Impl::launch(std::string arn,
   return e;
 }
 
-Expected<void, Error> Service::Impl::apply(LiveExecution& e, const engine::Event& event) {
+Expected<void, Error> StepFunctions::apply(LiveExecution& e, const engine::Event& event) {
   auto step = engine::step(*e.definition, std::move(e.state), event);
   if (!step) {
     e.state = std::move(step.error().state);
@@ -102,13 +102,14 @@ Expected<void, Error> Service::Impl::apply(LiveExecution& e, const engine::Event
   e.state = std::move(step->state);
   if (!e.express) {
     for (const engine::HistoryEvent& h : step->history) {
-      stage(store::ops::AppendHistory{e.arn, h.id, json::to_string(engine::history_event_json(h))});
+      core.stage(
+          store::ops::AppendHistory{e.arn, h.id, json::to_string(engine::history_event_json(h))});
     }
   }
   for (engine::Command& command : step->commands) carry_out(e, command);
   if (e.state.status == engine::ExecutionStatus::RUNNING) {
     if (!e.express) {
-      stage(store::ops::UpdateExecutionState{e.arn, "RUNNING", engine::encode_state(e.state)});
+      core.stage(store::ops::UpdateExecutionState{e.arn, "RUNNING", engine::encode_state(e.state)});
     }
   } else {
     finish(e);
@@ -116,35 +117,36 @@ Expected<void, Error> Service::Impl::apply(LiveExecution& e, const engine::Event
   return {};
 }
 
-void Service::Impl::carry_out(LiveExecution& e, engine::Command& command) {
+void StepFunctions::carry_out(LiveExecution& e, engine::Command& command) {
   std::visit(
       [&](auto& c) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, engine::commands::ScheduleTimer>) {
           if (!e.express) {
-            stage(store::ops::PutTimer{store::Timer{e.arn, c.id, c.at.millis()}});
+            core.stage(store::ops::PutTimer{store::Timer{e.arn, c.id, c.at.millis()}});
           }
-          timers.push(TimerEntry{c.at.millis(), e.arn, c.id});
+          schedule_timer(e.arn, c.id, c.at.millis());
         } else if constexpr (std::is_same_v<T, engine::commands::CancelTimer>) {
-          if (!e.express) stage(store::ops::DeleteTimer{e.arn, c.id});
+          if (!e.express) core.stage(store::ops::DeleteTimer{e.arn, c.id});
         } else if constexpr (std::is_same_v<T, engine::commands::InvokeTask>) {
           dispatch_task(e, c);
         } else if constexpr (std::is_same_v<T, engine::commands::CancelTask>) {
-          auto task = store->task(c.token);
+          auto task = core.store->task(c.token);
           if (task && *task) {
             store::Task t = **task;
             t.status = c.timed_out ? "TIMED_OUT" : "CANCELLED";
-            stage(store::ops::PutTask{std::move(t)});
+            core.stage(store::ops::PutTask{std::move(t)});
           }
         } else if constexpr (std::is_same_v<T, engine::commands::StartChildExecution>) {
           std::string parent = e.arn;
-          post([this, parent, child = c] {
+          core.post([this, parent, child = c] {
             if (LiveExecution* p = find_live(parent)) start_map_child(*p, child);
           });
         } else if constexpr (std::is_same_v<T, engine::commands::RecordMapRun>) {
           if (!e.express) record_map_run(e, c);
         } else if constexpr (std::is_same_v<T, engine::commands::StopChildExecution>) {
-          post([this, arn = c.execution_arn] { stop_execution(arn, std::nullopt, std::nullopt); });
+          core.post(
+              [this, arn = c.execution_arn] { stop_execution(arn, std::nullopt, std::nullopt); });
         } else {
           // CompleteExecution: finish() reads the end from the state.
         }
@@ -152,7 +154,7 @@ void Service::Impl::carry_out(LiveExecution& e, engine::Command& command) {
       command);
 }
 
-void Service::Impl::finish(LiveExecution& e) {
+void StepFunctions::finish(LiveExecution& e) {
   const engine::ExecutionState& s = e.state;
   std::string status(engine::execution_status_name(s.status));
   Value record = e.record;
@@ -169,7 +171,7 @@ void Service::Impl::finish(LiveExecution& e) {
   e.record = record;
   if (!e.express) {
     const Value* map_run = record.find("mapRunArn");
-    stage(store::ops::PutExecution{store::Execution{
+    core.stage(store::ops::PutExecution{store::Execution{
         e.arn, std::string(record.find("stateMachineArn")->as_string()), status,
         record.find("startDate")->as_int64(),
         map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
@@ -178,7 +180,7 @@ void Service::Impl::finish(LiveExecution& e) {
   auto waiting = std::move(e.on_end);
   e.on_end.clear();
   std::string arn = e.arn;
-  then([this, arn, record, waiting = std::move(waiting)] {
+  core.then([this, arn, record, waiting = std::move(waiting)] {
     for (const auto& w : waiting) w(record);
     live.erase(arn);
   });
@@ -208,7 +210,7 @@ void Service::Impl::finish(LiveExecution& e) {
                                            json::to_string(sdk.build())};
       }
       // In the same commit as the child's end: a crash cannot separate the two.
-      before_commit([this, parent_arn, event] { complete_task(parent_arn, event); });
+      core.before_commit([this, parent_arn, event] { complete_task(parent_arn, event); });
     }
   }
   if (const Value* parent = record.find("mapParent"); parent != nullptr && parent->is_object()) {
@@ -218,18 +220,18 @@ void Service::Impl::finish(LiveExecution& e) {
                     items != nullptr && items->is_integer() ? items->as_int64() : 1);
     engine::events::ChildExecutionFinished event{
         s.stop_time, e.arn, status, s.output.value_or(Value()), s.error, s.cause};
-    before_commit([this, parent_arn, event] {
+    core.before_commit([this, parent_arn, event] {
       if (LiveExecution* p = find_live(parent_arn)) (void)apply(*p, event);
     });
   }
 }
 
-Result<std::unique_ptr<LiveExecution>> Service::Impl::revive(const store::Execution& stored,
+Result<std::unique_ptr<LiveExecution>> StepFunctions::revive(const store::Execution& stored,
                                                              Error missing) {
   const Value* revision = stored.record.find("revision");
   if (revision == nullptr || !revision->is_string()) return Unexpected<Error>(std::move(missing));
   std::string digest(revision->as_string());
-  auto kept = store->resource(store::Kind::Revision, revision_arn(digest));
+  auto kept = core.store->resource(store::Kind::Revision, revision_arn(digest));
   if (!kept || !*kept) return Unexpected<Error>(std::move(missing));
   auto definition =
       definition_for(digest, std::string((*kept)->record.find("definition")->as_string()), false);
@@ -245,19 +247,20 @@ Result<std::unique_ptr<LiveExecution>> Service::Impl::revive(const store::Execut
   return e;
 }
 
-void Service::Impl::fail_unrecoverable(const store::Execution& stored, const Error& why) {
+void StepFunctions::fail_unrecoverable(const store::Execution& stored, const Error& why) {
   std::string cause = "baton could not take up this execution again after a restart: " + why.cause;
-  warn("execution " + stored.arn + " cannot be recovered (" + why.cause + "); it is marked FAILED");
+  core.warn("execution " + stored.arn + " cannot be recovered (" + why.cause +
+            "); it is marked FAILED");
   auto e = std::make_unique<LiveExecution>();
   e->arn = stored.arn;
   e->record = stored.record;
   e->state.status = engine::ExecutionStatus::FAILED;
   e->state.error = std::string(asl::errors::kRuntime);
   e->state.cause = cause;
-  e->state.stop_time = clock.now();
+  e->state.stop_time = core.clock.now();
   // Its history ends with the failure, after the last event it has.
   std::int64_t last = 0;
-  if (auto events = store->history(stored.arn, 0, 0, true, 1); events && !events->empty()) {
+  if (auto events = core.store->history(stored.arn, 0, 0, true, 1); events && !events->empty()) {
     if (auto event = json::parse(events->front(), json::kMaxStoredDepth); event) {
       if (const Value* id = event->find("id"); id != nullptr && id->is_int64())
         last = id->as_int64();
@@ -270,26 +273,26 @@ void Service::Impl::fail_unrecoverable(const store::Execution& stored, const Err
   failed.timestamp = e->state.stop_time;
   failed.details =
       engine::details::ErrorCause{Value::string(*e->state.error), Value::string(cause)};
-  stage(store::ops::AppendHistory{stored.arn, failed.id,
-                                  json::to_string(engine::history_event_json(failed))});
+  core.stage(store::ops::AppendHistory{stored.arn, failed.id,
+                                       json::to_string(engine::history_event_json(failed))});
   // Not among the live executions: it has no definition to step with, and its timers and
   // tasks, found nowhere, are dropped.
   LiveExecution* failed_execution = e.get();
   unrecoverable.push_back(std::move(e));
-  post([this, failed_execution] {
+  core.post([this, failed_execution] {
     finish(*failed_execution);
-    then([this, failed_execution] {
+    core.then([this, failed_execution] {
       std::erase_if(unrecoverable, [&](const auto& u) { return u.get() == failed_execution; });
     });
   });
 }
 
-Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
+Expected<void, Error> StepFunctions::redrive(const store::Execution& stored) {
   const Value& record = stored.record;
   auto revived = revive(stored, Error{"InternalFailure", "The execution's definition is missing"});
   if (!revived) return Unexpected<Error>(revived.error());
   std::unique_ptr<LiveExecution> e = std::move(*revived);
-  std::int64_t now = now_ms();
+  std::int64_t now = core.now_ms();
   json::ObjectBuilder updated;
   for (const json::Member& m : record.members()) {
     std::string_view k = m.name();
@@ -303,33 +306,28 @@ Expected<void, Error> Service::Impl::redrive(const store::Execution& stored) {
               Value::integer((count != nullptr && count->is_int64() ? count->as_int64() : 0) + 1));
   updated.add("redriveDate", Value::integer(now));
   e->record = updated.build();
-  stage(store::ops::PutExecution{store::Execution{stored.arn, stored.state_machine_arn, "RUNNING",
-                                                  stored.start_ms, stored.map_run_arn, e->record,
-                                                  Value()}});
+  core.stage(store::ops::PutExecution{store::Execution{stored.arn, stored.state_machine_arn,
+                                                       "RUNNING", stored.start_ms,
+                                                       stored.map_run_arn, e->record, Value()}});
   LiveExecution* live_execution = e.get();
   live[stored.arn] = std::move(e);
   return apply(*live_execution, engine::events::RedriveRequested{Timestamp::from_millis(now)});
 }
 
-std::optional<std::int64_t> Service::Impl::next_timer_ms() {
-  if (timers.empty()) return std::nullopt;
-  return timers.top().fire_ms;
+void StepFunctions::schedule_timer(const std::string& execution_arn, std::uint64_t id,
+                                   std::int64_t at_ms) {
+  core.at(at_ms, [this, execution_arn, id] { fire_timer(execution_arn, id); });
 }
 
-void Service::Impl::fire_due_timers() {
-  std::int64_t now = now_ms();
-  while (!timers.empty() && timers.top().fire_ms <= now) {
-    TimerEntry t = timers.top();
-    timers.pop();
-    LiveExecution* e = find_live(t.execution_arn);
-    if (e == nullptr) continue;
-    if (e->state.timers.find(t.timer_id) == e->state.timers.end()) continue;  // cancelled
-    if (!e->express) stage(store::ops::DeleteTimer{e->arn, t.timer_id});
-    (void)apply(*e, engine::events::TimerFired{Timestamp::from_millis(now), t.timer_id});
-  }
+void StepFunctions::fire_timer(const std::string& execution_arn, std::uint64_t id) {
+  LiveExecution* e = find_live(execution_arn);
+  if (e == nullptr) return;
+  if (e->state.timers.find(id) == e->state.timers.end()) return;  // cancelled
+  if (!e->express) core.stage(store::ops::DeleteTimer{e->arn, id});
+  (void)apply(*e, engine::events::TimerFired{Timestamp::from_millis(core.now_ms()), id});
 }
 
-Value Service::Impl::describe(const Value& record) const {
+Value StepFunctions::describe(const Value& record) const {
   json::ObjectBuilder b;
   auto copy = [&](std::string_view key) {
     const Value* v = record.find(key);
@@ -372,8 +370,8 @@ Value Service::Impl::describe(const Value& record) const {
   return b.build();
 }
 
-Expected<void, Error> Service::Impl::recover() {
-  auto running = store->running_executions();
+Expected<void, Error> StepFunctions::recover() {
+  auto running = core.store->running_executions();
   if (!running) return Unexpected<Error>(running.error());
   for (store::Execution& x : *running) {
     const Value* revision = x.record.find("revision");
@@ -385,10 +383,10 @@ Expected<void, Error> Service::Impl::recover() {
     }
     std::unique_ptr<LiveExecution> e = std::move(*revived);
     if (const Value* test_case = x.record.find("testCase");
-        test_case != nullptr && test_case->is_string() && options.mocks) {
+        test_case != nullptr && test_case->is_string() && core.options.mocks) {
       auto mocks =
-          options.mocks->test_case(std::string(x.record.find("stateMachineName")->as_string()),
-                                   std::string(test_case->as_string()));
+          core.options.mocks->test_case(std::string(x.record.find("stateMachineName")->as_string()),
+                                        std::string(test_case->as_string()));
       if (mocks) e->mocks = std::move(*mocks);
     }
     live.emplace(x.arn, std::move(e));
@@ -398,21 +396,21 @@ Expected<void, Error> Service::Impl::recover() {
   for (auto& [arn, e] : live) {
     for (auto& child : engine::awaited_child_executions(*e->definition, e->state)) {
       if (live.contains(child.identity.execution_arn)) continue;
-      auto stored = store->execution(child.identity.execution_arn);
+      auto stored = core.store->execution(child.identity.execution_arn);
       if (!stored) return Unexpected<Error>(stored.error());
       if (*stored) continue;  // it has ended, and its parent heard so in the same commit
       std::string parent = arn;
-      post([this, parent, child = std::move(child)] {
+      core.post([this, parent, child = std::move(child)] {
         if (LiveExecution* p = find_live(parent)) start_map_child(*p, child, !child.express);
       });
     }
   }
-  auto kept_timers = store->timers();
+  auto kept_timers = core.store->timers();
   if (!kept_timers) return Unexpected<Error>(kept_timers.error());
   for (const store::Timer& t : *kept_timers) {
-    timers.push(TimerEntry{t.fire_ms, t.execution_arn, t.timer_id});
+    schedule_timer(t.execution_arn, t.timer_id, t.fire_ms);
   }
-  auto tasks = store->open_tasks();
+  auto tasks = core.store->open_tasks();
   if (!tasks) return Unexpected<Error>(tasks.error());
   for (const store::Task& t : *tasks) {
     // A task handed out just before a crash may never have reached its worker: it is offered
@@ -422,7 +420,7 @@ Expected<void, Error> Service::Impl::recover() {
     }
   }
   // Commands whose work may not have happened: do them again (each is safe to repeat).
-  auto pending = store->outbox();
+  auto pending = core.store->outbox();
   if (!pending) return Unexpected<Error>(pending.error());
   for (const store::OutboxEntry& entry : *pending) {
     const Value& c = entry.command;
@@ -434,7 +432,7 @@ Expected<void, Error> Service::Impl::recover() {
     task.payload = *c.find("payload");
     task.state_name = std::string(c.find("stateName")->as_string());
     std::string arn = entry.execution_arn;
-    post([this, arn, task] {
+    core.post([this, arn, task] {
       if (task.resource.service == "states") {
         start_nested(arn, task);
       } else if (LiveExecution* e = find_live(arn)) {
@@ -445,4 +443,4 @@ Expected<void, Error> Service::Impl::recover() {
   return {};
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -1,13 +1,13 @@
-#include "service/local_run.h"
+#include "service/states/local_run.h"
 
 #include <deque>
 #include <set>
 
 #include "core/random.h"
 #include "engine/step.h"
-#include "service/local_tasks.h"
+#include "service/states/local_tasks.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -126,4 +126,4 @@ Result<LocalRunResult> run_locally(const asl::Definition& definition, const Valu
   return run_execution(definition, start, clock, options, tasks);
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -3,10 +3,9 @@
 
 #include "asl/errors.h"
 #include "net/http_client.h"
-#include "service/lambda_results.h"
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -18,15 +17,6 @@ constexpr std::size_t kMaxOutputBytes = 262144;
 engine::Event mocked_event(const MockedOutcome& o, Timestamp now, const std::string& token) {
   if (o.is_throw) return engine::events::TaskFailed{now, token, o.error, o.cause};
   return engine::events::TaskSucceeded{now, token, o.result};
-}
-
-Value task_command_json(const engine::commands::InvokeTask& task) {
-  return json::ObjectBuilder()
-      .add("token", Value::string(task.token))
-      .add("resource", Value::string(task.resource.arn))
-      .add("payload", task.payload)
-      .add("stateName", Value::string(task.state_name))
-      .build();
 }
 
 // An HTTP task (arn:aws:states:::http:invoke) as AWS runs it: the response becomes
@@ -89,17 +79,45 @@ engine::Event run_http_task(const engine::commands::InvokeTask& task, Clock& clo
 
 }  // namespace
 
-void Service::Impl::complete_task(const std::string& execution_arn, engine::Event event) {
+void StepFunctions::complete_task(const std::string& execution_arn, engine::Event event) {
   LiveExecution* e = find_live(execution_arn);
   if (e == nullptr) return;
   (void)apply(*e, event);
 }
 
-void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task) {
+void StepFunctions::keep_task(const std::string& execution_arn,
+                              const engine::commands::InvokeTask& task,
+                              const std::string& activity) {
+  store::Task t;
+  t.token = task.token;
+  t.execution_arn = execution_arn;
+  t.activity_arn = activity;
+  t.status = "PENDING";
+  t.created_ms = core.now_ms();
+  t.record = json::ObjectBuilder()
+                 .add("input", Value::string(json::to_string(task.payload)))
+                 .add("stateName", Value::string(task.state_name))
+                 .build();
+  if (!activity.empty()) activity_queue[activity].push_back(t);
+  core.stage(store::ops::PutTask{std::move(t)});
+}
+
+void StepFunctions::add_outbox(const std::string& execution_arn,
+                               const engine::commands::InvokeTask& task) {
+  core.stage(store::ops::AddOutbox{execution_arn, task.token,
+                                   json::ObjectBuilder()
+                                       .add("token", Value::string(task.token))
+                                       .add("resource", Value::string(task.resource.arn))
+                                       .add("payload", task.payload)
+                                       .add("stateName", Value::string(task.state_name))
+                                       .build()});
+}
+
+void StepFunctions::dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task) {
   std::string arn = e.arn;
-  Timestamp now = clock.now();
+  Timestamp now = core.clock.now();
   auto later = [this, arn](engine::Event event) {
-    post([this, arn, event] { complete_task(arn, event); });
+    core.post([this, arn, event] { complete_task(arn, event); });
   };
   if (e.mocks) {
     auto outcome = e.mocks->outcome(task.state_name, e.mock_invocations[task.state_name]++);
@@ -111,77 +129,42 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
     if (*outcome) return later(mocked_event(**outcome, now, task.token));
   }
   const asl::Resource& r = task.resource;
-  auto keep_task = [&](const std::string& activity) {
-    store::Task t;
-    t.token = task.token;
-    t.execution_arn = arn;
-    t.activity_arn = activity;
-    t.status = "PENDING";
-    t.created_ms = now.millis();
-    t.record = json::ObjectBuilder()
-                   .add("input", Value::string(json::to_string(task.payload)))
-                   .add("stateName", Value::string(task.state_name))
-                   .build();
-    if (!activity.empty()) activity_queue[activity].push_back(t);
-    stage(store::ops::PutTask{std::move(t)});
-  };
   if (r.kind == asl::ResourceKind::Activity) {
-    auto activity = store->resource(store::Kind::Activity, r.arn);
+    auto activity = core.store->resource(store::Kind::Activity, r.arn);
     if (!activity || !*activity) {
       return later(engine::events::TaskFailed{now, task.token, std::string(asl::errors::kRuntime),
                                               "The activity " + r.arn + " does not exist."});
     }
-    keep_task(r.arn);
+    keep_task(arn, task, r.arn);
     // A worker may take it once it is committed.
-    then([this, activity_arn = r.arn] {
-      post([this, activity_arn] { offer_activity_task(activity_arn); });
+    core.then([this, activity_arn = r.arn] {
+      core.post([this, activity_arn] { offer_activity_task(activity_arn); });
     });
     return;
   }
   if (r.service == "states" && r.action == "startExecution") {
-    if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) keep_task("");
-    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
+    if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) keep_task(arn, task, "");
+    add_outbox(arn, task);
     // The child starts in a group of its own, after this one is committed.
-    then([this, arn, task] { post([this, arn, task] { start_nested(arn, task); }); });
+    core.then([this, arn, task] { core.post([this, arn, task] { start_nested(arn, task); }); });
     return;
   }
   if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
-    std::string name = lambda_function_name(r, task.payload);
-    auto function = options.functions != nullptr && !name.empty()
-                        ? function_or_error(name)
-                        : Result<store::Resource>(
-                              fail("ResourceNotFoundException", "Function not found: " + r.arn));
-    if (!function) {
-      // As Step Functions words the Lambda service's answer.
-      return later(engine::events::TaskFailed{
-          now, task.token, "Lambda." + function.error().name,
-          function.error().cause +
-              " (Service: AWSLambda; Status Code: 404; Error Code: " + function.error().name +
-              "; Request ID: " + task.token.substr(0, 8) + "; Proxy: null)"});
-    }
-    // .waitForTaskToken: the function is handed the token; SendTaskSuccess or SendTaskFailure
-    // completes the task, and only the function's own failure fails it here.
-    if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) keep_task("");
-    // At least once: the outbox entry starts it again after a crash, with the same token.
-    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
-    then([this, arn, task, config = function_config(*function)] {
-      invoke_for_task(arn, task, config);
-    });
-    return;
+    return dispatch_lambda_task(e, task);
   }
   if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
     // The callback comes from outside, with SendTaskSuccess or SendTaskFailure.
-    keep_task("");
+    keep_task(arn, task, "");
     return;
   }
   if (r.service == "http" && r.action == "invoke") {
-    stage(store::ops::AddOutbox{arn, task.token, task_command_json(task)});
-    then([this, arn, task] {
-      run_outbound([this, arn, task] {
-        engine::Event event = run_http_task(task, clock);
-        post([this, arn, event, token = task.token] {
+    add_outbox(arn, task);
+    core.then([this, arn, task] {
+      core.run_outbound([this, arn, task] {
+        engine::Event event = run_http_task(task, core.clock);
+        core.post([this, arn, event, token = task.token] {
           complete_task(arn, event);
-          stage(store::ops::DeleteOutbox{token});
+          core.stage(store::ops::DeleteOutbox{token});
         });
       });
     });
@@ -192,7 +175,7 @@ void Service::Impl::dispatch_task(LiveExecution& e, const engine::commands::Invo
                                        "; mock it (baton serve --mock FILE)"});
 }
 
-void Service::Impl::offer_activity_task(const std::string& activity_arn) {
+void StepFunctions::offer_activity_task(const std::string& activity_arn) {
   auto& waiting = pollers[activity_arn];
   auto& queued = activity_queue[activity_arn];
   while (!waiting.empty() && !queued.empty()) {
@@ -214,18 +197,18 @@ void Service::Impl::offer_activity_task(const std::string& activity_arn) {
     if (t.status != "STARTED") {  // not a task offered again after a restart
       t.status = "STARTED";
       t.record = json::with_member(t.record, "workerName", Value::string(poller.worker_name));
-      (void)apply(*e, engine::events::TaskStarted{clock.now(), token, poller.worker_name});
+      (void)apply(*e, engine::events::TaskStarted{core.clock.now(), token, poller.worker_name});
     }
     Value input = *t.record.find("input");
-    stage(store::ops::PutTask{std::move(t)});
-    answer(
+    core.stage(store::ops::PutTask{std::move(t)});
+    core.answer(
         poller.reply,
         json::ObjectBuilder().add("taskToken", Value::string(token)).add("input", input).build());
   }
 }
 
-void Service::Impl::expire_pollers() {
-  std::int64_t now = now_ms();
+void StepFunctions::expire_pollers() {
+  std::int64_t now = core.now_ms();
   for (auto& [activity, waiting] : pollers) {
     while (!waiting.empty() && waiting.front().deadline_ms <= now) {
       // No task in the long-poll window: an empty answer, as AWS gives.
@@ -241,23 +224,26 @@ void Service::Impl::expire_pollers() {
   }
 }
 
-void Service::Impl::send_task_event(const std::string& token, engine::Event event, Reply reply) {
+void StepFunctions::send_task_event(const std::string& token, engine::Event event, Reply reply) {
   // AWS's answers: a token it never issued is InvalidToken; one whose task has ended (by
   // its timeout, by an earlier answer, or with its execution) is TaskTimedOut.
-  auto invalid = [&] { answer(reply, fail("InvalidToken", "Invalid Token: 'Invalid token'")); };
+  auto invalid = [&] {
+    core.answer(reply, fail("InvalidToken", "Invalid Token: 'Invalid token'"));
+  };
   auto gone = [&] {
-    answer(reply, fail("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+    core.answer(reply,
+                fail("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
   };
   if (token.empty() || token.size() > 2048) return invalid();
-  auto task = store->task(token);
-  if (!task) return answer(reply, Unexpected<Error>(task.error()));
+  auto task = core.store->task(token);
+  if (!task) return core.answer(reply, Unexpected<Error>(task.error()));
   if (!*task) return invalid();
   const std::string& status = (*task)->status;
   bool heartbeat = std::holds_alternative<engine::events::HeartbeatReceived>(event);
   if (status != "PENDING" && status != "STARTED") return gone();
   if (const auto* success = std::get_if<engine::events::TaskSucceeded>(&event)) {
     if (json::serialized_size(success->output) > kMaxOutputBytes) {
-      return answer(reply, fail("InvalidOutput", "The output exceeds the 256 KiB limit"));
+      return core.answer(reply, fail("InvalidOutput", "The output exceeds the 256 KiB limit"));
     }
   }
   LiveExecution* e = find_live((*task)->execution_arn);
@@ -266,9 +252,9 @@ void Service::Impl::send_task_event(const std::string& token, engine::Event even
   if (!heartbeat) {
     store::Task t = **task;
     t.status = "DONE";
-    stage(store::ops::PutTask{std::move(t)});
+    core.stage(store::ops::PutTask{std::move(t)});
   }
-  answer(reply, Value::object({}));
+  core.answer(reply, Value::object({}));
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

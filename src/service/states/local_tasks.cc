@@ -1,4 +1,4 @@
-#include "service/local_tasks.h"
+#include "service/states/local_tasks.h"
 
 #include <chrono>
 #include <future>
@@ -7,7 +7,7 @@
 #include "core/random.h"
 #include "runtime/process.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -92,4 +92,4 @@ Result<std::optional<engine::Event>> LocalTasks::invoke_hosted(
   return std::optional<engine::Event>(lambda_task_event(task, result.get(), clock.now()));
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

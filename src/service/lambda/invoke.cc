@@ -1,33 +1,14 @@
-// Running Lambda functions: the Invoke operation, the tasks of executions that call a
-// function, and the table of the Lambda API's operations.
+// Lambda's Invoke: a function run by the host, synchronously (RequestResponse), on its own
+// (Event), or only checked (DryRun).
 
 #include "core/crypto.h"
-#include "service/lambda_results.h"
-#include "service/service_internal.h"
+#include "service/lambda/functions.h"
 
-namespace baton::service {
+namespace baton::service::lambda {
 
 using json::Value;
 
-const std::vector<Service::Impl::OperationEntry>& Service::Impl::lambda_operation_table() {
-  static const std::vector<OperationEntry> kTable = {
-      {"CreateFunction", &Impl::create_function},
-      {"GetFunction", &Impl::get_function, true},
-      {"GetFunctionConfiguration", &Impl::get_function_configuration, true},
-      {"ListFunctions", &Impl::list_functions, true},
-      {"DeleteFunction", &Impl::delete_function},
-      {"UpdateFunctionCode", &Impl::update_function_code},
-      {"UpdateFunctionConfiguration", &Impl::update_function_configuration},
-      {"PutFunctionConcurrency", &Impl::put_function_concurrency},
-      {"GetFunctionConcurrency", &Impl::get_function_concurrency, true},
-      {"DeleteFunctionConcurrency", &Impl::delete_function_concurrency},
-      // Invoke keeps nothing in the store: it runs while writes are refused.
-      {"Invoke", &Impl::invoke, true},
-  };
-  return kTable;
-}
-
-void Service::Impl::invoke(const Request& r, Reply reply) {
+void Lambda::invoke(const Request& r, Reply reply) {
   auto name = r.required("FunctionName");
   auto given_qualifier = r.string("Qualifier");
   auto given_type = r.string("InvocationType");
@@ -112,7 +93,10 @@ void Service::Impl::invoke(const Request& r, Reply reply) {
         json::ObjectBuilder out;
         out.add("StatusCode", Value::integer(200));
         out.add("ExecutedVersion", Value::string("$LATEST"));
-        if (result.function_error) out.add("FunctionError", Value::string("Unhandled"));
+        if (result.function_error) {
+          out.add("FunctionError", Value::string("Unhandled"));
+          out.add("FunctionErrorType", Value::string(result.error_type));
+        }
         if (tail) {
           // The last 4 KB of the invocation's log, as Lambda gives it.
           std::string_view log = result.log;
@@ -125,33 +109,4 @@ void Service::Impl::invoke(const Request& r, Reply reply) {
       });
 }
 
-void Service::Impl::invoke_for_task(const std::string& execution_arn,
-                                    const engine::commands::InvokeTask& task,
-                                    const runtime::FunctionConfig& function) {
-  runtime::InvokeRequest request;
-  request.payload = json::to_string(lambda_event(task));
-  request.invoked_arn = function.arn;
-  bool callback = task.resource.pattern == asl::IntegrationPattern::WaitForTaskToken;
-  functions().invoke(function, std::move(request),
-                     [this, execution_arn, task, callback](runtime::InvokeResult result) {
-                       // baton is stopping: the task is no failure of the function's. Its
-                       // outbox command stays, and runs again when baton starts.
-                       if (result.stopped) return;
-                       post([this, execution_arn, task, callback, result = std::move(result)] {
-                         stage(store::ops::DeleteOutbox{task.token});
-                         engine::Event event = lambda_task_event(task, result, clock.now());
-                         // With a callback, only a failed invocation ends the task here.
-                         if (!callback) return complete_task(execution_arn, std::move(event));
-                         if (result.function_error) {
-                           send_task_event(task.token, std::move(event), [](Result<Value>) {});
-                         } else if (auto* ok = std::get_if<engine::events::TaskSucceeded>(&event)) {
-                           // The invocation was accepted: TaskSubmitted, with its response
-                           // (ignored if the callback came first and the task has ended).
-                           complete_task(execution_arn, engine::events::TaskSubmitted{
-                                                            ok->time, task.token, ok->output});
-                         }
-                       });
-                     });
-}
-
-}  // namespace baton::service
+}  // namespace baton::service::lambda

@@ -1,11 +1,11 @@
 // Lambda functions called from Task states, as Step Functions calls them: which function, what
 // it receives, and how its answer becomes the task's outcome.
 
-#include "service/lambda_results.h"
+#include "service/states/lambda_results.h"
 
 #include <cstdio>
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -124,4 +124,4 @@ engine::Event lambda_task_event(const engine::commands::InvokeTask& task,
   return engine::events::TaskSucceeded{now, task.token, std::move(output)};
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "core/json.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 struct MockedOutcome {
   bool is_throw = false;
@@ -57,4 +57,4 @@ class MockConfig {
   json::Value source_;
 };
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -12,10 +12,10 @@
 #include "core/random.h"
 #include "engine/command.h"
 #include "engine/event.h"
-#include "service/lambda_results.h"
-#include "service/local_run.h"
+#include "service/states/lambda_results.h"
+#include "service/states/local_run.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 class LocalTasks {
  public:
@@ -41,4 +41,4 @@ class LocalTasks {
   std::uint64_t children_ = 0;
 };
 
-}  // namespace baton::service
+}  // namespace baton::service::states

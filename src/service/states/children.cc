@@ -3,9 +3,9 @@
 
 #include "asl/errors.h"
 #include "core/random.h"
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -34,10 +34,10 @@ std::string_view pattern_name(asl::IntegrationPattern pattern) {
 
 }  // namespace
 
-void Service::Impl::start_nested(const std::string& parent_arn,
+void StepFunctions::start_nested(const std::string& parent_arn,
                                  const engine::commands::InvokeTask& task) {
-  stage(store::ops::DeleteOutbox{task.token});
-  Timestamp now = clock.now();
+  core.stage(store::ops::DeleteOutbox{task.token});
+  Timestamp now = core.clock.now();
   auto reject = [&](const std::string& error, const std::string& cause) {
     complete_task(parent_arn, engine::events::TaskFailed{now, task.token, error, cause});
   };
@@ -68,9 +68,9 @@ void Service::Impl::start_nested(const std::string& parent_arn,
     }
   }
   const std::string machine_name = target->machine.name;
-  std::string arn = options.partition.execution_arn(machine_name, name);
+  std::string arn = core.options.partition.execution_arn(machine_name, name);
   bool express = target->machine.record.find("type")->as_string() == "EXPRESS";
-  auto existing = store->execution(arn);
+  auto existing = core.store->execution(arn);
   bool started_before = existing && *existing;
   if (started_before) {
     // Started before a restart: only the reply to the parent is left to do.
@@ -94,7 +94,7 @@ void Service::Impl::start_nested(const std::string& parent_arn,
     std::int64_t update_ms = updated != nullptr && updated->is_int64() ? updated->as_int64()
                                                                        : target->machine.created_ms;
     if (!target->version_arn.empty()) {
-      auto version = store->resource(store::Kind::Version, target->version_arn);
+      auto version = core.store->resource(store::Kind::Version, target->version_arn);
       if (version && *version) update_ms = (*version)->created_ms;
     }
     record.add("stateMachineUpdateDate", Value::integer(update_ms));
@@ -109,7 +109,7 @@ void Service::Impl::start_nested(const std::string& parent_arn,
     identity.state_machine_arn = target->machine.arn;
     identity.state_machine_name = machine_name;
     identity.role_arn = std::string(target->machine.record.find("roleArn")->as_string());
-    identity.region = options.partition.region;
+    identity.region = core.options.partition.region;
     identity.state_machine_version_arn = target->version_arn;
     identity.state_machine_alias_arn = target->alias_arn;
     auto launched = launch(arn, *definition, revision, record.build(), input, express, std::nullopt,
@@ -129,7 +129,7 @@ void Service::Impl::start_nested(const std::string& parent_arn,
   }
 }
 
-void Service::Impl::start_map_child(LiveExecution& parent,
+void StepFunctions::start_map_child(LiveExecution& parent,
                                     const engine::commands::StartChildExecution& child,
                                     bool count) {
   json::ObjectBuilder record;
@@ -150,18 +150,18 @@ void Service::Impl::start_map_child(LiveExecution& parent,
              child.input, child.express, parent.mocks, child.identity, child.graph);
   if (!launched) {
     (void)apply(parent, engine::events::ChildExecutionFinished{
-                            clock.now(), child.identity.execution_arn, "FAILED", Value(),
+                            core.clock.now(), child.identity.execution_arn, "FAILED", Value(),
                             std::string(asl::errors::kRuntime), launched.error().cause});
   }
 }
 
-Timestamp Service::Impl::stop_execution(const std::string& arn, std::optional<std::string> error,
+Timestamp StepFunctions::stop_execution(const std::string& arn, std::optional<std::string> error,
                                         std::optional<std::string> cause) {
-  Timestamp now = clock.now();
+  Timestamp now = core.clock.now();
   LiveExecution* e = find_live(arn);
   if (e == nullptr) return now;
   (void)apply(*e, engine::events::StopRequested{now, std::move(error), std::move(cause)});
   return now;
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -17,9 +17,9 @@
 #include "engine/execution_state.h"
 #include "engine/history.h"
 #include "runtime/function_host.h"
-#include "service/mocks.h"
+#include "service/states/mocks.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 struct LocalRunOptions {
   std::string state_machine_name = "local";
@@ -50,4 +50,4 @@ struct LocalRunResult {
                                                  const json::Value& input, Clock& clock,
                                                  const LocalRunOptions& options);
 
-}  // namespace baton::service
+}  // namespace baton::service::states

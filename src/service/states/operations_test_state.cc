@@ -6,15 +6,13 @@
 #include "asl/data_flow.h"
 #include "asl/parse.h"
 #include "core/random.h"
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
 namespace {
-
-Value text(std::string_view s) { return Value::string(s); }
 
 // The names a state transitions to.
 void targets_of(const Value& state, std::set<std::string>& out) {
@@ -96,21 +94,22 @@ Value inspection_data(const asl::State& state, const Value& input, const engine:
 
 }  // namespace
 
-void Service::Impl::test_state(const Request& r, Reply reply) {
+void StepFunctions::test_state(const Request& r, Reply reply) {
   auto definition_text = r.required("definition");
-  if (!definition_text) return answer(reply, Unexpected<Error>(definition_text.error()));
+  if (!definition_text) return core.answer(reply, Unexpected<Error>(definition_text.error()));
   auto input_text = r.string("input");
   auto state_name = r.string("stateName");
   auto level = r.string("inspectionLevel");
   auto variables_text = r.string("variables");
   if (!input_text || !state_name || !level || !variables_text) {
-    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+    return core.answer(reply, fail("SerializationException", "A field has the wrong type"));
   }
   auto document = json::parse(*definition_text);
   if (!document || !document->is_object()) {
-    return answer(reply, fail("InvalidDefinition",
-                              "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: the "
-                              "definition is not a JSON object'"));
+    return core.answer(reply,
+                       fail("InvalidDefinition",
+                            "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: the "
+                            "definition is not a JSON object'"));
   }
   // A whole state machine and a state name, or one state on its own.
   std::string name = state_name->value_or("");
@@ -119,7 +118,7 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
     if (name.empty()) name = std::string(document->find("StartAt")->as_string());
     const Value* chosen = states->find(name);
     if (chosen == nullptr) {
-      return answer(
+      return core.answer(
           reply, fail("ValidationException", "The state '" + name + "' is not in the definition"));
     }
     state = *chosen;
@@ -131,18 +130,19 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
                          : "";
   const Value* mock = r.field("mock");
   if (mock != nullptr && type == "Pass") {
-    return answer(reply, fail("ValidationException",
-                              "State type 'Pass' is not supported when a mock is specified"));
+    return core.answer(reply, fail("ValidationException",
+                                   "State type 'Pass' is not supported when a mock is specified"));
   }
   if (type == "Task" && mock == nullptr) {
-    return answer(reply, fail("ValidationException",
-                              "baton's TestState runs a Task state with a mock: give 'mock' a "
-                              "result or an errorOutput"));
+    return core.answer(reply, fail("ValidationException",
+                                   "baton's TestState runs a Task state with a mock: give 'mock' a "
+                                   "result or an errorOutput"));
   }
   auto input = json::parse(input_text->value_or("{}"));
   if (!input) {
-    return answer(reply, fail("InvalidExecutionInput", "Invalid State Machine Execution Input: '" +
-                                                           input.error().message + "'"));
+    return core.answer(
+        reply, fail("InvalidExecutionInput",
+                    "Invalid State Machine Execution Input: '" + input.error().message + "'"));
   }
   // The state, with a Succeed state standing for each state it can go to, and a first state
   // that sets the variables given.
@@ -153,7 +153,7 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
   if (*variables_text) {
     auto variables = json::parse(**variables_text);
     if (!variables || !variables->is_object()) {
-      return answer(reply, fail("ValidationException", "variables must be a JSON object"));
+      return core.answer(reply, fail("ValidationException", "variables must be a JSON object"));
     }
     start = "baton:variables";
     states.add(start, json::ObjectBuilder()
@@ -171,25 +171,25 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
       json::ObjectBuilder().add("StartAt", text(start)).add("States", states.build()).build());
   auto parsed = asl::parse(machine);
   if (!parsed) {
-    return answer(reply,
-                  fail("InvalidDefinition", asl::invalid_definition_message(parsed.error())));
+    return core.answer(reply,
+                       fail("InvalidDefinition", asl::invalid_definition_message(parsed.error())));
   }
   // Run it in memory: timers fire at once, the mock answers the task.
   engine::ExecutionIdentity identity;
   identity.name = "test-state";
   identity.state_machine_name = "TestState";
-  identity.state_machine_arn = options.partition.state_machine_arn("TestState");
-  identity.execution_arn = options.partition.execution_arn("TestState", "test-state");
+  identity.state_machine_arn = core.options.partition.state_machine_arn("TestState");
+  identity.execution_arn = core.options.partition.execution_arn("TestState", "test-state");
   identity.role_arn =
       std::string(r.field("roleArn") != nullptr && r.field("roleArn")->is_string()
                       ? r.field("roleArn")->as_string()
-                      : "arn:aws:iam::" + options.partition.account + ":role/TestState");
-  identity.region = options.partition.region;
-  Timestamp now = clock.now();
+                      : "arn:aws:iam::" + core.options.partition.account + ":role/TestState");
+  identity.region = core.options.partition.region;
+  Timestamp now = core.clock.now();
   auto step =
       engine::step(*parsed->definition, engine::ExecutionState{},
                    engine::events::ExecutionStarted{now, identity, *input, os_entropy(), 0});
-  if (!step) return answer(reply, fail("InternalFailure", step.error().error.cause));
+  if (!step) return core.answer(reply, fail("InternalFailure", step.error().error.cause));
   engine::ExecutionState s = std::move(step->state);
   engine::History history = std::move(step->history);
   std::optional<std::string> retriable_error;
@@ -238,7 +238,7 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
     }
     if (retriable_error || !have) break;
     auto advanced = engine::step(*parsed->definition, std::move(s), next);
-    if (!advanced) return answer(reply, fail("InternalFailure", advanced.error().error.cause));
+    if (!advanced) return core.answer(reply, fail("InternalFailure", advanced.error().error.cause));
     s = std::move(advanced->state);
     for (engine::HistoryEvent& e : advanced->history) history.push_back(std::move(e));
     step = std::move(advanced);
@@ -284,7 +284,7 @@ void Service::Impl::test_state(const Request& r, Reply reply) {
     const asl::State* tested = parsed->definition->root->find(name);
     out.add("inspectionData", inspection_data(*tested, *input, history, output));
   }
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -9,15 +9,13 @@
 
 #include <sstream>
 
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
 namespace {
-
-Value text(std::string_view s) { return Value::string(s); }
 
 // The counters a Map Run keeps, for executions and for items alike.
 constexpr std::string_view kStarted = "started";
@@ -81,23 +79,23 @@ std::string format_percentage(double p) {
 
 }  // namespace
 
-Result<std::optional<Value>> Service::Impl::map_run(const std::string& arn) {
+Result<std::optional<Value>> StepFunctions::map_run(const std::string& arn) {
   if (auto it = map_runs.find(arn); it != map_runs.end()) return std::optional<Value>(it->second);
-  auto found = store->resource(store::Kind::MapRun, arn);
+  auto found = core.store->resource(store::Kind::MapRun, arn);
   if (!found) return Unexpected<Error>(found.error());
   if (!*found) return std::optional<Value>();
   return std::optional<Value>((*found)->record);
 }
 
-void Service::Impl::put_map_run(const Value& record) {
+void StepFunctions::put_map_run(const Value& record) {
   std::string arn(record.find("mapRunArn")->as_string());
   std::string parent(record.find("executionArn")->as_string());
   map_runs[arn] = record;
-  stage(store::ops::PutResource{store::Resource{store::Kind::MapRun, arn, arn, parent,
-                                                record.find("startDate")->as_int64(), record}});
+  core.stage(store::ops::PutResource{store::Resource{
+      store::Kind::MapRun, arn, arn, parent, record.find("startDate")->as_int64(), record}});
   if (record.find("status")->as_string() != "RUNNING") {
     // Once committed, the store has the last word.
-    then([this, arn] {
+    core.then([this, arn] {
       auto it = map_runs.find(arn);
       if (it != map_runs.end() && it->second.find("status")->as_string() != "RUNNING") {
         map_runs.erase(it);
@@ -106,7 +104,7 @@ void Service::Impl::put_map_run(const Value& record) {
   }
 }
 
-void Service::Impl::record_map_run(const LiveExecution& parent,
+void StepFunctions::record_map_run(const LiveExecution& parent,
                                    const engine::commands::RecordMapRun& run) {
   auto existing = map_run(run.map_run_arn);
   if (!existing) return;  // the store failed; the error shows on the next request
@@ -121,7 +119,7 @@ void Service::Impl::record_map_run(const LiveExecution& parent,
                  .add("executionArn", text(parent.arn))
                  .add("stateMachineArn", text(map_run_machine_arn(run.map_run_arn)))
                  .add("status", text("RUNNING"))
-                 .add("startDate", Value::integer(now_ms()))
+                 .add("startDate", Value::integer(core.now_ms()))
                  .add("executions", zero_counts(run.execution_total))
                  .add("items", zero_counts(run.item_total))
                  .build();
@@ -132,11 +130,11 @@ void Service::Impl::record_map_run(const LiveExecution& parent,
                              Value::integer(run.tolerated_failure_count.value_or(0)));
   record = json::with_member(record, "toleratedFailurePercentage",
                              Value::number(run.tolerated_failure_percentage.value_or(0)));
-  if (run.status != "RUNNING") record = json::with_member(record, "stopDate", epoch(now_ms()));
+  if (run.status != "RUNNING") record = json::with_member(record, "stopDate", epoch(core.now_ms()));
   put_map_run(record);
 }
 
-void Service::Impl::count_map_child(const std::string& map_run_arn, std::string_view counter,
+void StepFunctions::count_map_child(const std::string& map_run_arn, std::string_view counter,
                                     std::int64_t items) {
   auto existing = map_run(map_run_arn);
   if (!existing || !*existing) return;
@@ -146,14 +144,15 @@ void Service::Impl::count_map_child(const std::string& map_run_arn, std::string_
   put_map_run(record);
 }
 
-void Service::Impl::describe_map_run(const Request& r, Reply reply) {
+void StepFunctions::describe_map_run(const Request& r, Reply reply) {
   auto arn = r.required("mapRunArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (!is_map_run_arn(*arn)) return answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
+  if (!arn) return core.answer(reply, Unexpected<Error>(arn.error()));
+  if (!is_map_run_arn(*arn))
+    return core.answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
   auto found = map_run(*arn);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   if (!*found) {
-    return answer(reply, fail("ResourceNotFound", "Map Run Does Not Exist: '" + *arn + "'"));
+    return core.answer(reply, fail("ResourceNotFound", "Map Run Does Not Exist: '" + *arn + "'"));
   }
   const Value& record = **found;
   json::ObjectBuilder out;
@@ -168,23 +167,24 @@ void Service::Impl::describe_map_run(const Request& r, Reply reply) {
       .add("itemCounts", described_counts(*record.find("items")))
       .add("executionCounts", described_counts(*record.find("executions")))
       .add("redriveCount", Value::integer(0));
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-void Service::Impl::list_map_runs(const Request& r, Reply reply) {
+void StepFunctions::list_map_runs(const Request& r, Reply reply) {
   auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (!arn) return core.answer(reply, Unexpected<Error>(arn.error()));
   auto parsed = parse_arn(*arn);
   if (!parsed || (parsed->type != "execution" && parsed->type != "express")) {
-    return answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
+    return core.answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
   }
-  auto execution = store->execution(*arn);
-  if (!execution) return answer(reply, Unexpected<Error>(execution.error()));
+  auto execution = core.store->execution(*arn);
+  if (!execution) return core.answer(reply, Unexpected<Error>(execution.error()));
   if (!*execution) {
-    return answer(reply, fail("ExecutionDoesNotExist", "Execution Does Not Exist: '" + *arn + "'"));
+    return core.answer(reply,
+                       fail("ExecutionDoesNotExist", "Execution Does Not Exist: '" + *arn + "'"));
   }
   answer_resource_page(
-      store::Kind::MapRun, *arn, r, "mapRuns",
+      core, store::Kind::MapRun, *arn, r, "mapRuns",
       [](const store::Resource& run) {
         json::ObjectBuilder item;
         item.add("executionArn", *run.record.find("executionArn"))
@@ -197,22 +197,22 @@ void Service::Impl::list_map_runs(const Request& r, Reply reply) {
       reply);
 }
 
-void Service::Impl::update_map_run(const Request& r, Reply reply) {
+void StepFunctions::update_map_run(const Request& r, Reply reply) {
   auto arn = r.required("mapRunArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (!arn) return core.answer(reply, Unexpected<Error>(arn.error()));
   auto max_concurrency = r.integer("maxConcurrency");
-  if (!max_concurrency) return answer(reply, Unexpected<Error>(max_concurrency.error()));
+  if (!max_concurrency) return core.answer(reply, Unexpected<Error>(max_concurrency.error()));
   auto tolerated_count = r.integer("toleratedFailureCount");
-  if (!tolerated_count) return answer(reply, Unexpected<Error>(tolerated_count.error()));
+  if (!tolerated_count) return core.answer(reply, Unexpected<Error>(tolerated_count.error()));
   std::optional<double> tolerated_percentage;
   if (const Value* p = r.field("toleratedFailurePercentage"); p != nullptr && !p->is_null()) {
     if (!p->is_number()) {
-      return answer(reply, fail("SerializationException",
-                                "Expected a number for toleratedFailurePercentage"));
+      return core.answer(reply, fail("SerializationException",
+                                     "Expected a number for toleratedFailurePercentage"));
     }
     tolerated_percentage = p->as_double();
     if (*tolerated_percentage < 0 || *tolerated_percentage > 100) {
-      return answer(
+      return core.answer(
           reply,
           fail("ValidationException",
                "1 validation error detected: Value '" + format_percentage(*tolerated_percentage) +
@@ -223,26 +223,27 @@ void Service::Impl::update_map_run(const Request& r, Reply reply) {
     }
   }
   if (!*max_concurrency && !*tolerated_count && !tolerated_percentage) {
-    return answer(reply, fail("ValidationException",
-                              "At least one of the parameters maxConcurrency, "
-                              "toleratedFailurePercentage or toleratedFailureCount must be "
-                              "specified"));
+    return core.answer(reply, fail("ValidationException",
+                                   "At least one of the parameters maxConcurrency, "
+                                   "toleratedFailurePercentage or toleratedFailureCount must be "
+                                   "specified"));
   }
-  if (!is_map_run_arn(*arn)) return answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
+  if (!is_map_run_arn(*arn))
+    return core.answer(reply, fail("InvalidArn", invalid_arn_message(*arn)));
   auto found = map_run(*arn);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   if (!*found) {
-    return answer(reply, fail("ResourceNotFound", "Map Run Does Not Exist: '" + *arn + "'"));
+    return core.answer(reply, fail("ResourceNotFound", "Map Run Does Not Exist: '" + *arn + "'"));
   }
   std::string parent((*found)->find("executionArn")->as_string());
   LiveExecution* e = find_live(parent);
   if (e == nullptr || (*found)->find("status")->as_string() != "RUNNING") {
-    return answer(reply, fail("ResourceNotFound", "Map Run is not running: '" + *arn + "'"));
+    return core.answer(reply, fail("ResourceNotFound", "Map Run is not running: '" + *arn + "'"));
   }
-  auto applied = apply(*e, engine::events::MapRunUpdated{clock.now(), *arn, *max_concurrency,
+  auto applied = apply(*e, engine::events::MapRunUpdated{core.clock.now(), *arn, *max_concurrency,
                                                          *tolerated_count, tolerated_percentage});
-  if (!applied) return answer(reply, Unexpected<Error>(applied.error()));
-  answer(reply, Value::object({}));
+  if (!applied) return core.answer(reply, Unexpected<Error>(applied.error()));
+  core.answer(reply, Value::object({}));
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

@@ -12,7 +12,7 @@
 #include "engine/event.h"
 #include "runtime/function.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 // The Lambda function a task resource calls: from a function ARN, or the FunctionName
 // parameter of arn:aws:states:::lambda:invoke (a name, an ARN or a partial ARN, with an
@@ -32,4 +32,4 @@ json::Value lambda_invoke_result(const json::Value& payload, const std::string& 
 engine::Event lambda_task_event(const engine::commands::InvokeTask& task,
                                 const runtime::InvokeResult& result, Timestamp now);
 
-}  // namespace baton::service
+}  // namespace baton::service::states

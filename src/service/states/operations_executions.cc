@@ -1,13 +1,10 @@
-// Executions: starting them (asynchronously and synchronously), describing, listing, their
-// history, stopping and redriving them.
+// Executions: starting them (asynchronously and synchronously), describing, listing, stopping
+// and redriving them. Their history is in operations_history.cc.
 
-#include <charconv>
-
-#include "core/crypto.h"
 #include "core/random.h"
-#include "service/service_internal.h"
+#include "service/states/step_functions.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -16,46 +13,8 @@ namespace {
 // AWS limit: an execution's input is at most 256 KiB.
 constexpr std::size_t kMaxInputBytes = 262144;
 
-Value text(std::string_view s) { return Value::string(s); }
-
-Unexpected<Error> invalid_arn(const std::string& arn) {
-  return fail("InvalidArn", invalid_arn_message(arn));
-}
-
-Unexpected<Error> no_execution(const std::string& arn) {
-  return fail("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
-}
-
-// Checks an execution ARN: express ones are not described, as on AWS.
-Expected<void, Error> check_execution_arn(const std::string& arn) {
-  auto parsed = parse_arn(arn);
-  if (parsed && parsed->type == "express") {
-    return fail("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'");
-  }
-  if (!parsed || parsed->type != "execution" || parsed->qualifier.empty()) return invalid_arn(arn);
-  return {};
-}
-
-// GetExecutionHistory's nextToken: the id of the next event, opaque.
-std::string encode_history_token(std::int64_t id) {
-  return crypto::base64_encode("history|" + std::to_string(id));
-}
-
-std::optional<std::int64_t> decode_history_token(const std::string& token) {
-  auto text = crypto::base64_decode(token);
-  if (!text || !text->starts_with("history|")) return std::nullopt;
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text->data() + 8, text->data() + text->size(), id);
-  if (ec != std::errc() || ptr != text->data() + text->size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-}  // namespace
-
-namespace {
-
 struct StartRequest {
-  Service::Impl::Target target;
+  StepFunctions::Target target;
   std::string name;
   std::string input_text;
   Value input;
@@ -66,7 +25,7 @@ struct StartRequest {
 }  // namespace
 
 // Reads and checks what StartExecution and StartSyncExecution share.
-static Result<StartRequest> read_start(Service::Impl& d, const Request& r) {
+static Result<StartRequest> read_start(StepFunctions& d, const Request& r) {
   auto arn = r.required("stateMachineArn");
   if (!arn) return Unexpected<Error>(arn.error());
   auto name = r.string("name");
@@ -105,15 +64,15 @@ static Result<StartRequest> read_start(Service::Impl& d, const Request& r) {
 }
 
 // Launches what read_start accepted.
-static Result<LiveExecution*> launch_start(Service::Impl& d, StartRequest& s, std::string arn,
+static Result<LiveExecution*> launch_start(StepFunctions& d, StartRequest& s, std::string arn,
                                            const Request& r) {
   std::optional<MockTestCase> mocks;
   if (!s.test_case.empty()) {
-    if (!d.options.mocks) {
+    if (!d.core.options.mocks) {
       return fail("InvalidName",
                   "Invalid Name: '" + s.test_case + "' (baton serve was started without --mock)");
     }
-    auto found = d.options.mocks->test_case(s.target.machine.name, s.test_case);
+    auto found = d.core.options.mocks->test_case(s.target.machine.name, s.test_case);
     if (!found)
       return fail("InvalidName", "Invalid Name: '" + s.test_case + "': " + found.error().cause);
     mocks = std::move(*found);
@@ -140,7 +99,7 @@ static Result<LiveExecution*> launch_start(Service::Impl& d, StartRequest& s, st
   std::int64_t update_ms =
       updated != nullptr && updated->is_int64() ? updated->as_int64() : s.target.machine.created_ms;
   if (!s.target.version_arn.empty()) {
-    auto version = d.store->resource(store::Kind::Version, s.target.version_arn);
+    auto version = d.core.store->resource(store::Kind::Version, s.target.version_arn);
     if (version && *version) {
       if ((*version)->record.find("revisionId") != nullptr) {
         revision_id = *(*version)->record.find("revisionId");
@@ -161,63 +120,64 @@ static Result<LiveExecution*> launch_start(Service::Impl& d, StartRequest& s, st
   identity.state_machine_arn = s.target.machine.arn;
   identity.state_machine_name = s.target.machine.name;
   identity.role_arn = std::string(machine.find("roleArn")->as_string());
-  identity.region = d.options.partition.region;
+  identity.region = d.core.options.partition.region;
   identity.state_machine_version_arn = s.target.version_arn;
   identity.state_machine_alias_arn = s.target.alias_arn;
   return d.launch(std::move(arn), *definition, revision, record.build(), s.input, s.express,
                   std::move(mocks), identity, 0);
 }
 
-void Service::Impl::start_execution(const Request& r, Reply reply) {
+void StepFunctions::start_execution(const Request& r, Reply reply) {
   auto start = read_start(*this, r);
-  if (!start) return answer(reply, Unexpected<Error>(start.error()));
+  if (!start) return core.answer(reply, Unexpected<Error>(start.error()));
   std::string arn;
   if (start->express) {
-    arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
-                                                  random_uuid());
+    arn = core.options.partition.express_execution_arn(start->target.machine.name, start->name,
+                                                       random_uuid());
   } else {
-    arn = options.partition.execution_arn(start->target.machine.name, start->name);
+    arn = core.options.partition.execution_arn(start->target.machine.name, start->name);
     // Idempotent on the name: the same input while the first still runs returns it again.
     Value existing_record;
     if (LiveExecution* e = find_live(arn)) {
       existing_record = e->record;
     } else {
-      auto stored = store->execution(arn);
-      if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
+      auto stored = core.store->execution(arn);
+      if (!stored) return core.answer(reply, Unexpected<Error>(stored.error()));
       if (*stored) existing_record = (*stored)->record;
     }
     if (!existing_record.is_null()) {
       if (existing_record.find("status")->as_string() == "RUNNING" &&
           existing_record.find("input")->as_string() == start->input_text) {
-        return answer(reply,
-                      json::ObjectBuilder()
-                          .add("executionArn", text(arn))
-                          .add("startDate", epoch(existing_record.find("startDate")->as_int64()))
-                          .build());
+        return core.answer(
+            reply, json::ObjectBuilder()
+                       .add("executionArn", text(arn))
+                       .add("startDate", epoch(existing_record.find("startDate")->as_int64()))
+                       .build());
       }
-      return answer(reply,
-                    fail("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'"));
+      return core.answer(reply,
+                         fail("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'"));
     }
   }
   auto launched = launch_start(*this, *start, arn, r);
-  if (!launched) return answer(reply, Unexpected<Error>(launched.error()));
-  answer(reply, json::ObjectBuilder()
-                    .add("executionArn", text(arn))
-                    .add("startDate", epoch((*launched)->record.find("startDate")->as_int64()))
-                    .build());
+  if (!launched) return core.answer(reply, Unexpected<Error>(launched.error()));
+  core.answer(reply, json::ObjectBuilder()
+                         .add("executionArn", text(arn))
+                         .add("startDate", epoch((*launched)->record.find("startDate")->as_int64()))
+                         .build());
 }
 
-void Service::Impl::start_sync_execution(const Request& r, Reply reply) {
+void StepFunctions::start_sync_execution(const Request& r, Reply reply) {
   auto start = read_start(*this, r);
-  if (!start) return answer(reply, Unexpected<Error>(start.error()));
+  if (!start) return core.answer(reply, Unexpected<Error>(start.error()));
   if (!start->express) {
-    return answer(reply, fail("StateMachineTypeNotSupported",
-                              "This operation is not supported by this type of state machine"));
+    return core.answer(reply,
+                       fail("StateMachineTypeNotSupported",
+                            "This operation is not supported by this type of state machine"));
   }
-  std::string arn = options.partition.express_execution_arn(start->target.machine.name, start->name,
-                                                            random_uuid());
+  std::string arn = core.options.partition.express_execution_arn(start->target.machine.name,
+                                                                 start->name, random_uuid());
   auto launched = launch_start(*this, *start, arn, r);
-  if (!launched) return answer(reply, Unexpected<Error>(launched.error()));
+  if (!launched) return core.answer(reply, Unexpected<Error>(launched.error()));
   auto respond = [this, reply](const Value& record) {
     Value described = describe(record);
     json::ObjectBuilder out;
@@ -238,23 +198,35 @@ void Service::Impl::start_sync_execution(const Request& r, Reply reply) {
   LiveExecution* e = *launched;
   if (e->state.status != engine::ExecutionStatus::RUNNING) {
     Value record = e->record;
-    then([respond, record] { respond(record); });
+    core.then([respond, record] { respond(record); });
   } else {
     e->on_end.push_back(respond);
   }
 }
 
-void Service::Impl::describe_execution(const Request& r, Reply reply) {
+Result<store::Execution> StepFunctions::requested_execution(const Request& r) {
   auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (!arn) return Unexpected<Error>(arn.error());
   if (auto checked = check_execution_arn(*arn); !checked) {
-    return answer(reply, Unexpected<Error>(checked.error()));
+    return Unexpected<Error>(checked.error());
+  }
+  auto stored = core.store->execution(*arn);
+  if (!stored) return Unexpected<Error>(stored.error());
+  if (!*stored) return no_execution(*arn);
+  return std::move(**stored);
+}
+
+void StepFunctions::describe_execution(const Request& r, Reply reply) {
+  auto arn = r.required("executionArn");
+  if (!arn) return core.answer(reply, Unexpected<Error>(arn.error()));
+  if (auto checked = check_execution_arn(*arn); !checked) {
+    return core.answer(reply, Unexpected<Error>(checked.error()));
   }
   auto included = r.string("includedData");
-  if (!included) return answer(reply, Unexpected<Error>(included.error()));
-  auto stored = store->execution(*arn);
-  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
-  if (!*stored) return answer(reply, no_execution(*arn));
+  if (!included) return core.answer(reply, Unexpected<Error>(included.error()));
+  auto stored = core.store->execution(*arn);
+  if (!stored) return core.answer(reply, Unexpected<Error>(stored.error()));
+  if (!*stored) return core.answer(reply, no_execution(*arn));
   Value described = describe((*stored)->record);
   if (included->value_or("ALL_DATA") == "METADATA_ONLY") {
     // Without the execution's data, as AWS answers METADATA_ONLY.
@@ -264,23 +236,17 @@ void Service::Impl::describe_execution(const Request& r, Reply reply) {
     }
     described = metadata.build();
   }
-  answer(reply, described);
+  core.answer(reply, described);
 }
 
-void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply reply) {
-  auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto checked = check_execution_arn(*arn); !checked) {
-    return answer(reply, Unexpected<Error>(checked.error()));
-  }
-  auto stored = store->execution(*arn);
-  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
-  if (!*stored) return answer(reply, no_execution(*arn));
-  const Value& record = (*stored)->record;
-  auto kept = store->resource(store::Kind::Revision,
-                              revision_arn(std::string(record.find("revision")->as_string())));
+void StepFunctions::describe_state_machine_for_execution(const Request& r, Reply reply) {
+  auto stored = requested_execution(r);
+  if (!stored) return core.answer(reply, Unexpected<Error>(stored.error()));
+  const Value& record = stored->record;
+  auto kept = core.store->resource(store::Kind::Revision,
+                                   revision_arn(std::string(record.find("revision")->as_string())));
   if (!kept || !*kept)
-    return answer(reply, fail("InternalFailure", "The execution's definition is missing"));
+    return core.answer(reply, fail("InternalFailure", "The execution's definition is missing"));
   json::ObjectBuilder out;
   out.add("stateMachineArn", *record.find("stateMachineArn"));
   out.add("name", *record.find("stateMachineName"));
@@ -297,27 +263,27 @@ void Service::Impl::describe_state_machine_for_execution(const Request& r, Reply
           json::ObjectBuilder().add("enabled", Value::boolean(false)).build());
   if (const Value* map_run = record.find("mapRunArn")) out.add("mapRunArn", *map_run);
   if (const Value* revision_id = record.find("revisionId")) out.add("revisionId", *revision_id);
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-void Service::Impl::list_executions(const Request& r, Reply reply) {
+void StepFunctions::list_executions(const Request& r, Reply reply) {
   auto machine_arn = r.string("stateMachineArn");
   auto map_run = r.string("mapRunArn");
   auto status = r.string("statusFilter");
   if (!machine_arn || !map_run || !status) {
-    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+    return core.answer(reply, fail("SerializationException", "A field has the wrong type"));
   }
   if (const Value* max = r.field("maxResults");
       max != nullptr && max->is_int64() && max->as_int64() > 1000) {
-    return answer(reply,
-                  fail("ValidationException",
-                       "1 validation error detected: Value '" + std::to_string(max->as_int64()) +
-                           "' at 'maxResults' failed to satisfy constraint: Member must have "
-                           "value less than or equal to 1000"));
+    return core.answer(
+        reply, fail("ValidationException",
+                    "1 validation error detected: Value '" + std::to_string(max->as_int64()) +
+                        "' at 'maxResults' failed to satisfy constraint: Member must have "
+                        "value less than or equal to 1000"));
   }
   if (!*machine_arn && !*map_run) {
-    return answer(reply,
-                  fail("ValidationException", "Must provide a StateMachine ARN or a MapRun ARN"));
+    return core.answer(
+        reply, fail("ValidationException", "Must provide a StateMachine ARN or a MapRun ARN"));
   }
   std::string machine;
   // A version or alias ARN lists the executions started with it, as on AWS.
@@ -325,10 +291,11 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
   std::string qualified_arn;
   if (*machine_arn) {
     auto found = state_machine_or_error(**machine_arn);
-    if (!found) return answer(reply, Unexpected<Error>(found.error()));
+    if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
     if (found->record.find("type")->as_string() == "EXPRESS") {
-      return answer(reply, fail("StateMachineTypeNotSupported",
-                                "This operation is not supported by this type of state machine"));
+      return core.answer(reply,
+                         fail("StateMachineTypeNotSupported",
+                              "This operation is not supported by this type of state machine"));
     }
     machine = found->arn;
     auto parsed = parse_arn(**machine_arn);
@@ -337,19 +304,19 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
       qualified_arn = machine + ":" + parsed->qualifier;
       qualified_key = version ? "stateMachineVersionArn" : "stateMachineAliasArn";
       auto exists =
-          store->resource(version ? store::Kind::Version : store::Kind::Alias, qualified_arn);
-      if (!exists) return answer(reply, Unexpected<Error>(exists.error()));
+          core.store->resource(version ? store::Kind::Version : store::Kind::Alias, qualified_arn);
+      if (!exists) return core.answer(reply, Unexpected<Error>(exists.error()));
       if (!*exists) {
-        return answer(reply,
-                      fail("ResourceNotFound", "Resource not found: '" + qualified_arn + "'"));
+        return core.answer(reply,
+                           fail("ResourceNotFound", "Resource not found: '" + qualified_arn + "'"));
       }
     }
   }
   auto after = page_key(r);
-  if (!after) return answer(reply, Unexpected<Error>(after.error()));
+  if (!after) return core.answer(reply, Unexpected<Error>(after.error()));
   std::size_t limit = page_limit(r);
   auto redrive_filter = r.string("redriveFilter");
-  if (!redrive_filter) return answer(reply, Unexpected<Error>(redrive_filter.error()));
+  if (!redrive_filter) return core.answer(reply, Unexpected<Error>(redrive_filter.error()));
   std::string redriven = redrive_filter->value_or("");
   auto wanted = [&](const store::Execution& x) {
     if (!redriven.empty()) {
@@ -367,9 +334,9 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
   std::string from = *after;
   while (true) {
     std::string chunk_next;
-    auto chunk = store->executions(machine, map_run->value_or(""), status->value_or(""),
-                                   store::PageRequest{from, limit}, chunk_next);
-    if (!chunk) return answer(reply, Unexpected<Error>(chunk.error()));
+    auto chunk = core.store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                        store::PageRequest{from, limit}, chunk_next);
+    if (!chunk) return core.answer(reply, Unexpected<Error>(chunk.error()));
     std::size_t i = 0;
     bool full = false;
     for (; i < chunk->size(); ++i) {
@@ -385,9 +352,9 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
         next = chunk_next;
       } else {
         // The key just after item i: ask the store for the same page cut there.
-        auto cut = store->executions(machine, map_run->value_or(""), status->value_or(""),
-                                     store::PageRequest{from, i + 1}, next);
-        if (!cut) return answer(reply, Unexpected<Error>(cut.error()));
+        auto cut = core.store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                          store::PageRequest{from, i + 1}, next);
+        if (!cut) return core.answer(reply, Unexpected<Error>(cut.error()));
       }
       break;
     }
@@ -399,9 +366,9 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
     bool more = false;
     for (std::string ahead = next; !ahead.empty() && !more;) {
       std::string ahead_next;
-      auto chunk = store->executions(machine, map_run->value_or(""), status->value_or(""),
-                                     store::PageRequest{ahead, limit}, ahead_next);
-      if (!chunk) return answer(reply, Unexpected<Error>(chunk.error()));
+      auto chunk = core.store->executions(machine, map_run->value_or(""), status->value_or(""),
+                                          store::PageRequest{ahead, limit}, ahead_next);
+      if (!chunk) return core.answer(reply, Unexpected<Error>(chunk.error()));
       for (const store::Execution& x : *chunk) more = more || wanted(x);
       ahead = ahead_next;
     }
@@ -429,134 +396,62 @@ void Service::Impl::list_executions(const Request& r, Reply reply) {
   json::ObjectBuilder out;
   out.add("executions", Value::array(std::move(items)));
   if (!next.empty()) out.add("nextToken", text(page_token(next)));
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-namespace {
-
-// A history event without its payloads, for includeExecutionData: false.
-Value without_data(const Value& event) {
-  json::ObjectBuilder b;
-  for (const json::Member& m : event.members()) {
-    if (!m.value.is_object() || !m.name().ends_with("EventDetails")) {
-      b.add(m.key, m.value);
-      continue;
-    }
-    json::ObjectBuilder details;
-    for (const json::Member& d : m.value.members()) {
-      std::string_view k = d.name();
-      if (k == "input" || k == "output" || k == "inputDetails" || k == "outputDetails") continue;
-      details.add(d.key, d.value);
-    }
-    b.add(m.key, details.build());
-  }
-  return b.build();
-}
-
-}  // namespace
-
-void Service::Impl::get_execution_history(const Request& r, Reply reply) {
+void StepFunctions::stop_execution_op(const Request& r, Reply reply) {
   auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto checked = check_execution_arn(*arn); !checked) {
-    return answer(reply, Unexpected<Error>(checked.error()));
-  }
-  auto reverse = r.boolean("reverseOrder");
-  auto include = r.boolean("includeExecutionData");
-  auto token = r.string("nextToken");
-  if (!reverse || !include || !token) {
-    return answer(reply, fail("SerializationException", "A field has the wrong type"));
-  }
-  auto stored = store->execution(*arn);
-  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
-  if (!*stored) return answer(reply, no_execution(*arn));
-  // The token holds the next event id to return.
-  std::int64_t from = 0;
-  if (*token && !(*token)->empty()) {
-    auto decoded = decode_history_token(**token);
-    if (!decoded) return answer(reply, fail("InvalidToken", "Invalid Token: '" + **token + "'"));
-    from = *decoded;
-  }
-  std::size_t limit = page_limit(r);
-  bool backwards = reverse->value_or(false);
-  auto events = backwards ? store->history(*arn, 1, from == 0 ? 0 : from, true, limit + 1)
-                          : store->history(*arn, from == 0 ? 1 : from, 0, false, limit + 1);
-  if (!events) return answer(reply, Unexpected<Error>(events.error()));
-  std::vector<Value> items;
-  std::string next;
-  for (std::size_t i = 0; i < events->size(); ++i) {
-    auto event = json::parse((*events)[i]);
-    if (!event) continue;
-    if (i == limit) {
-      next = encode_history_token(event->find("id")->as_int64());
-      break;
-    }
-    items.push_back(include->value_or(true) ? *event : without_data(*event));
-  }
-  json::ObjectBuilder out;
-  out.add("events", Value::array(std::move(items)));
-  if (!next.empty()) out.add("nextToken", text(next));
-  answer(reply, out.build());
-}
-
-void Service::Impl::stop_execution_op(const Request& r, Reply reply) {
-  auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
+  if (!arn) return core.answer(reply, Unexpected<Error>(arn.error()));
   auto error = r.string("error");
   auto cause = r.string("cause");
   if (!error || !cause)
-    return answer(reply, fail("SerializationException", "A field has the wrong type"));
+    return core.answer(reply, fail("SerializationException", "A field has the wrong type"));
   auto parsed = parse_arn(*arn);
   if (!parsed || (parsed->type != "execution" && parsed->type != "express")) {
-    return answer(reply, invalid_arn(*arn));
+    return core.answer(reply, invalid_arn(*arn));
   }
   LiveExecution* e = find_live(*arn);
   if (e == nullptr) {
-    auto stored = store->execution(*arn);
-    if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
-    if (!*stored) return answer(reply, no_execution(*arn));
+    auto stored = core.store->execution(*arn);
+    if (!stored) return core.answer(reply, Unexpected<Error>(stored.error()));
+    if (!*stored) return core.answer(reply, no_execution(*arn));
     const Value* stop = (*stored)->record.find("stopDate");
-    return answer(reply,
-                  json::ObjectBuilder()
-                      .add("stopDate",
-                           epoch(stop != nullptr && stop->is_int64() ? stop->as_int64() : now_ms()))
-                      .build());
+    return core.answer(
+        reply, json::ObjectBuilder()
+                   .add("stopDate", epoch(stop != nullptr && stop->is_int64() ? stop->as_int64()
+                                                                              : core.now_ms()))
+                   .build());
   }
   Timestamp stopped = stop_execution(*arn, *error, *cause);
-  answer(reply, json::ObjectBuilder().add("stopDate", epoch(stopped.millis())).build());
+  core.answer(reply, json::ObjectBuilder().add("stopDate", epoch(stopped.millis())).build());
 }
 
-void Service::Impl::redrive_execution(const Request& r, Reply reply) {
-  auto arn = r.required("executionArn");
-  if (!arn) return answer(reply, Unexpected<Error>(arn.error()));
-  if (auto checked = check_execution_arn(*arn); !checked) {
-    return answer(reply, Unexpected<Error>(checked.error()));
-  }
-  auto stored = store->execution(*arn);
-  if (!stored) return answer(reply, Unexpected<Error>(stored.error()));
-  if (!*stored) return answer(reply, no_execution(*arn));
-  const Value& record = (*stored)->record;
-  std::string status((*stored)->status);
+void StepFunctions::redrive_execution(const Request& r, Reply reply) {
+  auto stored = requested_execution(r);
+  if (!stored) return core.answer(reply, Unexpected<Error>(stored.error()));
+  const Value& record = stored->record;
+  const std::string& arn = stored->arn;
+  std::string status(stored->status);
   if (status != "FAILED" && status != "TIMED_OUT" && status != "ABORTED") {
-    return answer(reply, fail("ExecutionNotRedrivable",
-                              "Execution " + *arn + " is " + status + " and cannot be redriven"));
+    return core.answer(reply, fail("ExecutionNotRedrivable", "Execution " + arn + " is " + status +
+                                                                 " and cannot be redriven"));
   }
   // AWS limit: 14 days after the execution ended.
   std::int64_t stopped = record.find("stopDate")->as_int64();
-  if (now_ms() - stopped > 14LL * 24 * 3600 * 1000) {
-    return answer(reply, fail("ExecutionNotRedrivable",
-                              "Execution " + *arn + " ended more than 14 days ago"));
+  if (core.now_ms() - stopped > 14LL * 24 * 3600 * 1000) {
+    return core.answer(
+        reply, fail("ExecutionNotRedrivable", "Execution " + arn + " ended more than 14 days ago"));
   }
-  auto redriven = redrive(**stored);
-  if (!redriven) return answer(reply, Unexpected<Error>(redriven.error()));
+  auto redriven = redrive(*stored);
+  if (!redriven) return core.answer(reply, Unexpected<Error>(redriven.error()));
   // The date DescribeExecution shows from now on.
-  std::int64_t date = now_ms();
-  if (LiveExecution* e = find_live(*arn)) {
+  std::int64_t date = core.now_ms();
+  if (LiveExecution* e = find_live(arn)) {
     if (const Value* d = e->record.find("redriveDate"); d != nullptr && d->is_int64()) {
       date = d->as_int64();
     }
   }
-  answer(reply, json::ObjectBuilder().add("redriveDate", epoch(date)).build());
+  core.answer(reply, json::ObjectBuilder().add("redriveDate", epoch(date)).build());
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

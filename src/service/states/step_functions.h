@@ -1,20 +1,14 @@
 #pragma once
 
-// Service::Impl, shared by the service's files and nobody else. Everything here lives on the
-// service thread, except the queue (`post`), which any thread may use.
+// The Step Functions service: state machines, activities and executions, advanced by the engine.
+// Internal to states/; everything here lives on the service thread.
 
-#include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <queue>
-#include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -22,11 +16,11 @@
 #include "engine/execution_state.h"
 #include "engine/history.h"
 #include "engine/step.h"
-#include "service/functions_internal.h"
-#include "service/service.h"
+#include "service/core.h"
+#include "service/states/mocks.h"
 #include "store/store.h"
 
-namespace baton::service {
+namespace baton::service::states {
 
 // An execution the service is running (or an EXPRESS one, held only here).
 struct LiveExecution {
@@ -51,89 +45,21 @@ struct Poller {
   std::function<bool()> abandoned;  // the worker disconnected
 };
 
-struct TimerEntry {
-  std::int64_t fire_ms = 0;
-  std::string execution_arn;
-  std::uint64_t timer_id = 0;
-  friend bool operator>(const TimerEntry& a, const TimerEntry& b) { return a.fire_ms > b.fire_ms; }
-};
+struct StepFunctions final : EmulatedService {
+  explicit StepFunctions(Core& c);
 
-// Request fields, read with AWS's validation errors.
-class Request {
- public:
-  explicit Request(const json::Value& body, std::function<bool()> abandoned = {})
-      : body_(body), abandoned_(std::move(abandoned)) {}
-  const json::Value& body() const { return body_; }
-  // Whether the caller has gone away (its connection closed).
-  const std::function<bool()>& abandoned() const { return abandoned_; }
+  std::string_view name() const override { return "states"; }
+  std::string_view title() const override { return "Step Functions API"; }
+  const std::vector<Operation>& operations() const override { return table; }
+  std::string_view unavailable_error() const override { return "ServiceUnavailable"; }
+  Expected<void, Error> recover() override;
+  void tick() override { expire_pollers(); }
 
-  // A string field; absent -> nullopt (or ValidationException when required).
-  [[nodiscard]] Result<std::optional<std::string>> string(std::string_view field,
-                                                          bool required = false) const;
-  [[nodiscard]] Result<std::string> required(std::string_view field) const;
-  [[nodiscard]] Result<std::optional<bool>> boolean(std::string_view field) const;
-  [[nodiscard]] Result<std::optional<std::int64_t>> integer(std::string_view field) const;
-  const json::Value* field(std::string_view name) const { return body_.find(name); }
-
- private:
-  const json::Value& body_;
-  std::function<bool()> abandoned_;
-};
-
-struct Service::Impl {
-  Impl(std::unique_ptr<store::Store> s, ServiceOptions o, Clock& c)
-      : store(std::move(s)), options(std::move(o)), clock(c) {}
-
-  std::unique_ptr<store::Store> store;
-  ServiceOptions options;
-  Clock& clock;
-
-  // --- the service thread and its queue (service.cc) ---
-  std::thread thread;
-  std::mutex mutex;
-  std::condition_variable wake;
-  // Work for the service thread; `writes` when it may change what the store keeps.
-  struct Work {
-    std::function<void()> run;
-    bool writes = true;
-  };
-  std::deque<Work> queue;
-  bool stopping = false;
-  bool started = false;
-
-  void post(std::function<void()> work, bool writes = true);
-  void loop();
-  // Commits the group's writes, then runs what waited on them.
-  void flush();
-
-  // When a commit fails (the disk is full, say), what the group wrote is held in memory with
-  // what waited on it, and retried every second until it commits. Meanwhile baton refuses new
-  // work that writes (ServiceUnavailable), keeps answering what only reads, and leaves writing
-  // work already queued (task results, timers) for when the store takes writes again.
-  std::atomic<bool> degraded{false};
-  store::WriteBatch held;
-  std::vector<std::function<void()>> held_after;
-  std::int64_t next_retry_ms = 0;
-  // Commits what is held; on success, runs what waited on it and takes writes again.
-  void retry_held();
-
-  std::int64_t now_ms() { return clock.now().millis(); }
-
-  // The group being built.
-  store::WriteBatch batch;
-  std::vector<std::function<void()>> after_commit;
-  void stage(store::Op op) { batch.ops.push_back(std::move(op)); }
-  void then(std::function<void()> f) { after_commit.push_back(std::move(f)); }
-  // Runs `f` before the group is committed, so that what it stages commits with the rest:
-  // two executions' steps that must not be separated by a crash.
-  std::deque<std::function<void()>> in_group;
-  void before_commit(std::function<void()> f) { in_group.push_back(std::move(f)); }
-  // Answers once the group is committed.
-  void answer(const Reply& reply, Result<json::Value> result);
+  Core& core;
+  const std::vector<Operation> table;
 
   // --- executions (executions.cc) ---
   std::unordered_map<std::string, std::unique_ptr<LiveExecution>> live;
-  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers;
   std::unordered_map<std::string, std::shared_ptr<const asl::Definition>> definitions;
 
   // The parsed definition of a revision (cached), or the error of parsing it.
@@ -157,16 +83,13 @@ struct Service::Impl {
   // `missing` when the definition is not kept, or the state's decoding error.
   Result<std::unique_ptr<LiveExecution>> revive(const store::Execution& stored, Error missing);
   Expected<void, Error> redrive(const store::Execution& stored);
-  void fire_due_timers();
-  std::optional<std::int64_t> next_timer_ms();
-  Expected<void, Error> recover();
+  // Schedules the timer `id` of an execution with Core::at; it fires unless cancelled.
+  void schedule_timer(const std::string& execution_arn, std::uint64_t id, std::int64_t at_ms);
+  void fire_timer(const std::string& execution_arn, std::uint64_t id);
   // An execution whose stored state or definition cannot be read back fails (States.Runtime,
   // saying why) instead of stopping the recovery of the others.
   void fail_unrecoverable(const store::Execution& stored, const Error& why);
   std::vector<std::unique_ptr<LiveExecution>> unrecoverable;  // until their failure is committed
-  void warn(const std::string& message) {
-    if (options.warn) options.warn(message);
-  }
   LiveExecution* find_live(const std::string& arn) {
     auto it = live.find(arn);
     return it == live.end() ? nullptr : it->second.get();
@@ -178,8 +101,16 @@ struct Service::Impl {
   std::map<std::string, std::deque<store::Task>> activity_queue;
   std::map<std::string, std::deque<Poller>> pollers;  // activity -> waiting workers
   void dispatch_task(LiveExecution& e, const engine::commands::InvokeTask& task);
+  // Keeps a task that waits on a worker (of `activity`) or on a callback (`activity` "").
+  void keep_task(const std::string& execution_arn, const engine::commands::InvokeTask& task,
+                 const std::string& activity);
+  // The task's command in the outbox: carried out again after a crash until it is deleted.
+  void add_outbox(const std::string& execution_arn, const engine::commands::InvokeTask& task);
   void offer_activity_task(const std::string& activity_arn);
   void expire_pollers();
+  // A Lambda function's task, run through Lambda's Invoke (lambda_tasks.cc).
+  void dispatch_lambda_task(LiveExecution& e, const engine::commands::InvokeTask& task);
+  void invoke_lambda(const std::string& execution_arn, const engine::commands::InvokeTask& task);
   void send_task_event(const std::string& token, engine::Event event, Reply reply);
   // Completes the task of `token` in its execution, from outside (nested executions, HTTP).
   void complete_task(const std::string& execution_arn, engine::Event event);
@@ -201,20 +132,6 @@ struct Service::Impl {
                            std::optional<std::string> cause);
 
   // --- the operations (operations_*.cc) ---
-  using Operation = void (Impl::*)(const Request&, Reply);
-  struct OperationEntry {
-    std::string_view name;
-    Operation run;
-    // Only reads the store: still answered while the store refuses writes.
-    bool reads_only = false;
-  };
-  static const std::vector<OperationEntry>& operation_table();
-  // Runs an operation of an API's table on the service thread. While the store refuses writes,
-  // one that writes is refused at once with `refused_as` (the API's name for a service that
-  // cannot take work).
-  void run_operation(const OperationEntry& entry, std::string_view refused_as, json::Value request,
-                     Reply reply, std::function<bool()> abandoned = {});
-
   void create_state_machine(const Request& r, Reply reply);
   void describe_state_machine(const Request& r, Reply reply);
   void update_state_machine(const Request& r, Reply reply);
@@ -267,33 +184,6 @@ struct Service::Impl {
   void count_map_child(const std::string& map_run_arn, std::string_view counter,
                        std::int64_t items);
 
-  // --- the Lambda API (functions.cc, function_invoke.cc) ---
-  static const std::vector<OperationEntry>& lambda_operation_table();
-  void create_function(const Request& r, Reply reply);
-  void get_function(const Request& r, Reply reply);
-  void get_function_configuration(const Request& r, Reply reply);
-  void list_functions(const Request& r, Reply reply);
-  void delete_function(const Request& r, Reply reply);
-  void update_function_code(const Request& r, Reply reply);
-  void update_function_configuration(const Request& r, Reply reply);
-  void put_function_concurrency(const Request& r, Reply reply);
-  void get_function_concurrency(const Request& r, Reply reply);
-  void delete_function_concurrency(const Request& r, Reply reply);
-  // Answers at once (it writes nothing), or when the function has answered.
-  void invoke(const Request& r, Reply reply);
-  runtime::FunctionHost& functions();
-  std::string function_arn(const std::string& name) const;
-  // The stored function a FunctionName names. Errors: ResourceNotFoundException.
-  Result<store::Resource> function_or_error(const std::string& reference);
-  // The function the request's FunctionName names.
-  Result<store::Resource> requested_function(const Request& r);
-  Result<StoredCode> store_code(const std::string& name, const json::Value* code);
-  Expected<void, Error> check_revision(const Request& r, const json::Value& record);
-  void save_function_update(store::Resource function, json::Value record, const Reply& reply);
-  // Runs a task's Lambda function; its outcome comes back to the execution as an event.
-  void invoke_for_task(const std::string& execution_arn, const engine::commands::InvokeTask& task,
-                       const runtime::FunctionConfig& function);
-
   // Shared by the operations.
   Result<store::Resource> state_machine_or_error(const std::string& arn);
   // A state machine ARN possibly qualified by a version or an alias: the definition to run.
@@ -304,20 +194,24 @@ struct Service::Impl {
     std::string alias_arn;
   };
   Result<Target> resolve_target(const std::string& arn);
-  // Answers one page of the resources of `kind` under `parent` (nextToken, maxResults), as
-  // {list_name: [item(resource)...], nextToken}.
-  void answer_resource_page(store::Kind kind, const std::string& parent, const Request& r,
-                            std::string_view list_name,
-                            const std::function<json::Value(const store::Resource&)>& item,
-                            const Reply& reply);
+  // The stored execution the request's executionArn names. Errors: InvalidArn,
+  // ExecutionDoesNotExist.
+  Result<store::Execution> requested_execution(const Request& r);
 };
 
-// Helpers shared by the operation files.
-json::Value epoch(std::int64_t ms);
+// Shared by the operation files.
+inline json::Value text(std::string_view s) { return json::Value::string(s); }
+// AWS's InvalidArn error for `arn`.
+Unexpected<Error> invalid_arn(const std::string& arn);
+// A string member of a stored record, or `fallback`.
+std::string string_or(const json::Value& record, std::string_view key, std::string fallback = "");
+
+// AWS's ExecutionDoesNotExist error for `arn`.
+Unexpected<Error> no_execution(const std::string& arn);
+// Checks an execution ARN: express ones are not described, as on AWS.
+Expected<void, Error> check_execution_arn(const std::string& arn);
+
 // The key under which a definition's text is kept, by its digest (store::Kind::Revision).
 std::string revision_arn(const std::string& digest);
-std::string page_token(const std::string& key);
-Result<std::string> page_key(const Request& r);
-std::size_t page_limit(const Request& r);
 
-}  // namespace baton::service
+}  // namespace baton::service::states

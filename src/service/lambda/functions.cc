@@ -1,16 +1,17 @@
 // The Lambda control plane: functions kept in the store (their code unpacked under the data
-// folder) and run by the function host. Invoke is in function_invoke.cc.
+// folder) and run by the function host. Invoke is in invoke.cc.
+
+#include "service/lambda/functions.h"
 
 #include <filesystem>
 #include <regex>
 #include <set>
 
 #include "core/crypto.h"
+#include "core/random.h"
 #include "runtime/code_archive.h"
-#include "service/functions_internal.h"
-#include "service/service_internal.h"
 
-namespace baton::service {
+namespace baton::service::lambda {
 
 using json::Value;
 
@@ -62,21 +63,21 @@ Result<FunctionRef> parse_function_ref(std::string_view text) {
   return ref;
 }
 
-std::string Service::Impl::function_arn(const std::string& name) const {
-  return "arn:aws:lambda:" + options.partition.region + ":" + options.partition.account +
+std::string Lambda::function_arn(const std::string& name) const {
+  return "arn:aws:lambda:" + core.options.partition.region + ":" + core.options.partition.account +
          ":function:" + name;
 }
 
-Result<store::Resource> Service::Impl::requested_function(const Request& r) {
+Result<store::Resource> Lambda::requested_function(const Request& r) {
   auto name = r.required("FunctionName");
   if (!name) return Unexpected<Error>(name.error());
   return function_or_error(*name);
 }
 
-Result<store::Resource> Service::Impl::function_or_error(const std::string& reference) {
+Result<store::Resource> Lambda::function_or_error(const std::string& reference) {
   auto ref = parse_function_ref(reference);
   if (!ref) return Unexpected<Error>(ref.error());
-  auto found = store->resource(store::Kind::Function, function_arn(ref->name));
+  auto found = core.store->resource(store::Kind::Function, function_arn(ref->name));
   if (!found) return Unexpected<Error>(found.error());
   if (!*found) {
     return fail("ResourceNotFoundException",
@@ -221,39 +222,40 @@ static Expected<void, Error> read_configuration(const Request& r, json::ObjectBu
   return {};
 }
 
-void Service::Impl::create_function(const Request& r, Reply reply) {
+void Lambda::create_function(const Request& r, Reply reply) {
   auto name = r.required("FunctionName");
-  if (!name) return answer(reply, Unexpected<Error>(name.error()));
+  if (!name) return core.answer(reply, Unexpected<Error>(name.error()));
   auto ref = parse_function_ref(*name);
-  if (!ref) return answer(reply, Unexpected<Error>(ref.error()));
-  if (!r.field("Role")) return answer(reply, invalid("Role is required"));
+  if (!ref) return core.answer(reply, Unexpected<Error>(ref.error()));
+  if (!r.field("Role")) return core.answer(reply, invalid("Role is required"));
   std::string arn = function_arn(ref->name);
-  auto existing = store->resource(store::Kind::Function, arn);
-  if (!existing) return answer(reply, Unexpected<Error>(existing.error()));
+  auto existing = core.store->resource(store::Kind::Function, arn);
+  if (!existing) return core.answer(reply, Unexpected<Error>(existing.error()));
   if (*existing) {
-    return answer(reply, fail("ResourceConflictException", "Function already exist: " + ref->name));
+    return core.answer(reply,
+                       fail("ResourceConflictException", "Function already exist: " + ref->name));
   }
   const Value* runtime_name = r.field("Runtime");
   const Value* handler = r.field("Handler");
   if (runtime_name == nullptr || handler == nullptr) {
-    return answer(reply, invalid("Runtime and Handler are mandatory parameters for functions "
-                                 "created with Zip Package Type."));
+    return core.answer(reply, invalid("Runtime and Handler are mandatory parameters for functions "
+                                      "created with Zip Package Type."));
   }
   json::ObjectBuilder record;
   record.add("FunctionName", text(ref->name));
   record.add("FunctionArn", text(arn));
   if (auto ok = read_configuration(r, record, nullptr); !ok) {
-    return answer(reply, Unexpected<Error>(ok.error()));
+    return core.answer(reply, Unexpected<Error>(ok.error()));
   }
   // Checked before the code is unpacked: a function refused leaves nothing behind.
   runtime::FunctionConfig candidate;
   candidate.runtime = std::string(runtime_name->as_string());
   if (auto runnable = functions().check_runnable(candidate); !runnable) {
-    return answer(reply, Unexpected<Error>(runnable.error()));
+    return core.answer(reply, Unexpected<Error>(runnable.error()));
   }
   auto code = store_code(ref->name, r.field("Code"));
-  if (!code) return answer(reply, Unexpected<Error>(code.error()));
-  std::int64_t now = now_ms();
+  if (!code) return core.answer(reply, Unexpected<Error>(code.error()));
+  std::int64_t now = core.now_ms();
   record.add("CodeSize", Value::integer(code->size));
   record.add("CodeSha256", text(code->sha256));
   record.add("LastModified", text(last_modified(now)));
@@ -275,13 +277,13 @@ void Service::Impl::create_function(const Request& r, Reply reply) {
   }
   store::Resource resource{store::Kind::Function, arn, ref->name, "", now, record.build()};
   Value configuration = function_configuration(resource.record);
-  stage(store::ops::PutResource{std::move(resource)});
-  answer(reply, configuration);
+  core.stage(store::ops::PutResource{std::move(resource)});
+  core.answer(reply, configuration);
 }
 
-void Service::Impl::get_function(const Request& r, Reply reply) {
+void Lambda::get_function(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder out;
   out.add("Configuration", function_configuration(found->record));
   out.add("Code",
@@ -294,67 +296,68 @@ void Service::Impl::get_function(const Request& r, Reply reply) {
   if (const Value* c = found->record.find("reservedConcurrency"); c != nullptr && c->is_int64()) {
     out.add("Concurrency", json::ObjectBuilder().add("ReservedConcurrentExecutions", *c).build());
   }
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-void Service::Impl::get_function_configuration(const Request& r, Reply reply) {
+void Lambda::get_function_configuration(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
-  answer(reply, function_configuration(found->record));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
+  core.answer(reply, function_configuration(found->record));
 }
 
-void Service::Impl::list_functions(const Request& r, Reply reply) {
+void Lambda::list_functions(const Request& r, Reply reply) {
   auto marker = r.string("Marker");
-  if (!marker) return answer(reply, Unexpected<Error>(marker.error()));
+  if (!marker) return core.answer(reply, Unexpected<Error>(marker.error()));
   std::size_t limit = 50;
   if (const Value* max = r.field("MaxItems")) {
     if (!max->is_int64() || max->as_int64() < 1 || max->as_int64() > 10000) {
-      return answer(reply, invalid("MaxItems must be between 1 and 10000"));
+      return core.answer(reply, invalid("MaxItems must be between 1 and 10000"));
     }
     limit = static_cast<std::size_t>(max->as_int64());
   }
   std::string after;
   if (*marker && !(*marker)->empty()) {
     auto decoded = crypto::base64_decode(**marker);
-    if (!decoded) return answer(reply, invalid("Invalid Marker: " + **marker));
+    if (!decoded) return core.answer(reply, invalid("Invalid Marker: " + **marker));
     after = *decoded;
   }
   std::string next;
-  auto found = store->resources(store::Kind::Function, "", store::PageRequest{after, limit}, next);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  auto found =
+      core.store->resources(store::Kind::Function, "", store::PageRequest{after, limit}, next);
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   std::vector<Value> items;
   for (const store::Resource& f : *found) items.push_back(function_configuration(f.record));
   json::ObjectBuilder out;
   out.add("Functions", Value::array(std::move(items)));
   if (!next.empty()) out.add("NextMarker", text(crypto::base64_encode(next)));
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-void Service::Impl::delete_function(const Request& r, Reply reply) {
+void Lambda::delete_function(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   functions().retire(found->name);
-  stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
-  std::string dir = options.code_dir + "/" + found->name;
-  then([dir] {
+  core.stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
+  std::string dir = core.options.code_dir + "/" + found->name;
+  core.then([dir] {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   });
-  answer(reply, Value::object({}));
+  core.answer(reply, Value::object({}));
 }
 
-void Service::Impl::update_function_code(const Request& r, Reply reply) {
+void Lambda::update_function_code(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   if (auto stale = check_revision(r, found->record); !stale) {
-    return answer(reply, Unexpected<Error>(stale.error()));
+    return core.answer(reply, Unexpected<Error>(stale.error()));
   }
   Value body =
       json::ObjectBuilder()
           .add("ZipFile", r.body().find("ZipFile") != nullptr ? *r.body().find("ZipFile") : Value())
           .build();
   auto code = store_code(found->name, &body);
-  if (!code) return answer(reply, Unexpected<Error>(code.error()));
+  if (!code) return core.answer(reply, Unexpected<Error>(code.error()));
   Value rec = found->record;
   rec = json::with_member(rec, "CodeSize", Value::integer(code->size));
   rec = json::with_member(rec, "CodeSha256", text(code->sha256));
@@ -362,15 +365,15 @@ void Service::Impl::update_function_code(const Request& r, Reply reply) {
   save_function_update(std::move(*found), std::move(rec), reply);
 }
 
-void Service::Impl::update_function_configuration(const Request& r, Reply reply) {
+void Lambda::update_function_configuration(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   if (auto stale = check_revision(r, found->record); !stale) {
-    return answer(reply, Unexpected<Error>(stale.error()));
+    return core.answer(reply, Unexpected<Error>(stale.error()));
   }
   json::ObjectBuilder changed;
   if (auto ok = read_configuration(r, changed, &found->record); !ok) {
-    return answer(reply, Unexpected<Error>(ok.error()));
+    return core.answer(reply, Unexpected<Error>(ok.error()));
   }
   Value rec = found->record;
   Value changes = changed.build();
@@ -380,53 +383,54 @@ void Service::Impl::update_function_configuration(const Request& r, Reply reply)
   store::Resource candidate = *found;
   candidate.record = rec;
   if (auto runnable = functions().check_runnable(function_config(candidate)); !runnable) {
-    return answer(reply, Unexpected<Error>(runnable.error()));
+    return core.answer(reply, Unexpected<Error>(runnable.error()));
   }
   save_function_update(std::move(*found), std::move(rec), reply);
 }
 
-void Service::Impl::put_function_concurrency(const Request& r, Reply reply) {
+void Lambda::put_function_concurrency(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   const Value* reserved = r.field("ReservedConcurrentExecutions");
   if (reserved == nullptr || !reserved->is_int64() || reserved->as_int64() < 0) {
-    return answer(reply, invalid("ReservedConcurrentExecutions must be a number of 0 or more"));
+    return core.answer(reply,
+                       invalid("ReservedConcurrentExecutions must be a number of 0 or more"));
   }
   Value rec = json::with_member(found->record, "reservedConcurrency", *reserved);
   found->record = rec;
   functions().retire(found->name);
-  stage(store::ops::PutResource{std::move(*found)});
-  answer(reply, json::ObjectBuilder().add("ReservedConcurrentExecutions", *reserved).build());
+  core.stage(store::ops::PutResource{std::move(*found)});
+  core.answer(reply, json::ObjectBuilder().add("ReservedConcurrentExecutions", *reserved).build());
 }
 
-void Service::Impl::get_function_concurrency(const Request& r, Reply reply) {
+void Lambda::get_function_concurrency(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder out;
   if (const Value* c = found->record.find("reservedConcurrency"); c != nullptr && c->is_int64()) {
     out.add("ReservedConcurrentExecutions", *c);
   }
-  answer(reply, out.build());
+  core.answer(reply, out.build());
 }
 
-void Service::Impl::delete_function_concurrency(const Request& r, Reply reply) {
+void Lambda::delete_function_concurrency(const Request& r, Reply reply) {
   auto found = requested_function(r);
-  if (!found) return answer(reply, Unexpected<Error>(found.error()));
+  if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   json::ObjectBuilder rec;
   for (const json::Member& m : found->record.members()) {
     if (m.name() != "reservedConcurrency") rec.add(m.name(), m.value);
   }
   found->record = rec.build();
   functions().retire(found->name);
-  stage(store::ops::PutResource{std::move(*found)});
-  answer(reply, Value::object({}));
+  core.stage(store::ops::PutResource{std::move(*found)});
+  core.answer(reply, Value::object({}));
 }
 
 // --- shared ---
 
-runtime::FunctionHost& Service::Impl::functions() { return *options.functions; }
+runtime::FunctionHost& Lambda::functions() { return *core.options.functions; }
 
-Expected<void, Error> Service::Impl::check_revision(const Request& r, const Value& record) {
+Expected<void, Error> Lambda::check_revision(const Request& r, const Value& record) {
   auto wanted = r.string("RevisionId");
   if (!wanted) return Unexpected<Error>(wanted.error());
   const Value* current = record.find("RevisionId");
@@ -438,20 +442,19 @@ Expected<void, Error> Service::Impl::check_revision(const Request& r, const Valu
   return {};
 }
 
-void Service::Impl::save_function_update(store::Resource function, Value record,
-                                         const Reply& reply) {
-  std::int64_t now = now_ms();
+void Lambda::save_function_update(store::Resource function, Value record, const Reply& reply) {
+  std::int64_t now = core.now_ms();
   record = json::with_member(record, "LastModified", text(last_modified(now)));
   record = json::with_member(record, "RevisionId", text(random_uuid()));
   function.record = record;
   // Sandboxes of the old code or configuration are not reused.
   functions().retire(function.name);
   Value configuration = function_configuration(record);
-  stage(store::ops::PutResource{std::move(function)});
-  answer(reply, configuration);
+  core.stage(store::ops::PutResource{std::move(function)});
+  core.answer(reply, configuration);
 }
 
-Result<StoredCode> Service::Impl::store_code(const std::string& name, const Value* code) {
+Result<StoredCode> Lambda::store_code(const std::string& name, const Value* code) {
   const Value* zip = code != nullptr && code->is_object() ? code->find("ZipFile") : nullptr;
   if (code != nullptr && code->is_object() &&
       (code->find("S3Bucket") != nullptr || code->find("ImageUri") != nullptr)) {
@@ -478,7 +481,7 @@ Result<StoredCode> Service::Impl::store_code(const std::string& name, const Valu
   stored.size = static_cast<std::int64_t>(bytes.size());
   // One folder per code version: sandboxes still running the old one keep their files. The same
   // archive again is the same files: they stay as they are, under the sandboxes running them.
-  stored.dir = options.code_dir + "/" + name + "/" + digest.substr(0, 16);
+  stored.dir = core.options.code_dir + "/" + name + "/" + digest.substr(0, 16);
   std::error_code ec;
   if (std::filesystem::is_directory(stored.dir, ec)) return stored;
   if (auto unpacked = runtime::unpack_zip(bytes, stored.dir); !unpacked) {
@@ -487,4 +490,4 @@ Result<StoredCode> Service::Impl::store_code(const std::string& name, const Valu
   return stored;
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::lambda

@@ -1,8 +1,8 @@
-#include "service/mocks.h"
+#include "service/states/mocks.h"
 
 #include <charconv>
 
-namespace baton::service {
+namespace baton::service::states {
 
 using json::Value;
 
@@ -138,4 +138,4 @@ Result<std::optional<MockedOutcome>> MockTestCase::outcome(const std::string& st
                                        std::to_string(invocation));
 }
 
-}  // namespace baton::service
+}  // namespace baton::service::states

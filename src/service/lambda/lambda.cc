@@ -1,0 +1,34 @@
+// The Lambda service's registration: its operations, in one table.
+
+#include "service/lambda/lambda.h"
+
+#include "service/lambda/functions.h"
+
+namespace baton::service::lambda {
+
+std::unique_ptr<EmulatedService> make(Core& core) { return std::make_unique<Lambda>(core); }
+
+Lambda::Lambda(Core& c)
+    : core(c),
+      table{
+          operation("CreateFunction", this, &Lambda::create_function),
+          operation("GetFunction", this, &Lambda::get_function, true),
+          operation("GetFunctionConfiguration", this, &Lambda::get_function_configuration, true),
+          operation("ListFunctions", this, &Lambda::list_functions, true),
+          operation("DeleteFunction", this, &Lambda::delete_function),
+          operation("UpdateFunctionCode", this, &Lambda::update_function_code),
+          operation("UpdateFunctionConfiguration", this, &Lambda::update_function_configuration),
+          operation("PutFunctionConcurrency", this, &Lambda::put_function_concurrency),
+          operation("GetFunctionConcurrency", this, &Lambda::get_function_concurrency, true),
+          operation("DeleteFunctionConcurrency", this, &Lambda::delete_function_concurrency),
+          // Invoke keeps nothing in the store: it runs while writes are refused.
+          operation("Invoke", this, &Lambda::invoke, true),
+      } {}
+
+std::optional<Error> Lambda::refuses_calls() const {
+  if (core.options.functions == nullptr)
+    return Error{"ServiceException", "This baton runs no functions"};
+  return std::nullopt;
+}
+
+}  // namespace baton::service::lambda
