@@ -42,6 +42,8 @@ struct ServeOptions {
   SandboxOptions sandboxes;
   bool synchronous_full = false;
   bool check = false;
+  std::string tls_cert;  // with tls_key: the API speaks HTTPS
+  std::string tls_key;
 };
 
 int serve_error(const std::string& message) {
@@ -108,6 +110,13 @@ int serve(const ServeOptions& options) {
   service_options.warn = [](const std::string& message) {
     std::cerr << "baton serve: " << message << "\n";
   };
+  // Certificate and key before anything listens: a bad file stops the start.
+  std::optional<net::TlsFiles> tls;
+  if (!options.tls_cert.empty()) {
+    tls = net::TlsFiles{options.tls_cert, options.tls_key};
+    if (auto usable = net::check_tls_files(*tls); !usable) return serve_error(usable.error().cause);
+  }
+  const std::string scheme = tls ? "https" : "http";
   service_options.partition.region = options.region;
   service_options.partition.account = options.account;
   if (!options.mock_file.empty()) {
@@ -184,25 +193,23 @@ int serve(const ServeOptions& options) {
   http_options.max_connections = static_cast<std::size_t>(options.max_connections);
   http_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
   http_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
-  server.emplace(http_options, nullptr);  // it serves api_socket
+  http_options.tls = tls;
+  http_options.listening_fd = api_socket->fd;  // the main handler's, TLS or not
+  server.emplace(http_options, [&api](net::HttpRequest&& request, net::Responder respond) {
+    api.handle(std::move(request), std::move(respond));
+  });
   Expected<void, Error> serving = server->start();
-  if (serving) {
-    auto adopted =
-        server->adopt(api_socket->fd, [&api](net::HttpRequest&& request, net::Responder respond) {
-          api.handle(std::move(request), std::move(respond));
-        });
-    if (!adopted) serving = Unexpected<Error>(adopted.error());
-  }
   if (!serving) {
     functions.stop();
     service.stop();
     return serve_error(serving.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on http://" << options.host << ":" << api_socket->port
-              << ", data in " << db_path << "\n"
-              << "  aws stepfunctions --endpoint-url http://" << options.host << ":"
-              << api_socket->port << " list-state-machines\n";
+    std::cerr << "baton serve: listening on " << scheme << "://" << options.host << ":"
+              << api_socket->port << ", data in " << db_path << "\n"
+              << "  aws stepfunctions --endpoint-url " << scheme << "://" << options.host << ":"
+              << api_socket->port << (tls ? " --ca-bundle " + options.tls_cert : std::string())
+              << " list-state-machines\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -278,6 +285,13 @@ Run register_serve(CLI::App& app) {
   add_sandbox_options(*command, options->sandboxes);
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
+  CLI::Option* tls_cert =
+      command->add_option("--tls-cert", options->tls_cert,
+                          "PEM certificate (chain) for HTTPS on --port; needs --tls-key");
+  CLI::Option* tls_key = command->add_option("--tls-key", options->tls_key,
+                                             "PEM private key (unencrypted) of --tls-cert");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
   return [command, options]() -> int {
     if (!command->parsed()) return -1;
     return serve(*options);

@@ -1,5 +1,6 @@
 #include "net/http_server.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,10 +10,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <functional>
@@ -20,9 +23,12 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "net/listen_socket.h"
+#include "net/tls_context.h"
 
 namespace baton::net {
 
@@ -42,6 +48,12 @@ constexpr auto kMaxAcceptBackoff = std::chrono::seconds(1);
 // How long a refused request's connection goes on being read (and dropped) before it closes.
 constexpr auto kDrainTime = std::chrono::seconds(5);
 constexpr std::size_t kReadSize = 4096;
+// How often a TLS connection whose answer is pending looks again for its client's FIN, once
+// the client sent something while waiting (encrypted, it cannot be told from a close_notify).
+constexpr auto kTlsCloseRecheck = std::chrono::milliseconds(250);
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // What a session needs of the server's options; a session can outlive its server.
 struct Limits {
@@ -167,12 +179,18 @@ std::optional<HttpResponse> framing_problem(const http::request_parser<http::str
 
 // One connection: wait for a request, read it, hand it over, write the answer when it comes,
 // repeat. Holds one of the server's connection slots until its socket closes. Lives on its own
-// strand.
-class Session : public std::enable_shared_from_this<Session> {
+// strand. `Stream` is PlainStream or TlsStream (which shakes hands first and says goodbye with a
+// close_notify); the two share every step in between.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   Session(tcp::socket socket, std::shared_ptr<const Handler> handler,
-          std::shared_ptr<ConnectionSlots> slots, Limits limits)
-      : stream_(std::move(socket)),
+          std::shared_ptr<ConnectionSlots> slots, Limits limits,
+          std::shared_ptr<asio::ssl::context> tls)
+      : tls_(std::move(tls)),
+        stream_(open(std::move(socket), tls_.get())),
         handler_(std::move(handler)),
         slots_(std::move(slots)),
         limits_(limits) {}
@@ -181,19 +199,47 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->handshake();
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
+  static Stream open(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  // The TCP connection under the stream, which keeps its clocks.
+  beast::tcp_stream& connection() { return beast::get_lowest_layer(stream_); }
+
+  // TLS: the handshake must be over within the request timeout of the connection's opening.
+  void handshake() {
+    connection().expires_after(limits_.request_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->close_socket();
+                              self->handshaken_ = true;
+                              self->read();
+                            });
+  }
+
   // Idle until the first byte of the next request, which starts the request's own clock.
   void read() {
     parser_.emplace();
     parser_->body_limit(limits_.max_body);
     parser_->header_limit(kMaxHeaderBytes);
     if (buffer_.size() > 0) return read_header();  // pipelined: it has begun already
-    stream_.expires_after(limits_.idle_timeout);
+    connection().expires_after(limits_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kReadSize),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->close();
                               self->read_header();
@@ -201,10 +247,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_header() {
-    stream_.expires_after(limits_.request_timeout);  // for header and body together
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    connection().expires_after(limits_.request_timeout);  // for header and body together
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
   }
 
   void on_header(beast::error_code ec) {
@@ -220,7 +267,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                                                          header.version());
       return http::async_write(
           stream_, *go_ahead,
-          [self = shared_from_this(), go_ahead](beast::error_code write_ec, std::size_t) {
+          [self = this->shared_from_this(), go_ahead](beast::error_code write_ec, std::size_t) {
             if (write_ec) return self->close();
             self->read_body();
           });
@@ -230,7 +277,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->refuse(ec);
                        self->on_request();
                      });
@@ -251,7 +298,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_request() {
     // A request whose answer is pending is not idle: no clock runs until the answer is written.
-    stream_.expires_never();
+    connection().expires_never();
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
     HttpRequest request;
@@ -265,7 +312,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     client_gone_ = request.client_gone;
     watch_for_close();
-    (*handler_)(std::move(request), [self = shared_from_this()](HttpResponse response) {
+    (*handler_)(std::move(request), [self = this->shared_from_this()](HttpResponse response) {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->write(std::move(response));
       });
@@ -277,21 +324,41 @@ class Session : public std::enable_shared_from_this<Session> {
   void watch_for_close() {
     if (watching_) return;
     watching_ = true;
-    stream_.socket().async_wait(
-        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+    connection().socket().async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
           self->watching_ = false;
           if (!self->client_gone_) return;
           if (ec) return self->client_gone_->store(true);
           char byte;
-          ssize_t n =
-              ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-          if (n > 0) return;  // a pipelined request, read once this one is answered
+          ssize_t n = ::recv(self->connection().socket().native_handle(), &byte, 1,
+                             MSG_PEEK | MSG_DONTWAIT);
+          if (n > 0) {
+            // A pipelined request, read once this one is answered; under TLS perhaps a
+            // close_notify instead.
+            if constexpr (kTls) self->watch_encrypted();
+            return;
+          }
           if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             return self->watch_for_close();
           }
           // FIN (0), or ECONNRESET and the like after an RST: recv says so, not `ec`.
           self->client_gone_->store(true);
         });
+  }
+
+  // Bytes came while the answer is pending, encrypted: a pipelined request or the client's
+  // close_notify, which look alike. The FIN after a close_notify does not, so look for it now
+  // and every little while after, until it comes or the answer is written.
+  void watch_encrypted() {
+    pollfd peer{connection().socket().native_handle(), POLLRDHUP, 0};
+    if (::poll(&peer, 1, 0) > 0 && (peer.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+      client_gone_->store(true);
+      return;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(), kTlsCloseRecheck);
+    timer->async_wait([self = this->shared_from_this(), timer](beast::error_code) {
+      if (self->client_gone_) self->watch_for_close();
+    });
   }
 
   void write(HttpResponse response) {
@@ -304,32 +371,43 @@ class Session : public std::enable_shared_from_this<Session> {
     message->keep_alive(keep_alive_);
     message->prepare_payload();
     // A client that does not read its answer does not hold the connection forever.
-    stream_.expires_after(limits_.request_timeout);
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
-                        if (ec || !self->keep_alive_) return self->close();
-                        self->read();
-                      });
+    connection().expires_after(limits_.request_timeout);
+    http::async_write(
+        stream_, *message,
+        [self = this->shared_from_this(), message](beast::error_code ec, std::size_t) {
+          if (ec || !self->keep_alive_) return self->close();
+          self->read();
+        });
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (draining_) return drain();
-    close_socket();
+    if constexpr (kTls) {
+      // A close_notify, and the client's in return for as long as a drain would take; then the
+      // socket closes whatever the client did.
+      if (!handshaken_ || shutting_down_) return close_socket();
+      shutting_down_ = true;
+      connection().expires_after(kDrainTime);
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+    } else {
+      beast::error_code ec;
+      connection().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (draining_) return drain();
+      close_socket();
+    }
   }
 
   // After refusing a request: read and drop what the client is still sending, for a while, so
   // that it reads the answer instead of a reset connection.
   void drain() {
     draining_ = false;
-    stream_.expires_after(kDrainTime);
+    connection().expires_after(kDrainTime);
     drain_some();
   }
 
   void drain_some() {
     stream_.async_read_some(asio::buffer(scratch_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->close_socket();
                               self->drain_some();
                             });
@@ -337,7 +415,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close_socket() {
     beast::error_code ignored;
-    stream_.socket().close(ignored);
+    connection().socket().close(ignored);
     give_back_slot();
   }
 
@@ -347,7 +425,8 @@ class Session : public std::enable_shared_from_this<Session> {
     slots_.reset();
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<asio::ssl::context> tls_;  // TLS: outlives the stream that uses it
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<const Handler> handler_;
@@ -358,6 +437,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool watching_ = false;
   bool draining_ = false;
   std::array<char, 16384> scratch_{};
+  bool handshaken_ = false;     // TLS
+  bool shutting_down_ = false;  // TLS
 };
 
 // An acceptor and the handler of the connections it accepts. Its acceptor and timer are used
@@ -370,6 +451,7 @@ struct Listener {
   asio::steady_timer retry;  // after a failed accept
   std::chrono::milliseconds backoff = kAcceptBackoff;
   std::shared_ptr<const Handler> handler;
+  std::shared_ptr<asio::ssl::context> tls;  // empty: plain HTTP
 };
 
 }  // namespace
@@ -406,7 +488,15 @@ struct HttpServer::Impl {
             return;
           }
           listener->backoff = kAcceptBackoff;
-          std::make_shared<Session>(std::move(socket), listener->handler, slots, limits())->start();
+          if (listener->tls) {
+            std::make_shared<Session<TlsStream>>(std::move(socket), listener->handler, slots,
+                                                 limits(), listener->tls)
+                ->start();
+          } else {
+            std::make_shared<Session<PlainStream>>(std::move(socket), listener->handler, slots,
+                                                   limits(), nullptr)
+                ->start();
+          }
           accept(listener);
         });
   }
@@ -424,8 +514,10 @@ struct HttpServer::Impl {
     });
   }
 
-  Listening serve(std::shared_ptr<Listener> listener, Handler handler) {
+  Listening serve(std::shared_ptr<Listener> listener, Handler handler,
+                  std::shared_ptr<asio::ssl::context> tls) {
     listener->handler = std::make_shared<const Handler>(std::move(handler));
+    listener->tls = std::move(tls);
     Listening listening{0, listener->acceptor.local_endpoint().port()};
     {
       std::lock_guard lock(mutex);
@@ -436,13 +528,15 @@ struct HttpServer::Impl {
     return listening;
   }
 
-  Result<Listening> open(std::uint16_t wanted, Handler handler) {
+  Result<Listening> open(std::uint16_t wanted, Handler handler,
+                         std::shared_ptr<asio::ssl::context> tls = nullptr) {
     auto socket = listen_socket(options.host, wanted);
     if (!socket) return Unexpected<Error>(socket.error());
-    return adopt(socket->fd, std::move(handler));
+    return adopt(socket->fd, std::move(handler), std::move(tls));
   }
 
-  Result<Listening> adopt(int fd, Handler handler) {
+  Result<Listening> adopt(int fd, Handler handler,
+                          std::shared_ptr<asio::ssl::context> tls = nullptr) {
     auto invalid = [fd](const std::string& why) {
       ::close(fd);
       return fail("InvalidSocket", "cannot serve descriptor " + std::to_string(fd) + ": " + why);
@@ -470,7 +564,7 @@ struct HttpServer::Impl {
     beast::error_code ec;
     listener->acceptor.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
     if (ec) return invalid(ec.message());
-    return serve(std::move(listener), std::move(handler));
+    return serve(std::move(listener), std::move(handler), std::move(tls));
   }
 
   void close(std::shared_ptr<Listener> listener) {
@@ -491,10 +585,24 @@ HttpServer::HttpServer(HttpServerOptions options, Handler handler)
 HttpServer::~HttpServer() { stop(); }
 
 Expected<void, Error> HttpServer::start() {
+  int given_fd = std::exchange(impl_->options.listening_fd, -1);
   if (handler_) {
-    auto bound = impl_->open(impl_->options.port, std::move(handler_));
+    std::shared_ptr<asio::ssl::context> tls;
+    if (impl_->options.tls) {
+      auto context = tls_server_context(*impl_->options.tls);
+      if (!context) {
+        if (given_fd >= 0) ::close(given_fd);
+        return Unexpected<Error>(context.error());
+      }
+      tls = std::move(*context);
+    }
+    auto bound = given_fd >= 0
+                     ? impl_->adopt(given_fd, std::move(handler_), std::move(tls))
+                     : impl_->open(impl_->options.port, std::move(handler_), std::move(tls));
     if (!bound) return Unexpected<Error>(bound.error());
     impl_->port = bound->port;
+  } else if (given_fd >= 0) {
+    ::close(given_fd);
   }
   int threads = std::max(1, impl_->options.threads);
   for (int i = 0; i < threads; ++i) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/error.h"
@@ -26,6 +27,16 @@ namespace baton::net {
 // Answers one request; call it exactly once, from any thread.
 using Responder = std::function<void(HttpResponse)>;
 using Handler = std::function<void(HttpRequest&&, Responder)>;
+
+// A certificate chain and its private key, in PEM files, for a listener that speaks TLS.
+struct TlsFiles {
+  std::string certificate_file;  // the server's certificate first, then any intermediates
+  std::string private_key_file;  // unencrypted
+};
+
+// Whether `files` can be served: both readable, PEM, and the key the certificate's. Errors:
+// InvalidTlsFiles, naming the file and what is wrong.
+[[nodiscard]] Result<void> check_tls_files(const TlsFiles& files);
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -42,6 +53,13 @@ struct HttpServerOptions {
   // (against clients that trickle a byte a minute); also how long a client may take to read
   // its answer.
   std::chrono::milliseconds request_timeout = std::chrono::seconds(60);
+  // When set, the main handler's listener speaks HTTP/1.1 over TLS (1.2 or later) only. The
+  // listeners listen() and adopt() add stay plain HTTP.
+  std::optional<TlsFiles> tls;
+  // A listening TCP socket someone else bound, for the main handler to be served on instead of
+  // `host` and `port` (as adopt() serves one). The server owns it from start() on, also when
+  // start() fails.
+  int listening_fd = -1;
 };
 
 // Names one listener of a server; never reused by that server, unlike ports (an adopted socket
@@ -61,7 +79,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds, listens and starts the threads. Errors: AddressInUse, InvalidAddress.
+  // Binds (or takes options.listening_fd), listens and starts the threads. Errors: AddressInUse,
+  // InvalidAddress, InvalidSocket, InvalidTlsFiles.
   [[nodiscard]] Expected<void, Error> start();
   // The port listened on (the real one when the options asked for 0).
   std::uint16_t port() const;

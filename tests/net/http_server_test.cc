@@ -523,6 +523,20 @@ TEST_F(HttpServerTest, AdoptedSocketIsServedUntilUnlistened) {
   EXPECT_TRUE(starts_with(other.read_response(), "HTTP/1.1 200"));
 }
 
+TEST_F(HttpServerTest, MainHandlerServesTheListeningSocketOfItsOptions) {
+  int fd = listening_socket();
+  ASSERT_GE(fd, 0);
+  HttpServerOptions options;
+  options.listening_fd = fd;
+  start(options);
+  EXPECT_EQ(port(), local_port(fd));
+  Client client(port());
+  ASSERT_TRUE(client.send(post("four")));
+  std::string response = client.read_response();
+  EXPECT_TRUE(starts_with(response, "HTTP/1.1 200")) << response;
+  EXPECT_TRUE(response.ends_with("\r\n\r\n4"));
+}
+
 TEST_F(HttpServerTest, AdoptRefusesASocketThatIsNotListening) {
   server_ = std::make_unique<HttpServer>(HttpServerOptions{}, nullptr);
   ASSERT_TRUE(server_->start());
