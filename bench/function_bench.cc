@@ -1,13 +1,14 @@
 // function_bench: the function host in process.
 //
-//   function_bench EMPTY_RUNTIME [--calls 20000] [--cold 300]
+//   function_bench EMPTY_RUNTIME [--calls 20000] [--cold 300] [--first-calls 5]
 //
 // warm: one invocation after another of a provided function whose bootstrap is EMPTY_RUNTIME
 // (bench/empty_runtime.cc, an empty handler in C++): time from invoke() to its answer, as
 // baton sees it (two Runtime API round trips on loopback and the host's bookkeeping).
 // sandbox start: the same function started afresh for each call, with each isolation: time
 // from the spawn to the runtime's first /invocation/next (the REPORT line's Init Duration).
-// cold: the first invocation of a Node.js function, next to `node -e ""` on its own.
+// cold: the first invocation of a Node.js (CommonJS, ES module) and a Python function, and of
+// one that creates a boto3 client as it is imported, next to the interpreter on its own.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,6 +101,68 @@ bool sandbox_starts(const std::vector<std::pair<const char*, HostOptions>>& mode
   return true;
 }
 
+// The first call of a function of each runtime (a new sandbox for each), next to the
+// interpreter started on its own. Its code is in `root`.
+bool first_calls(FunctionHost& host, const char* mode, const fs::path& root, int samples) {
+  struct Cold {
+    const char* label;
+    const char* runtime;
+    const char* handler;
+    const char* file;
+    const char* code;
+    const char* bare;  // the interpreter alone, as a command
+  };
+  const Cold colds[] = {
+      {"Node.js, CommonJS", "nodejs20.x", "index.handler", "index.js",
+       "exports.handler = async (e) => ({ok: true});\n", "node -e \"\""},
+      {"Node.js, ES module", "nodejs20.x", "index.handler", "index.mjs",
+       "export const handler = async (e) => ({ok: true});\n", "node -e \"\""},
+      {"Python", "python3.12", "app.handler", "app.py",
+       "def handler(event, context):\n    return {'ok': True}\n", "/usr/bin/python3 -c \"\""},
+      {"Python with a boto3 client", "python3.12", "app.handler", "app.py",
+       "import boto3\nsfn = boto3.client('stepfunctions')\n"
+       "def handler(event, context):\n    return {'ok': sfn.meta.endpoint_url}\n",
+       "AWS_DEFAULT_REGION=us-east-1 /usr/bin/python3 -c \"import boto3; "
+       "boto3.client('stepfunctions')\""},
+  };
+  int n = 0;
+  for (const Cold& c : colds) {
+    fs::path code = root / "functions" / (std::string(mode) + "-" + std::to_string(n++));
+    fs::create_directories(code);
+    std::ofstream(code / c.file) << c.code;
+    std::vector<double> cold;
+    std::vector<double> bare;
+    for (int i = 0; i < samples; ++i) {
+      FunctionConfig f;
+      f.name = code.filename().string() + "-" + std::to_string(i);
+      f.arn = "arn:aws:lambda:us-east-1:123456789012:function:" + f.name;
+      f.runtime = c.runtime;
+      f.handler = c.handler;
+      f.code_dir = code.string();
+      f.revision = "1";
+      // As under `baton serve`, where the SDKs are pointed at its API.
+      f.environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:8083";
+      if (!host.check_runnable(f)) break;
+      auto t0 = Clock::now();
+      InvokeResult r = call(host, f, "{}");
+      cold.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (r.function_error) {
+        std::fprintf(stderr, "%s: call failed: %s\n", c.label, r.payload.c_str());
+        return false;
+      }
+      host.retire(f.name);
+      auto t1 = Clock::now();
+      std::string command = std::string(c.bare) + " >/dev/null 2>&1";
+      if (std::system(command.c_str()) != 0) return false;
+      bare.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t1).count());
+    }
+    if (cold.empty()) continue;
+    std::printf("cold, %s, %s: first call %.1f ms (median of %d); `%s` alone %.1f ms\n", c.label,
+                mode, percentile(cold, 0.5), samples, c.bare, percentile(bare, 0.5));
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,9 +172,11 @@ int main(int argc, char** argv) {
   }
   long calls = 20000;
   long starts = 300;
+  int samples = 5;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--calls") calls = std::atol(argv[i + 1]);
     if (std::string(argv[i]) == "--cold") starts = std::atol(argv[i + 1]);
+    if (std::string(argv[i]) == "--first-calls") samples = std::atoi(argv[i + 1]);
   }
   fs::path root = fs::temp_directory_path() / ("baton-function-bench-" + std::to_string(getpid()));
   fs::create_directories(root / "empty");
@@ -160,33 +225,18 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::string node = find_on_path("node");
-  if (!node.empty()) {
-    fs::create_directories(root / "node");
-    std::ofstream(root / "node" / "index.js") << "exports.handler = async (e) => ({ok: true});\n";
-    std::vector<double> cold;
-    std::vector<double> bare;
-    for (int i = 0; i < 5; ++i) {
-      FunctionConfig f;
-      f.name = "node-cold-" + std::to_string(i);
-      f.arn = "arn:aws:lambda:us-east-1:123456789012:function:" + f.name;
-      f.runtime = "nodejs20.x";
-      f.handler = "index.handler";
-      f.code_dir = (root / "node").string();
-      f.revision = "1";
-      auto t0 = Clock::now();
-      InvokeResult r = call(host, f, "{}");
-      cold.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-      if (r.function_error) std::fprintf(stderr, "node call failed: %s\n", r.payload.c_str());
-      auto t1 = Clock::now();
-      std::string command = node + " -e \"\"";
-      if (std::system(command.c_str()) != 0) return 1;
-      bare.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t1).count());
-    }
-    std::printf(
-        "cold: first call of a Node.js function %.1f ms (median of 5); `node -e \"\"` "
-        "alone %.1f ms\n",
-        percentile(cold, 0.5), percentile(bare, 0.5));
+  // As `baton serve` has it: the code of functions in the folder sandboxes do not see, and the
+  // SDK for Node.js functions (when BATON_FUNCTION_SDK names it).
+  HostOptions cold = options;
+  if (const char* sdk = std::getenv("BATON_FUNCTION_SDK")) cold.sdk_dir = sdk;
+  cold.hidden_dir = root.string();
+  HostOptions cold_none = cold;
+  cold_none.isolation = Isolation::None;
+  for (auto& [mode, cold_options] :
+       {std::pair{"namespaces", cold}, std::pair{"no isolation", cold_none}}) {
+    FunctionHost cold_host(cold_options);
+    if (!cold_host.start() || !first_calls(cold_host, mode, root, samples)) return 1;
+    cold_host.stop();
   }
   host.stop();
   fs::remove_all(root);

@@ -119,7 +119,9 @@ int run(const RunOptions& options) {
   std::unique_ptr<runtime::FunctionHost> host;
   if (project) {
     runtime::HostOptions host_options;
-    options.sandboxes.apply(host_options);
+    if (auto applied = options.sandboxes.apply(host_options); !applied) {
+      return usage_error(applied.error());
+    }
     host = std::make_unique<runtime::FunctionHost>(host_options);
     if (auto started = host->start(); !started) return usage_error(started.error().cause);
     for (const auto& [name, function] : project->functions) {

@@ -69,6 +69,21 @@ int wait_for_stop_signal(const sigset_t& set) {
   return signal;
 }
 
+// The API as functions' AWS SDKs reach it (AWS_ENDPOINT_URL); "": the host's default,
+// http://127.0.0.1:PORT, where an isolated network has it and where a loopback or wildcard
+// address is reached from baton's own network.
+std::string function_endpoint(const std::string& host, std::uint16_t port,
+                              const runtime::HostOptions& functions) {
+  bool own_network = functions.isolation == runtime::Isolation::Namespaces &&
+                     functions.network == runtime::FunctionNetwork::Isolated;
+  if (own_network || host == "127.0.0.1" || host == "0.0.0.0" || host == "localhost" ||
+      host == "::" || host.empty()) {
+    return "";
+  }
+  bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 // Looks for damage in the database before anything reads it (quick_check; integrity_check with
 // --check), and names the executions a damaged page holds. False when damaged.
 bool check_store(store::SqliteStore& store, const std::string& db_path, bool full) {
@@ -157,7 +172,9 @@ int serve(const ServeOptions& options) {
   host_options.log_dir = (data / "logs").string();
   host_options.region = options.region;
   host_options.default_concurrency = options.function_concurrency;
-  options.sandboxes.apply(host_options);
+  if (auto applied = options.sandboxes.apply(host_options); !applied) {
+    return serve_error(applied.error());
+  }
   host_options.hidden_dir = data.string();
   // The API, for functions (AWS_ENDPOINT_URL). `api` is built below, before any function can run:
   // none runs before service.start().
@@ -166,6 +183,12 @@ int serve(const ServeOptions& options) {
     gateway->handle(std::move(request), std::move(respond));
   };
   host_options.gateway_port = api_socket->port;
+  host_options.endpoint = function_endpoint(options.host, api_socket->port, host_options);
+  if (level != api::LogLevel::Error && host_options.sdk_dir.empty()) {
+    std::cerr << "baton serve: no AWS SDK for Node.js functions (sdk/node, installed by "
+                 "scripts/setup; --function-sdk): a handler that imports @aws-sdk/* cannot "
+                 "find it\n";
+  }
   if (level != api::LogLevel::Error && host_options.isolation == runtime::Isolation::None) {
     std::cerr << "baton serve: warning: --function-isolation none: functions run as plain "
                  "processes of this user; each can reach the others' Runtime API (take their "

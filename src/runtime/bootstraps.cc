@@ -31,16 +31,21 @@ Expected<void, Error> write_if_changed(const std::filesystem::path& path, std::s
   return {};
 }
 
+constexpr auto kReadable = std::filesystem::perms::owner_read |
+                           std::filesystem::perms::owner_write |
+                           std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+
 }  // namespace
+
+Expected<void, Error> write_runtime_file(const std::string& path, std::string_view text) {
+  return write_if_changed(path, text, kReadable);
+}
 
 Expected<void, Error> write_bootstraps(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail("Runtime.Unknown", "cannot create " + dir + ": " + ec.message());
   std::filesystem::path folder(dir);
-  constexpr auto kReadable =
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-      std::filesystem::perms::group_read | std::filesystem::perms::others_read;
   constexpr auto kExecutable = kReadable | std::filesystem::perms::owner_exec |
                                std::filesystem::perms::group_exec |
                                std::filesystem::perms::others_exec;

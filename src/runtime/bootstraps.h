@@ -15,6 +15,8 @@ namespace baton::runtime {
 inline constexpr std::string_view kNodeBootstrapName = "node_bootstrap.js";
 inline constexpr std::string_view kPythonBootstrapName = "python_bootstrap.py";
 inline constexpr std::string_view kSandboxInitName = "sandbox-init";
+// The copy of HostOptions::ca_bundle.
+inline constexpr std::string_view kCaBundleName = "ca-bundle.pem";
 
 // The sources, as compiled in.
 extern const std::string_view kNodeBootstrapSource;
@@ -25,5 +27,10 @@ extern const std::string_view kSandboxInitProgram;
 // Writes the bootstraps and the sandbox init (executable) into `dir` (created if needed), unless
 // they are there already.
 [[nodiscard]] Expected<void, Error> write_bootstraps(const std::string& dir);
+
+// Writes `text` to `path` (readable by all), unless it holds that already; a sandbox reading it
+// meanwhile reads the old text or the new, never half.
+[[nodiscard]] Expected<void, Error> write_runtime_file(const std::string& path,
+                                                       std::string_view text);
 
 }  // namespace baton::runtime

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -90,6 +91,22 @@ net::HttpServerOptions runtime_api_options() {
   return options;
 }
 
+// Makes DIR/node_modules a link to `modules`, or removes the link there when `modules` is "";
+// whether DIR/node_modules links to `modules` now. Never removes anything but a link.
+bool link_sdk(const std::string& dir, const std::string& modules) {
+  namespace fs = std::filesystem;
+  fs::path link = fs::path(dir) / "node_modules";
+  std::error_code ec;
+  if (fs::is_symlink(link, ec)) {
+    if (!modules.empty() && fs::read_symlink(link, ec) == modules) return true;
+    fs::remove(link, ec);
+  }
+  if (modules.empty()) return false;
+  ec.clear();
+  fs::create_directory_symlink(modules, link, ec);
+  return !ec;
+}
+
 }  // namespace
 
 // One invocation, from invoke() to its answer.
@@ -135,6 +152,9 @@ struct FunctionHost::Impl {
   net::HttpServer runtime_api{runtime_api_options(), nullptr};
   std::string node;
   std::string python;
+  std::string sdk_modules;  // the SDK's node_modules, absolute; "": none
+  bool sdk_linked = false;  // HIDDEN/node_modules links to it (without isolation)
+  std::string ca_bundle;    // the copy of options.ca_bundle; "": none
   mutable std::mutex mutex;
   std::map<std::uint64_t, std::unique_ptr<Sandbox>> sandboxes;
   std::map<std::string, Pool> pools;
@@ -172,6 +192,37 @@ struct FunctionHost::Impl {
     return {f.code_dir + "/bootstrap"};
   }
 
+  bool is_node(const FunctionConfig& f) const {
+    auto kind = runtime_kind(f.runtime);
+    return kind && *kind == RuntimeKind::Node;
+  }
+
+  // Whether a sandbox of `f` finds the SDK's node_modules in the hidden folder (baton's data):
+  // when its code is in that folder, as `baton serve` keeps functions' code, and the sandbox is
+  // isolated (a mount) or the folder links to the SDK.
+  bool sdk_in_hidden_dir(const FunctionConfig& f) const {
+    if (options.hidden_dir.empty()) return false;
+    if (options.isolation == Isolation::None && !sdk_linked) return false;
+    std::string hidden = std::filesystem::path(options.hidden_dir).lexically_normal().string();
+    if (!hidden.ends_with('/')) hidden += '/';
+    return std::filesystem::path(f.code_dir).lexically_normal().string().starts_with(hidden);
+  }
+
+  // Where a Node.js sandbox of `f` finds the SDK's node_modules (NODE_PATH), "" without an SDK.
+  // ES modules read no NODE_PATH: they find packages in the node_modules folders of the
+  // importing file's ancestors. So when the code is in the hidden folder (baton's data), the
+  // SDK is at HIDDEN/node_modules: in an isolated sandbox a mount point in the empty folder that
+  // hides baton's data, without isolation a link there to the SDK; either way, no ES module of
+  // the function costs more than a CommonJS one, and nothing is written in its code. Elsewhere
+  // (code outside the hidden folder, as `baton run` has it) the SDK is at its own path, and the
+  // Node.js bootstrap resolves what an ES module handler does not find through NODE_PATH's
+  // node_modules folders, with a module resolution hook (about 100 ms more at a cold start).
+  std::string sdk_node_modules(const FunctionConfig& f) const {
+    if (sdk_modules.empty() || !is_node(f)) return "";
+    if (sdk_in_hidden_dir(f)) return options.hidden_dir + "/node_modules";
+    return sdk_modules;
+  }
+
   SandboxIsolation isolation_for(const FunctionConfig& f) const {
     SandboxIsolation isolation;
     if (options.isolation == Isolation::None) return isolation;
@@ -179,6 +230,12 @@ struct FunctionHost::Impl {
     isolation.own_network = options.network == FunctionNetwork::Isolated;
     isolation.hidden_dir = options.hidden_dir;
     isolation.read_only = {f.code_dir, options.bootstrap_dir};
+    // Read-only, so that no function can change the SDK the others load.
+    if (std::string modules = sdk_node_modules(f); modules == sdk_modules && !modules.empty()) {
+      isolation.read_only.push_back(sdk_modules);
+    } else if (!modules.empty()) {
+      isolation.read_only_at.push_back({sdk_modules, modules});
+    }
     isolation.init = options.bootstrap_dir + "/" + std::string(kSandboxInitName);
     if (isolation.own_network) {
       isolation.listen_ports.push_back(kRuntimeApiPort);
@@ -217,9 +274,28 @@ struct FunctionHost::Impl {
     env["LANG"] = "en_US.UTF-8";
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
     env["LD_LIBRARY_PATH"] = "/usr/local/lib:/usr/lib:/lib:/opt/lib";
-    // Not one of Lambda's variables: a function's own value wins.
-    if (options.gateway && !env.contains("AWS_ENDPOINT_URL")) {
-      env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:" + std::to_string(options.gateway_port);
+    // For the AWS SDKs, to reach baton's API. A function's own values win.
+    std::string endpoint = options.endpoint;
+    if (endpoint.empty() && options.gateway) {
+      endpoint = "http://127.0.0.1:" + std::to_string(options.gateway_port);
+    }
+    if (!endpoint.empty()) {
+      env.try_emplace("AWS_ENDPOINT_URL", endpoint);
+      env.try_emplace("AWS_ACCESS_KEY_ID", options.access_key_id);
+      env.try_emplace("AWS_SECRET_ACCESS_KEY", options.secret_access_key);
+      if (!options.session_token.empty()) {
+        env.try_emplace("AWS_SESSION_TOKEN", options.session_token);
+      }
+    }
+    if (!ca_bundle.empty()) {
+      env.try_emplace("AWS_CA_BUNDLE", ca_bundle);
+      env.try_emplace("NODE_EXTRA_CA_CERTS", ca_bundle);
+    }
+    // After the function's own folders, as Lambda's runtime folder comes after /opt's: a
+    // function's own copy of a package (its own SDK's version) is found first.
+    if (std::string modules = sdk_node_modules(f); !modules.empty()) {
+      auto [path, added] = env.try_emplace("NODE_PATH", modules);
+      if (!added) path->second += (path->second.empty() ? "" : ":") + modules;
     }
     return env;
   }
@@ -737,6 +813,24 @@ Expected<void, Error> FunctionHost::start() {
   }
   if (auto written = write_bootstraps(d.options.bootstrap_dir); !written) {
     return Unexpected<Error>(written.error());
+  }
+  if (!d.options.ca_bundle.empty()) {
+    // Copied where every sandbox can read it: the original may be in baton's data folder, which
+    // isolated sandboxes do not see, next to the key that must stay there.
+    std::ifstream in(d.options.ca_bundle, std::ios::binary);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in) return fail("Runtime.Unknown", "cannot read the CA bundle " + d.options.ca_bundle);
+    d.ca_bundle = d.options.bootstrap_dir + "/" + std::string(kCaBundleName);
+    if (auto copied = write_runtime_file(d.ca_bundle, pem.str()); !copied) return copied;
+  }
+  if (!d.options.sdk_dir.empty()) {
+    std::error_code ec;
+    auto modules = std::filesystem::absolute(d.options.sdk_dir, ec) / "node_modules";
+    if (!ec && std::filesystem::is_directory(modules, ec)) d.sdk_modules = modules.string();
+  }
+  if (d.options.isolation == Isolation::None && !d.options.hidden_dir.empty()) {
+    d.sdk_linked = link_sdk(d.options.hidden_dir, d.sdk_modules);
   }
   if (!d.options.log_dir.empty()) {
     std::error_code ec;

@@ -60,11 +60,33 @@ struct HostOptions {
   // A folder sandboxes must not see (baton's data folder), except the function's own code and
   // the bootstraps in it; "" hides nothing.
   std::string hidden_dir;
-  // baton's API gateway, served to each isolated sandbox at 127.0.0.1:gateway_port (which
-  // AWS_ENDPOINT_URL names, for the AWS SDKs); with the host network, the gateway is expected
-  // there already. Empty: no gateway, no AWS_ENDPOINT_URL.
+  // baton's API gateway, served to each isolated sandbox at 127.0.0.1:gateway_port; with the
+  // host network, the gateway is expected there already. Empty: no gateway.
   net::Handler gateway;
   std::uint16_t gateway_port = 8083;
+
+  // What the AWS SDKs in a sandbox are told, as Lambda tells them through the environment, so
+  // that a function reaches baton's API with the SDK it imports. A variable a function's own
+  // Environment sets is left as it is.
+  //
+  // The API (AWS_ENDPOINT_URL). "": http://127.0.0.1:gateway_port when there is a gateway, and
+  // none otherwise. In an isolated network the gateway is at 127.0.0.1:gateway_port only.
+  std::string endpoint;
+  // The credentials the SDKs sign with, set when there is an endpoint: AWS_ACCESS_KEY_ID,
+  // AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN unless it is "" (Lambda's are a role's
+  // temporary credentials, which always have one).
+  std::string access_key_id = "baton";
+  std::string secret_access_key = "baton";
+  std::string session_token = "baton";
+  // A PEM file of the certificates that the endpoint's is checked against (an https endpoint
+  // signed by a CA of baton's own); "": none. Copied into bootstrap_dir by start(), where every
+  // sandbox can read it, and named by AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
+  std::string ca_bundle;
+  // The folder whose node_modules holds the AWS SDK for JavaScript (v3 clients) that Node.js
+  // handlers require or import without bundling it, as Lambda's Node.js runtimes offer theirs;
+  // "" or a folder without node_modules: none. See sdk_node_modules() in function_host.cc for
+  // how CommonJS (NODE_PATH) and ES modules find it.
+  std::string sdk_dir;
 };
 
 using InvokeCallback = std::function<void(InvokeResult)>;
@@ -76,8 +98,9 @@ class FunctionHost {
   FunctionHost(const FunctionHost&) = delete;
   FunctionHost& operator=(const FunctionHost&) = delete;
 
-  // Writes the bootstraps, checks that this machine can isolate sandboxes as asked, and starts
-  // the host's threads. Errors: what could not be written; Sandbox.IsolationFailed, saying why.
+  // Writes the bootstraps (and the CA bundle), checks that this machine can isolate sandboxes as
+  // asked, and starts the host's threads. Errors: what could not be read or written;
+  // Sandbox.IsolationFailed, saying why.
   [[nodiscard]] Expected<void, Error> start();
   // Stops every sandbox. Every invocation not answered yet, running or queued, is answered with
   // a ServiceException marked InvokeResult::stopped; so is every later one.

@@ -71,7 +71,8 @@ struct ChildPlan {
   const char* dirs[kMaxDirs] = {};  // mount points made in the tmpfs over hidden_dir, in order
   int dir_count = 0;
   struct Bind {
-    const char* path = nullptr;
+    const char* source = nullptr;  // the folder shown
+    const char* path = nullptr;    // where
     unsigned long remount_flags = 0;
     int fd = -1;
   };
@@ -233,7 +234,7 @@ BATON_IN_CHILD int child_main(void* argument) {
   if (plan.namespaces) {
     // The folders to show, opened before the tmpfs hides them.
     for (int i = 0; i < plan.bind_count; ++i) {
-      plan.binds[i].fd = ::open(plan.binds[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      plan.binds[i].fd = ::open(plan.binds[i].source, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (plan.binds[i].fd < 0) child_failed(plan, "opening a folder to show");
     }
     if (plan.hidden_dir != nullptr) {
@@ -313,7 +314,7 @@ std::mutex& dumpable_mutex() {
 struct PlanStorage {
   std::string hidden_dir;
   std::vector<std::string> dirs;
-  std::vector<std::string> binds;
+  std::vector<SandboxIsolation::Shown> binds;
 };
 
 // The mounts of `isolation`, resolved (symbolic links and all) as the kernel will see them.
@@ -323,20 +324,38 @@ void plan_mounts(const SandboxIsolation& isolation, PlanStorage& storage, ChildP
     fs::path hidden = fs::canonical(isolation.hidden_dir, ec);
     if (!ec) storage.hidden_dir = hidden.string();
   }
+  auto show = [&](const std::string& source, std::string path) {
+    auto shown = [&](const SandboxIsolation::Shown& b) { return b.path == path; };
+    if (std::none_of(storage.binds.begin(), storage.binds.end(), shown)) {
+      storage.binds.push_back({source, std::move(path)});
+    }
+  };
   for (const std::string& folder : isolation.read_only) {
     fs::path path = fs::canonical(folder, ec);
     if (ec) continue;  // nothing to show; running it fails later, with a clearer error
-    std::string text = path.string();
-    if (std::find(storage.binds.begin(), storage.binds.end(), text) == storage.binds.end()) {
-      storage.binds.push_back(text);
-    }
+    show(path.string(), path.string());
+  }
+  for (const SandboxIsolation::Shown& elsewhere : isolation.read_only_at) {
+    fs::path source = fs::canonical(elsewhere.source, ec);
+    if (ec) continue;
+    // Its mount point is made, so only its parent exists.
+    fs::path path = fs::path(elsewhere.path).lexically_normal();
+    fs::path parent = fs::canonical(path.parent_path(), ec);
+    if (ec) continue;
+    std::string target = (parent / path.filename()).string();
+    // Only there can its mount point be made.
+    if (storage.hidden_dir.empty() || !target.starts_with(storage.hidden_dir + "/")) continue;
+    show(source.string(), target);
   }
   // Outer folders first: a folder shown inside another stays visible.
   std::sort(storage.binds.begin(), storage.binds.end(),
-            [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+            [](const SandboxIsolation::Shown& a, const SandboxIsolation::Shown& b) {
+              return a.path.size() < b.path.size();
+            });
   if (!storage.hidden_dir.empty()) {
     std::string prefix = storage.hidden_dir + "/";
-    for (const std::string& bind : storage.binds) {
+    for (const SandboxIsolation::Shown& shown : storage.binds) {
+      const std::string& bind = shown.path;
       if (!bind.starts_with(prefix)) continue;
       for (auto slash = bind.find('/', prefix.size());; slash = bind.find('/', slash + 1)) {
         std::string dir = bind.substr(0, slash);
@@ -351,14 +370,15 @@ void plan_mounts(const SandboxIsolation& isolation, PlanStorage& storage, ChildP
   BATON_CHECK(storage.binds.size() <= kMaxBinds && storage.dirs.size() <= kMaxDirs,
               "too many folders to show in a sandbox");
   for (const std::string& dir : storage.dirs) plan.dirs[plan.dir_count++] = dir.c_str();
-  for (const std::string& bind : storage.binds) {
+  for (const SandboxIsolation::Shown& bind : storage.binds) {
     ChildPlan::Bind& b = plan.binds[plan.bind_count++];
-    b.path = bind.c_str();
+    b.source = bind.source.c_str();
+    b.path = bind.path.c_str();
     // A bind mount keeps the flags of the mount it copies; those a less privileged namespace
     // inherits are locked, and remounting without them fails. nosuid and nodev are added.
     b.remount_flags = MS_NOSUID | MS_NODEV;
     struct statvfs info {};
-    if (::statvfs(b.path, &info) == 0 && (info.f_flag & ST_NOEXEC) != 0) {
+    if (::statvfs(b.source, &info) == 0 && (info.f_flag & ST_NOEXEC) != 0) {
       b.remount_flags |= MS_NOEXEC;
     }
   }

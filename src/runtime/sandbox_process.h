@@ -32,6 +32,14 @@ struct SandboxIsolation {
   // Folders shown read-only at their own paths, even inside `hidden_dir` (the function's code,
   // the bootstraps).
   std::vector<std::string> read_only;
+  // A folder shown read-only at another path, which must be in `hidden_dir`: its mount point is
+  // made in the empty folder that replaces it (the AWS SDK's node_modules, in an ancestor of the
+  // function's code).
+  struct Shown {
+    std::string source;
+    std::string path;
+  };
+  std::vector<Shown> read_only_at;
   // With `own_network`: TCP ports listened on at 127.0.0.1 inside the sandbox's network
   // namespace before its program starts, handed back as SandboxProcess::listeners.
   std::vector<std::uint16_t> listen_ports;

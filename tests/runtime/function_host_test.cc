@@ -394,5 +394,74 @@ TEST_F(FunctionHostTest, NodeAndPythonHandlersRunThroughBatonsBootstraps) {
   EXPECT_NE(failed.payload.find("bad input"), std::string::npos) << failed.payload;
 }
 
+// The SDK folder's packages are found by require() and by import, with every isolation: from
+// an ancestor of the code in the hidden folder (a mount when isolated, a link when not), or
+// through NODE_PATH (with a resolution hook for ES modules) when the code is elsewhere.
+TEST_F(FunctionHostTest, ANodeSdkIsFoundByRequireAndByImport) {
+  if (find_on_path("node").empty()) GTEST_SKIP() << "node is not installed";
+  fs::path package = root_ / "sdk" / "node_modules" / "baton-fake-sdk";
+  fs::create_directories(package);
+  std::ofstream(package / "package.json") << R"({"name": "baton-fake-sdk", "main": "index.js"})";
+  std::ofstream(package / "index.js") << "exports.where = __filename;\n";
+  const std::string report = "({where, nodePath: process.env.NODE_PATH})";
+  FunctionConfig cjs = function("cjs", "nodejs20.x", "index.handler",
+                                {{"index.js",
+                                  "const { where } = require('baton-fake-sdk');\n"
+                                  "exports.handler = async () => " +
+                                      report + ";\n"}});
+  FunctionConfig esm = function("esm", "nodejs20.x", "index.handler",
+                                {{"index.mjs",
+                                  "import { where } from 'baton-fake-sdk';\n"
+                                  "export const handler = async () => " +
+                                      report + ";\n"}});
+  std::string sdk = fs::canonical(root_ / "sdk" / "node_modules").string();
+  std::string data = fs::canonical(root_).string();
+  struct Case {
+    Isolation isolation;
+    bool code_hidden;       // the code is in the hidden folder, as `baton serve` keeps it
+    std::string node_path;  // what NODE_PATH is
+    std::string seen_at;    // where the sandbox finds the package (its real path)
+  };
+  // Code outside the hidden folder first: no node_modules is in its ancestors yet.
+  for (const Case& c :
+       {Case{Isolation::Namespaces, false, sdk, sdk}, Case{Isolation::None, false, sdk, sdk},
+        Case{Isolation::Namespaces, true, root_.string() + "/node_modules", data + "/node_modules"},
+        Case{Isolation::None, true, root_.string() + "/node_modules", sdk}}) {
+    HostOptions options;
+    options.bootstrap_dir = (root_ / "bootstraps").string();
+    options.isolation = c.isolation;
+    options.network = FunctionNetwork::Host;
+    options.sdk_dir = (root_ / "sdk").string();
+    if (c.code_hidden) options.hidden_dir = root_.string();
+    FunctionHost host(options);
+    ASSERT_TRUE(host.start());
+    for (const FunctionConfig& f : {cjs, esm}) {
+      std::promise<InvokeResult> answered;
+      host.invoke(f, InvokeRequest{}, [&](InvokeResult r) { answered.set_value(std::move(r)); });
+      auto future = answered.get_future();
+      ASSERT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+      InvokeResult r = future.get();
+      SCOPED_TRACE(f.name + (c.isolation == Isolation::None ? ", no isolation" : ", isolated") +
+                   (c.code_hidden ? ", code in the hidden folder" : ""));
+      ASSERT_FALSE(r.function_error) << r.payload << r.log;
+      auto result = json::parse(r.payload);
+      ASSERT_TRUE(result) << r.payload;
+      EXPECT_EQ(result->find("nodePath")->as_string(), c.node_path);
+      EXPECT_EQ(result->find("where")->as_string(), c.seen_at + "/baton-fake-sdk/index.js");
+    }
+    host.stop();
+  }
+  // Without isolation, the link in the hidden folder goes once there is no SDK.
+  ASSERT_TRUE(fs::is_symlink(root_ / "node_modules"));
+  HostOptions without;
+  without.bootstrap_dir = (root_ / "bootstraps").string();
+  without.isolation = Isolation::None;
+  without.hidden_dir = root_.string();
+  FunctionHost host(without);
+  ASSERT_TRUE(host.start());
+  EXPECT_FALSE(fs::exists(fs::symlink_status(root_ / "node_modules")));
+  host.stop();
+}
+
 }  // namespace
 }  // namespace baton::runtime

@@ -72,7 +72,9 @@ class DiskFull(unittest.TestCase):
             shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
     def fill(self):
-        with open(self.filler, "wb") as f:
+        # Unbuffered: a buffered file would flush what the last write left as it closes, and
+        # fail again there (how much is left depends on the free space's alignment).
+        with open(self.filler, "wb", buffering=0) as f:
             chunk = b"\0" * 65536
             try:
                 while True:

@@ -13,9 +13,15 @@
 // Error bodies are {"errorType","errorMessage","trace"} and console lines are
 // "<ISO time>\t<request id>\t<LEVEL>\t<message>" on stdout, as on Lambda.
 // Standard library only. Response streaming is not supported.
+//
+// The AWS SDK that baton offers (v3 clients, found through NODE_PATH) is required as any package
+// is. ES modules read no NODE_PATH: an isolated sandbox of `baton serve` shows the SDK in a
+// node_modules folder of an ancestor of the code, where Node finds it; elsewhere this bootstrap
+// makes an ES module handler find, through NODE_PATH, what Node's own resolution does not.
 
 const fs = require('fs');
 const http = require('http');
+const nodeModule = require('module');
 const path = require('path');
 const util = require('util');
 const { pathToFileURL } = require('url');
@@ -163,12 +169,66 @@ async function loadHandler(handlerString) {
   return fn;
 }
 
+// A module resolution hook (loaded from a data: URL, in the loader's thread): a bare specifier
+// ('@aws-sdk/client-sfn') that Node does not find is looked for as if imported from a file next
+// to each of `parents`' node_modules folders.
+const nodePathHook = `
+let parents = [];
+export function initialize(data) { parents = data.parents; }
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (err) {
+    const bare = !/^[./]/.test(specifier) && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(specifier);
+    if (!bare || !err || err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    for (const parentURL of parents) {
+      try {
+        return await nextResolve(specifier, { ...context, parentURL });
+      } catch (_) {
+        // the next folder, or the first error
+      }
+    }
+    throw err;
+  }
+}`;
+
+// Before the ES module `file` is imported: makes its imports, and those of every ES module after
+// it, find what NODE_PATH's node_modules folders hold, unless these are in its ancestors already
+// (where Node looks by itself). A hook costs a loader thread, so only when it is needed; and
+// only on a Node.js with module.register (18.19, 20.6 and later).
+function resolveThroughNodePath(file) {
+  if (!env.NODE_PATH || typeof nodeModule.register !== 'function') return;
+  const real = (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch (_) {
+      return null;
+    }
+  };
+  const ancestors = new Set();
+  for (let dir = path.dirname(real(file) || file); ; dir = path.dirname(dir)) {
+    const found = real(path.join(dir, 'node_modules'));
+    if (found) ancestors.add(found);
+    if (path.dirname(dir) === dir) break;
+  }
+  const folders = env.NODE_PATH.split(path.delimiter).filter(Boolean).map(real)
+    .filter((dir) => dir && path.basename(dir) === 'node_modules' && !ancestors.has(dir));
+  if (folders.length === 0) return;
+  const parents =
+    folders.map((dir) => pathToFileURL(path.join(path.dirname(dir), 'index.mjs')).href);
+  nodeModule.register('data:text/javascript,' + encodeURIComponent(nodePathHook),
+    { data: { parents } });
+}
+
 // The lookup order of Lambda's Node.js runtime: the exact file, then .js (CommonJS, or an
 // ES module under "type": "module"), .mjs, .cjs, and last Node's own resolution from the
 // task root (node_modules, folders with index.js).
 async function importUserModule(moduleRoot, moduleName) {
   const file = path.resolve(taskRoot, moduleRoot, moduleName);
-  const importFile = (p) => import(pathToFileURL(p).href);
+  const importFile = (p) => {
+    resolveThroughNodePath(p);
+    return import(pathToFileURL(p).href);
+  };
   if (fs.existsSync(file)) return require(file);
   const esm = nearestPackageIsModule(path.dirname(file));
   if (fs.existsSync(file + '.js')) return esm ? importFile(file + '.js') : require(file + '.js');

@@ -11,6 +11,9 @@ Error bodies are {"errorMessage", "errorType", "requestId", "stackTrace"}; stdou
 stderr are unbuffered; the root logger writes
 "[LEVEL]\t<ISO time>Z\t<request id>\t<message>" as on Lambda. Standard library only,
 Python 3.9+.
+
+boto3 and botocore (the machine's) find baton's API in AWS_ENDPOINT_URL: botocore reads it
+itself from 1.31 on, and for older ones (Debian 12's 1.29) this bootstrap makes it do so.
 """
 
 import decimal
@@ -132,6 +135,80 @@ class RuntimeApi:
     def post_error(self, path, error):
         self.post(path, json.dumps(error).encode("utf-8"), "application/json",
                   error["errorType"])
+
+
+# ---------------------------------------------------------------- AWS SDK
+
+
+class BotocoreEndpoints:
+    """Makes a botocore client created without an endpoint_url use AWS_ENDPOINT_URL_<SERVICE>
+    or AWS_ENDPOINT_URL, as botocore does by itself from 1.31 on: a finder on sys.meta_path that
+    changes botocore.session as it is imported, when the botocore imported does not read them.
+    A handler that never imports boto3 or botocore pays nothing more than this finder's look at
+    each module's name."""
+
+    def __init__(self):
+        self.done = False
+
+    def find_spec(self, name, path=None, target=None):
+        if self.done or name != "botocore.session":
+            return None
+        self.done = True
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            spec = find(name, path, target) if finder is not self and find else None
+            if spec is not None:
+                break
+        else:
+            return None
+        exec_module = getattr(spec.loader, "exec_module", None)
+        if exec_module is None:
+            return spec
+
+        def exec_then_patch(module):
+            exec_module(module)
+            patch_create_client(module)
+
+        spec.loader.exec_module = exec_then_patch
+        return spec
+
+
+def patch_create_client(session_module):
+    configprovider = sys.modules.get("botocore.configprovider")
+    if configprovider is None or hasattr(configprovider, "ConfiguredEndpointProvider"):
+        return  # botocore 1.31+ reads the variables itself
+    create_client = session_module.Session.create_client
+
+    def create_client_at_endpoint(self, service_name, *args, **kwargs):
+        # endpoint_url is create_client's sixth parameter; an explicit one is kept.
+        if len(args) < 5 and kwargs.get("endpoint_url") is None:
+            api_version = kwargs.get("api_version", args[1] if len(args) > 1 else None)
+            endpoint = configured_endpoint(self, service_name, api_version)
+            if endpoint:
+                kwargs["endpoint_url"] = endpoint
+        return create_client(self, service_name, *args, **kwargs)
+
+    create_client_at_endpoint.__doc__ = create_client.__doc__
+    create_client_at_endpoint.__wrapped__ = create_client
+    session_module.Session.create_client = create_client_at_endpoint
+
+
+def configured_endpoint(session, service_name, api_version):
+    """What botocore 1.31+ finds in the environment: AWS_ENDPOINT_URL_<SERVICE ID> (the service
+    model's serviceId, upper case, spaces as _: SFN, DYNAMODB, SECRETS_MANAGER), then
+    AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true."""
+    environ = os.environ
+    if environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    try:
+        service_id = session.get_service_model(service_name, api_version).service_id
+    except Exception:  # an unknown service: create_client says so
+        service_id = None
+    if service_id:
+        name = "AWS_ENDPOINT_URL_" + service_id.replace(" ", "_").replace("-", "_").upper()
+        if environ.get(name):
+            return environ[name]
+    return environ.get("AWS_ENDPOINT_URL") or None
 
 
 # ---------------------------------------------------------------- handler
@@ -298,6 +375,8 @@ def main():
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     sys.path.insert(0, task_root)
     setup_logging()
+    if any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ):
+        sys.meta_path.insert(0, BotocoreEndpoints())
     api = RuntimeApi(os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"))
 
     try:
