@@ -73,6 +73,19 @@ class Service {
   // Whether `operation` is one this service implements.
   static bool implements(std::string_view operation);
 
+  // The one call interface: (service, operation, request value) -> response value | AWS error.
+  // `service` is the AWS signing name ("states", "lambda"). Request and response are the
+  // members of the operation's shapes in AWS's model; blobs are raw bytes, timestamps epoch
+  // seconds. Unknown service or operation: UnknownOperationException.
+  void call(std::string_view service, std::string_view operation, json::Value request, Reply reply,
+            std::function<bool()> abandoned = {});
+  // Whether `service` is registered and implements `operation`.
+  bool implements(std::string_view service, std::string_view operation) const;
+  // Whether `service` is registered.
+  bool serves(std::string_view service) const;
+  // Whether the store refuses writes (a commit failed; retried every second).
+  bool degraded() const;
+
   // The Lambda API's control plane (CreateFunction, GetFunction, ...). `request` holds the
   // body's members with FunctionName, Qualifier, Marker and MaxItems from the path and query.
   // Unknown operations answer UnknownOperationException.
