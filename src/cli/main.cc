@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"baton: a serverless orchestration engine for Amazon States Language workflows",
                "baton"};
-  app.set_version_flag("--version", "baton 0.1.0");
+  app.set_version_flag("--version", "baton " BATON_VERSION);
   app.require_subcommand(1);
   std::vector<baton::cli::Run> commands = {
       baton::cli::register_validate(app), baton::cli::register_run(app),

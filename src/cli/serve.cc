@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "api/server.h"
+#include "api/gateway.h"
 #include "cli/command.h"
 #include "cli/data_lock.h"
 #include "cli/io.h"
@@ -178,7 +178,7 @@ int serve(const ServeOptions& options) {
   host_options.hidden_dir = data.string();
   // The API, for functions (AWS_ENDPOINT_URL). `api` is built below, before any function can run:
   // none runs before service.start().
-  api::Api* gateway = nullptr;
+  api::Gateway* gateway = nullptr;
   host_options.gateway = [&gateway](net::HttpRequest&& request, net::Responder respond) {
     gateway->handle(std::move(request), std::move(respond));
   };
@@ -205,7 +205,13 @@ int serve(const ServeOptions& options) {
   service_options.code_dir = (data / "functions").string();
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
-  api::Api api(service, level);
+  auto apis = api::served_apis(service);
+  if (!apis) return serve_error(apis.error().cause);
+  api::GatewayOptions gateway_options;
+  gateway_options.level = level;
+  gateway_options.version = BATON_VERSION;
+  gateway_options.store = "sqlite:" + db_path;
+  api::Gateway api(service, std::move(*apis), gateway_options);
   gateway = &api;
   if (auto started = service.start(); !started) {
     functions.stop();

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/expected.h"
 
@@ -14,6 +15,8 @@ namespace baton {
 struct Error {
   std::string name;   // "States.Runtime", "ExecutionDoesNotExist", or a user's own
   std::string cause;  // what went wrong and where, for a person
+  // Further members of an AWS error, by the model's member names (Lambda's Reason ...).
+  std::vector<std::pair<std::string, std::string>> fields = {};
 
   friend bool operator==(const Error&, const Error&) = default;
 };

@@ -88,6 +88,7 @@ class Core {
   void call(std::string_view service, std::string_view operation, json::Value request, Reply reply,
             std::function<bool()> abandoned = {});
   bool implements(std::string_view service, std::string_view operation) const;
+  bool serves(std::string_view service) const { return find(service) != nullptr; }
 
   // Recovers every registered service, then starts the dispatch threads and the service thread.
   [[nodiscard]] Expected<void, Error> start();

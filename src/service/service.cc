@@ -30,4 +30,8 @@ bool Service::implements(std::string_view service, std::string_view operation) c
   return core_->implements(service, operation);
 }
 
+bool Service::serves(std::string_view service) const { return core_->serves(service); }
+
+bool Service::degraded() const { return core_->degraded(); }
+
 }  // namespace baton::service

@@ -81,6 +81,10 @@ class Service {
 
   // Whether `service` is registered and implements `operation`.
   bool implements(std::string_view service, std::string_view operation) const;
+  // Whether `service` is registered.
+  bool serves(std::string_view service) const;
+  // Whether the store refuses writes (a commit failed; retried every second).
+  bool degraded() const;
 
  private:
   std::unique_ptr<Core> core_;

@@ -1,0 +1,300 @@
+#include "api/gateway.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "api/protocol.h"
+#include "core/random.h"
+
+namespace baton::api {
+
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The APIs baton serves: a service's signing name, its model (models/NAME.json) and how it
+// words refusals. A new service is one line here.
+struct Catalogued {
+  std::string_view service;
+  std::string_view model;
+  ValidationStyle style;
+};
+
+const std::vector<Catalogued>& catalogue() {
+  static const std::vector<Catalogued> kApis = {
+      {"states", "stepfunctions", {}},
+      // Lambda answers an enum it does not know, and a body it cannot read, in its own words.
+      {"lambda",
+       "lambda",
+       {"ValidationException", "InvalidParameterValueException", "InvalidRequestContentException"}},
+  };
+  return kApis;
+}
+
+// The service a SigV4 credential scope names ("Credential=AKID/20261205/us-east-1/sqs/aws4_request").
+std::string scope_service(const net::HttpRequest& request) {
+  std::string_view text = request.header("authorization");
+  std::string_view marker = "Credential=";
+  std::string decoded;
+  if (text.empty()) {
+    std::string_view query = request.query();
+    auto at = query.find("X-Amz-Credential=");
+    if (at == std::string_view::npos) return "";
+    std::string_view rest = query.substr(at + 17);
+    decoded = net::url_decode(rest.substr(0, rest.find('&')));
+    text = decoded;
+    marker = "";
+  }
+  auto at = text.find(marker);
+  if (at == std::string_view::npos) return "";
+  std::string_view credential = text.substr(at + marker.size());
+  credential = credential.substr(0, credential.find_first_of(", "));
+  // AKID / date / region / service / aws4_request
+  std::size_t slash = 0;
+  for (int i = 0; i < 3; ++i) {
+    slash = credential.find('/', slash);
+    if (slash == std::string_view::npos) return "";
+    ++slash;
+  }
+  std::string_view service = credential.substr(slash);
+  return std::string(service.substr(0, service.find('/')));
+}
+
+bool is_form(const net::HttpRequest& request) {
+  return request.header("content-type").starts_with("application/x-www-form-urlencoded");
+}
+
+std::map<std::string, std::string> form_of(const net::HttpRequest& request) {
+  std::map<std::string, std::string> form;
+  auto add = [&form](std::string_view text) {
+    while (!text.empty()) {
+      std::string_view pair = text.substr(0, text.find('&'));
+      text = pair.size() < text.size() ? text.substr(pair.size() + 1) : std::string_view();
+      if (pair.empty()) continue;
+      auto eq = pair.find('=');
+      std::string key(pair.substr(0, eq));
+      std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+      for (char& c : key) c = c == '+' ? ' ' : c;
+      for (char& c : value) c = c == '+' ? ' ' : c;
+      form[net::url_decode(key)] = net::url_decode(value);
+    }
+  };
+  add(request.query());
+  if (is_form(request)) add(request.body);
+  return form;
+}
+
+}  // namespace
+
+Result<std::vector<ServedApi>> served_apis(const service::Service& service) {
+  std::vector<ServedApi> out;
+  for (const Catalogued& c : catalogue()) {
+    if (!service.serves(c.service)) continue;
+    auto text = embedded_model(c.model);
+    if (!text) return fail("InvalidModel", "No model " + std::string(c.model) + " in this build");
+    auto overrides = embedded_model(std::string(c.model) + ".overrides");
+    auto model = Model::parse(*text, overrides ? *overrides : std::string_view());
+    if (!model) return Unexpected<Error>(model.error());
+    out.push_back(ServedApi{std::string(c.service), std::move(*model), c.style});
+  }
+  return out;
+}
+
+Gateway::Gateway(service::Service& service, std::vector<ServedApi> apis, GatewayOptions options)
+    : service_(service), apis_(std::move(apis)), options_(std::move(options)) {}
+
+std::string Gateway::next_request_id() {
+  // Unique per request, in the shape AWS gives its request ids.
+  Random r(mix64(requests_.fetch_add(1) ^ static_cast<std::uint64_t>(now_us())));
+  return uuid_v4(r);
+}
+
+Gateway::Route Gateway::route(const net::HttpRequest& request) const {
+  Route route;
+  // 1. The JSON protocols name service and operation in X-Amz-Target.
+  std::string_view target = request.header("x-amz-target");
+  if (!target.empty()) {
+    auto dot = target.rfind('.');
+    std::string_view prefix = target.substr(0, dot == std::string_view::npos ? 0 : dot);
+    for (const ServedApi& api : apis_) {
+      if (api.model->target_prefix() != prefix || prefix.empty()) continue;
+      route.api = &api;
+      route.operation = api.model->operation(target.substr(dot + 1));
+      if (route.operation == nullptr) {
+        route.unknown = "The operation " + std::string(target.substr(dot + 1)) +
+                        " is not one of " + api.model->service_id() + "'s";
+      }
+      return route;
+    }
+    route.unknown = "Unknown X-Amz-Target '" + std::string(target) + "'";
+    return route;
+  }
+  // 2. The service the request was signed for; 3. the path.
+  std::string scoped = scope_service(request);
+  auto try_api = [&](const ServedApi& api) {
+    const Model& model = *api.model;
+    if (model.speaks_query() && (is_form(request) || request.query().find("Action=") !=
+                                                         std::string_view::npos)) {
+      route.form = form_of(request);
+      auto action = route.form.find("Action");
+      if (action == route.form.end()) return false;
+      route.api = &api;
+      route.wire = Protocol::Query;
+      route.operation = model.operation(action->second);
+      if (route.operation == nullptr) {
+        route.unknown = "The action " + action->second + " is not valid for this endpoint.";
+      }
+      return true;
+    }
+    if (model.protocol() != Protocol::RestJson && model.protocol() != Protocol::RestXml) {
+      return false;
+    }
+    std::map<std::string, std::string> query = net::parse_query(request.query());
+    const Operation* op = match_rest(model, request.method, request.path(), query, route.labels);
+    if (op == nullptr) return false;
+    route.api = &api;
+    route.wire = model.protocol();
+    route.operation = op;
+    return true;
+  };
+  if (!scoped.empty()) {
+    for (const ServedApi& api : apis_) {
+      if (api.model->signing_name() != scoped && api.model->endpoint_prefix() != scoped) continue;
+      if (try_api(api)) return route;
+      route.api = &api;
+      route.wire = api.model->protocol() == Protocol::Json ? Protocol::Json : api.model->protocol();
+      route.unknown = "No " + api.model->service_id() + " operation at " + request.method + " " +
+                      std::string(request.path());
+      return route;
+    }
+  }
+  for (const ServedApi& api : apis_) {
+    // S3's templates ("/{Bucket}") would take every path: only a signed request reaches it.
+    if (api.model->protocol() == Protocol::RestXml) continue;
+    if (try_api(api)) return route;
+  }
+  route.unknown = "No operation at " + request.method + " " + request.target +
+                  " (the JSON APIs take POST / with an X-Amz-Target header)";
+  return route;
+}
+
+void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
+  std::string_view path = request.path();
+  if (request.method == "GET" && (path == "/_baton/health" || path == "/health")) {
+    return health(respond);
+  }
+  std::string id = next_request_id();
+  Route found = route(request);
+  std::int64_t started = now_us();
+  std::string what = found.operation != nullptr
+                         ? found.api->service + "." + found.operation->name
+                         : request.method + " " + std::string(path);
+  LogLevel level = options_.level;
+  auto log = [level, started, what](int status, const std::string& error) {
+    if (level == LogLevel::Debug || status >= 500) {
+      std::fprintf(stderr, "baton: %s %d %s %.1f ms\n", what.c_str(), status, error.c_str(),
+                   static_cast<double>(now_us() - started) / 1000.0);
+    }
+  };
+  // What answers a request no API takes: a model of nothing, in the JSON protocol.
+  static const std::shared_ptr<const Model> kNoModel =
+      *Model::parse(R"({"metadata":{"protocol":"json"},"operations":{},"shapes":{}})");
+  const Model& model = found.api != nullptr ? *found.api->model : *kNoModel;
+  Protocol wire = found.api != nullptr ? found.wire : Protocol::Json;
+  auto refuse = [&](const Error& error) {
+    auto response = encode_error(model, wire, error, id);
+    log(response.status, error.name);
+    respond(std::move(response));
+  };
+  if (found.operation == nullptr) {
+    return refuse(Error{wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
+                        found.unknown});
+  }
+  const ServedApi& api = *found.api;
+  const Operation& op = *found.operation;
+  if (!service_.implements(api.service, op.name)) {
+    return refuse(Error{wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
+                        "The " + api.model->service_id() + " operation " + op.name +
+                            " is not supported by baton"});
+  }
+  Result<json::Value> input = wire == Protocol::Json    ? decode_json(op.input, request.body)
+                              : wire == Protocol::Query ? decode_query(op.input, found.form)
+                                                        : decode_rest(model, op, found.labels,
+                                                                      request);
+  if (!input) {
+    Error e = input.error();
+    if (e.name == "SerializationException") e.name = api.style.type_error;
+    return refuse(e);
+  }
+  if (op.input != nullptr) {
+    if (auto violated = validate(*op.input, *input, api.style)) return refuse(*violated);
+  }
+  auto abandoned = [gone = request.client_gone] { return gone->load(); };
+  service_.call(
+      api.service, op.name, std::move(*input),
+      [respond = std::move(respond), id, log, &api, &op, wire](Result<json::Value> result) {
+        if (!result) {
+          auto response = encode_error(*api.model, wire, result.error(), id);
+          log(response.status, result.error().name);
+          return respond(std::move(response));
+        }
+        // A service that names the request itself (Lambda's Invoke answers with the
+        // invocation's id) gives it as a RequestId member its output shape does not have.
+        std::string answered_id = id;
+        if (const json::Value* own = result->is_object() ? result->find("RequestId") : nullptr;
+            own != nullptr && own->is_string() &&
+            (op.output == nullptr || op.output->find("RequestId") == nullptr)) {
+          answered_id = std::string(own->as_string());
+        }
+        auto response = encode_output(*api.model, op, wire, *result, answered_id);
+        log(response.status, "");
+        respond(std::move(response));
+      },
+      abandoned);
+}
+
+void Gateway::health(const net::Responder& respond) const {
+  auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started_)
+                    .count();
+  std::vector<json::Value> services;
+  for (const ServedApi& api : apis_) {
+    services.push_back(json::ObjectBuilder()
+                           .add("name", json::Value::string(api.service))
+                           .add("api", json::Value::string(api.model->service_id()))
+                           .add("protocol", json::Value::string(api.model->protocol() ==
+                                                                        Protocol::Json
+                                                                    ? "json"
+                                                                : api.model->protocol() ==
+                                                                        Protocol::Query
+                                                                    ? "query"
+                                                                : api.model->protocol() ==
+                                                                        Protocol::RestJson
+                                                                    ? "rest-json"
+                                                                    : "rest-xml"))
+                           .add("status", json::Value::string("ok"))
+                           .build());
+  }
+  bool degraded = service_.degraded();
+  net::HttpResponse ok;
+  ok.status = degraded ? 503 : 200;
+  ok.header("Content-Type", "application/json");
+  ok.body = json::to_string(
+      json::ObjectBuilder()
+          .add("status", json::Value::string(degraded ? "degraded" : "ok"))
+          .add("version", json::Value::string(options_.version))
+          .add("uptimeSeconds", json::Value::number(static_cast<double>(uptime) / 1000.0))
+          .add("store", json::ObjectBuilder()
+                            .add("location", json::Value::string(options_.store))
+                            .add("writable", json::Value::boolean(!degraded))
+                            .build())
+          .add("services", json::Value::array(std::move(services)))
+          .build());
+  respond(std::move(ok));
+}
+
+}  // namespace baton::api
