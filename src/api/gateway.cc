@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "api/auth.h"
 #include "api/protocol.h"
 #include "core/random.h"
 
@@ -33,35 +34,6 @@ const std::vector<Catalogued>& catalogue() {
        {"ValidationException", "InvalidParameterValueException", "InvalidRequestContentException"}},
   };
   return kApis;
-}
-
-// The service a SigV4 credential scope names ("Credential=AKID/20261205/us-east-1/sqs/aws4_request").
-std::string scope_service(const net::HttpRequest& request) {
-  std::string_view text = request.header("authorization");
-  std::string_view marker = "Credential=";
-  std::string decoded;
-  if (text.empty()) {
-    std::string_view query = request.query();
-    auto at = query.find("X-Amz-Credential=");
-    if (at == std::string_view::npos) return "";
-    std::string_view rest = query.substr(at + 17);
-    decoded = net::url_decode(rest.substr(0, rest.find('&')));
-    text = decoded;
-    marker = "";
-  }
-  auto at = text.find(marker);
-  if (at == std::string_view::npos) return "";
-  std::string_view credential = text.substr(at + marker.size());
-  credential = credential.substr(0, credential.find_first_of(", "));
-  // AKID / date / region / service / aws4_request
-  std::size_t slash = 0;
-  for (int i = 0; i < 3; ++i) {
-    slash = credential.find('/', slash);
-    if (slash == std::string_view::npos) return "";
-    ++slash;
-  }
-  std::string_view service = credential.substr(slash);
-  return std::string(service.substr(0, service.find('/')));
 }
 
 bool is_form(const net::HttpRequest& request) {
@@ -134,7 +106,8 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
     return route;
   }
   // 2. The service the request was signed for; 3. the path.
-  std::string scoped = scope_service(request);
+  auto scope = net::sigv4::scope_of(request);
+  std::string scoped = scope ? scope->service : "";
   auto try_api = [&](const ServedApi& api) {
     const Model& model = *api.model;
     if (model.speaks_query() && (is_form(request) || request.query().find("Action=") !=
@@ -210,6 +183,7 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
     log(response.status, error.name);
     respond(std::move(response));
   };
+  if (auto refused = authenticate(request, wire)) return refuse(*refused);
   if (found.operation == nullptr) {
     return refuse(Error{wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
                         found.unknown});
@@ -255,6 +229,33 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
         respond(std::move(response));
       },
       abandoned);
+}
+
+std::optional<Error> Gateway::authenticate(net::HttpRequest& request, Protocol wire) const {
+  namespace sigv4 = net::sigv4;
+  bool presigned = request.query().find("X-Amz-Signature=") != std::string_view::npos;
+  std::optional<sigv4::Verified> verified;
+  if (options_.credentials) {
+    const auto& keys = *options_.credentials;
+    auto secret_of = [&keys](std::string_view key) -> std::optional<std::string> {
+      auto it = keys.find(std::string(key));
+      if (it == keys.end()) return std::nullopt;
+      return it->second;
+    };
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    auto checked = sigv4::verify(request, secret_of, now_ms, options_.region);
+    if (!checked) return signature_error(wire, checked.error(), presigned, options_.region);
+    verified = std::move(*checked);
+  }
+  if (sigv4::is_aws_chunked(request)) {
+    auto decoded = sigv4::decode_aws_chunked(request, verified ? &*verified : nullptr);
+    if (!decoded) return signature_error(wire, decoded.error(), presigned, options_.region);
+    request.body = std::move(decoded->body);
+    for (auto& [name, value] : decoded->trailers) request.headers.emplace_back(name, value);
+  }
+  return std::nullopt;
 }
 
 void Gateway::health(const net::Responder& respond) const {

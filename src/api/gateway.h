@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,10 @@ struct GatewayOptions {
   LogLevel level = LogLevel::Info;
   std::string version;
   std::string store;  // what the health check says of the store ("sqlite:/path")
+  // With keys (access key id -> secret), every request but the health check must carry a
+  // SigV4 signature by one of them, for `region`; without, requests are taken signed or not.
+  std::optional<std::map<std::string, std::string>> credentials;
+  std::string region = "us-east-1";
 };
 
 class Gateway {
@@ -61,6 +67,9 @@ class Gateway {
 
  private:
   void health(const net::Responder& respond) const;
+  // Checks the signature (with --auth sigv4) and decodes an aws-chunked body in place. The
+  // error to answer with, when the request is refused.
+  std::optional<Error> authenticate(net::HttpRequest& request, Protocol wire) const;
   std::string next_request_id();
 
   service::Service& service_;

@@ -118,7 +118,8 @@ constexpr StatusRow kStatuses[] = {
     {"InvalidAccessKeyId", 403},       {"RequestTimeTooSkewed", 403},
     {"InvalidSignatureException", 403}, {"UnrecognizedClientException", 403},
     {"IncompleteSignatureException", 403}, {"InvalidClientTokenId", 403},
-    {"MissingAuthenticationToken", 403}, {"NoSuchBucket", 404},
+    {"MissingAuthenticationToken", 403}, {"MissingAuthenticationTokenException", 403},
+    {"IncompleteSignature", 403},      {"NoSuchBucket", 404},
     {"NoSuchKey", 404},                {"MethodNotAllowed", 405},
 };
 

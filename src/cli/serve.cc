@@ -17,6 +17,7 @@
 #include "cli/io.h"
 #include "cli/sandbox_options.h"
 #include "core/clock.h"
+#include "net/credentials.h"
 #include "net/http_server.h"
 #include "net/listen_socket.h"
 #include "runtime/function_host.h"
@@ -44,7 +45,13 @@ struct ServeOptions {
   bool check = false;
   std::string tls_cert;  // with tls_key: the API speaks HTTPS
   std::string tls_key;
+  std::string auth;         // "none", "sigv4"; "": none on a loopback address
+  std::string credentials;  // with sigv4: the keys (the CLI's credentials file)
 };
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
 
 int serve_error(const std::string& message) {
   std::cerr << "baton serve: " << message << "\n";
@@ -132,6 +139,30 @@ int serve(const ServeOptions& options) {
     if (auto usable = net::check_tls_files(*tls); !usable) return serve_error(usable.error().cause);
   }
   const std::string scheme = tls ? "https" : "http";
+  // Who may call: anyone on a loopback address; elsewhere, say so or ask for signatures.
+  std::string auth = options.auth.empty() && !options.credentials.empty() ? "sigv4" : options.auth;
+  if (auth.empty() && !is_loopback(options.host)) {
+    return serve_error("--host " + options.host +
+                       " takes requests from other machines: pass --auth sigv4 (with "
+                       "--credentials FILE) to take only signed ones, or --auth none to take "
+                       "any");
+  }
+  std::optional<std::map<std::string, std::string>> credentials;
+  if (auth == "sigv4") {
+    if (options.credentials.empty()) {
+      credentials.emplace();
+      (*credentials)["baton"] = "baton";  // what the README's examples export
+    } else {
+      auto keys = net::read_credentials(options.credentials);
+      if (!keys) return serve_error(keys.error().cause);
+      if (keys->empty()) return serve_error(options.credentials + " holds no access key");
+      credentials = std::move(*keys);
+    }
+  } else if (auth == "none" && !is_loopback(options.host) &&
+             options.log_level != "error") {
+    std::cerr << "baton serve: warning: --auth none on " << options.host
+              << ": anyone who reaches this address can call every API without a key\n";
+  }
   service_options.partition.region = options.region;
   service_options.partition.account = options.account;
   if (!options.mock_file.empty()) {
@@ -172,6 +203,11 @@ int serve(const ServeOptions& options) {
   host_options.log_dir = (data / "logs").string();
   host_options.region = options.region;
   host_options.default_concurrency = options.function_concurrency;
+  if (credentials) {
+    // Functions sign their calls with a key the API takes.
+    host_options.access_key_id = credentials->begin()->first;
+    host_options.secret_access_key = credentials->begin()->second;
+  }
   if (auto applied = options.sandboxes.apply(host_options); !applied) {
     return serve_error(applied.error());
   }
@@ -211,6 +247,8 @@ int serve(const ServeOptions& options) {
   gateway_options.level = level;
   gateway_options.version = BATON_VERSION;
   gateway_options.store = "sqlite:" + db_path;
+  gateway_options.credentials = credentials;
+  gateway_options.region = options.region;
   api::Gateway api(service, std::move(*apis), gateway_options);
   gateway = &api;
   if (auto started = service.start(); !started) {
@@ -258,7 +296,8 @@ Run register_serve(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* command = app.add_subcommand(
       "serve",
-      "Run the AWS Step Functions API on HTTP, keeping every execution in a SQLite database");
+      "Answer the AWS APIs baton emulates (Step Functions, Lambda) on one HTTP port, keeping "
+      "everything in a SQLite database");
   command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
@@ -319,6 +358,18 @@ Run register_serve(CLI::App& app) {
                           "PEM certificate (chain) for HTTPS on --port; needs --tls-key");
   CLI::Option* tls_key = command->add_option("--tls-key", options->tls_key,
                                              "PEM private key (unencrypted) of --tls-cert");
+  command
+      ->add_option("--auth", options->auth,
+                   "none: take unsigned requests (the default on a loopback --host); sigv4: "
+                   "take only requests signed with a key of --credentials (AWS Signature "
+                   "Version 4, as every AWS client signs)")
+      ->check(CLI::IsMember({"none", "sigv4"}));
+  command
+      ->add_option("--credentials", options->credentials,
+                   "Implies --auth sigv4: the keys to take, in the AWS CLI's credentials file "
+                   "format (every profile's aws_access_key_id and aws_secret_access_key); "
+                   "default: the one key baton / baton")
+      ->check(CLI::ExistingFile);
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
   return [command, options]() -> int {

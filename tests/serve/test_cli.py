@@ -423,7 +423,7 @@ class CliCase(unittest.TestCase):
 
     def requests(self, operation):
         """How many requests for `operation` the server has logged so far."""
-        return self.server.log().count(f"AWSStepFunctions.{operation} ")
+        return self.server.log().count(f"baton: states.{operation} ")
 
     def token_of(self, execution):
         """The task token a .waitForTaskToken task of CALLBACK's shape was given."""

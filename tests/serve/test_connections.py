@@ -60,7 +60,7 @@ class ResetWorker(unittest.TestCase):
         cls.server.close()
 
     def answered_polls(self):
-        return self.server.log().count(f"baton: {TARGET}GetActivityTask 200")
+        return self.server.log().count("baton: states.GetActivityTask 200")
 
     def test_a_worker_that_reset_its_connection_is_not_handed_a_task(self):
         before = self.answered_polls()
