@@ -32,6 +32,8 @@ const std::vector<Catalogued>& catalogue() {
       {"lambda",
        "lambda",
        {"ValidationException", "InvalidParameterValueException", "InvalidRequestContentException"}},
+      {"sqs", "sqs", {"InvalidParameterValue", "InvalidParameterValue", "InvalidParameterValue"}},
+      {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
   };
   return kApis;
 }
@@ -127,7 +129,8 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
       return false;
     }
     std::map<std::string, std::string> query = net::parse_query(request.query());
-    const Operation* op = match_rest(model, request.method, request.path(), query, route.labels);
+    const Operation* op = match_rest(model, request.method, request.path(), query, route.labels,
+                                    &request);
     if (op == nullptr) return false;
     route.api = &api;
     route.wire = model.protocol();

@@ -40,7 +40,7 @@ std::optional<double> parse_timestamp(std::string_view text) {
   char* end = nullptr;
   std::string copy(text);
   double d = std::strtod(copy.c_str(), &end);
-  if (!copy.empty() && end != nullptr && *end == '\0') return d;
+  if (!copy.empty() && end != nullptr && *end == '\0' && std::isfinite(d)) return d;
   return std::nullopt;
 }
 

@@ -32,9 +32,10 @@ Result<json::Value> decode_rest(const Model& model, const Operation& op, const L
                                 const net::HttpRequest& request);
 
 // The operation of a REST model that a method and path name, with its labels; nullptr when
-// none does.
+// none does. With `request`, operations whose required headers it lacks are passed over.
 const Operation* match_rest(const Model& model, std::string_view method, std::string_view path,
-                            const std::map<std::string, std::string>& query, Labels& labels);
+                            const std::map<std::string, std::string>& query, Labels& labels,
+                            const net::HttpRequest* request = nullptr);
 
 // `wire`: the protocol the request came in (a model that speaks json and query answers each
 // in its own).
@@ -59,6 +60,11 @@ void write_query_response(std::string& out, const Model& model, const Operation&
                           const json::Value& output, const std::string& request_id);
 // A structure's body members as XML elements (query and rest-xml write them alike).
 void write_xml_members(std::string& out, const Shape& shape, const json::Value& value);
+// The name a member travels under in a query string or an XML body, as AWS's SDKs name it:
+// a flattened list's items take its items' locationName (ReceiveMessage's AttributeName.1,
+// ListQueues' <QueueUrl>); else the member's locationName, its shape's (TagQueue's Tag.1.Key),
+// or its own name.
+std::string serialized_name(const Member& member);
 }  // namespace wire
 
 }  // namespace baton::api

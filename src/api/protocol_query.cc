@@ -82,7 +82,7 @@ Result<Value> read(const Shape& shape, const Form& form, const std::string& key,
       bool any = false;
       for (const Member& m : shape.members) {
         std::string name = key.empty() ? "" : key + ".";
-        name += m.location_name.empty() ? m.name : m.location_name;
+        name += wire::serialized_name(m);
         bool member_flat = m.flattened || m.shape->flattened;
         bool present = form.count(name) > 0 || has_prefix(form, name + ".");
         if (!present) continue;
@@ -162,8 +162,7 @@ void write_members(std::string& out, const Shape& shape, const Value& value) {
     if (m.location != Location::Body || m.xml_attribute) continue;
     const Value* v = value.find(m.name);
     if (v == nullptr || v->is_null()) continue;
-    std::string name = m.location_name.empty() ? m.name : m.location_name;
-    write(out, *m.shape, *v, name, m.flattened || m.shape->flattened);
+    write(out, *m.shape, *v, wire::serialized_name(m), m.flattened || m.shape->flattened);
   }
 }
 
@@ -237,6 +236,16 @@ void write_query_response(std::string& out, const Model& model, const Operation&
   out += "<ResponseMetadata><RequestId>";
   xml::escape(out, request_id);
   out += "</RequestId></ResponseMetadata></" + op.name + "Response>";
+}
+
+std::string serialized_name(const Member& member) {
+  bool flat = member.flattened || member.shape->flattened;
+  if (flat && member.shape->type == ShapeType::List &&
+      !member.shape->element.location_name.empty()) {
+    return member.shape->element.location_name;
+  }
+  if (!member.location_name.empty()) return member.location_name;
+  return member.shape->location_name.empty() ? member.name : member.shape->location_name;
 }
 
 // An XML element's members, written as the REST XML protocol writes them (shared with

@@ -22,12 +22,12 @@ Pairs query_pairs(std::string_view query) {
     query = pair.size() < query.size() ? query.substr(pair.size() + 1) : std::string_view();
     if (pair.empty()) continue;
     auto eq = pair.find('=');
-    std::string key = net::url_decode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : net::url_decode(pair.substr(eq + 1));
-    // In a query string '+' is a space.
+    std::string key(pair.substr(0, eq));
+    std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    // In a query string '+' is a space, and "%2B" a '+': replaced before decoding.
     for (char& c : key) c = c == '+' ? ' ' : c;
     for (char& c : value) c = c == '+' ? ' ' : c;
-    out.emplace_back(std::move(key), std::move(value));
+    out.emplace_back(net::url_decode(key), net::url_decode(value));
   }
   return out;
 }
@@ -202,8 +202,33 @@ bool segment_matches(const Operation::Segment& s, std::string_view path, std::si
 
 }  // namespace
 
+namespace {
+
+// How many of an operation's required header and query members a request carries, or -1 when
+// it lacks one: S3's PutObject and CopyObject share "PUT /{Bucket}/{Key+}", and only
+// CopyObject requires x-amz-copy-source.
+int required_members_present(const Operation& op, const std::map<std::string, std::string>& query,
+                             const net::HttpRequest* request) {
+  if (op.input == nullptr) return 0;
+  int present = 0;
+  for (const Member& m : op.input->members) {
+    if (!op.input->is_required(m.name)) continue;
+    if (m.location == Location::QueryString) {
+      if (!query.contains(m.location_name)) return -1;
+      ++present;
+    } else if (m.location == Location::Header && request != nullptr) {
+      if (request->header(m.location_name).empty()) return -1;
+      ++present;
+    }
+  }
+  return present;
+}
+
+}  // namespace
+
 const Operation* match_rest(const Model& model, std::string_view method, std::string_view path,
-                            const std::map<std::string, std::string>& query, Labels& labels) {
+                            const std::map<std::string, std::string>& query, Labels& labels,
+                            const net::HttpRequest* request) {
   const Operation* best = nullptr;
   std::size_t best_score = 0;
   Labels found;
@@ -227,13 +252,20 @@ const Operation* match_rest(const Model& model, std::string_view method, std::st
     }
     // "/{Bucket}" also matches "/bucket/" as S3 clients send it.
     if (!ok || (at != path.size() && !(at + 1 == path.size() && path[at] == '/'))) continue;
+    std::size_t fixed = 0;
     for (const auto& [key, value] : op->fixed_query) {
       auto q = query.find(key);
+      // x-id names the operation for newer clients only: older ones leave it out.
+      if (q == query.end() && key == "x-id") continue;
       if (q == query.end() || (!value.empty() && q->second != value)) ok = false;
+      ++fixed;
     }
-    if (!ok) continue;
-    // The most specific template wins: its fixed query keys, then its literal text.
-    std::size_t score = op->fixed_query.size() * 100000 + literal * 10 + these.size();
+    int required = required_members_present(*op, query, request);
+    if (!ok || required < 0) continue;
+    // The most specific template wins: its fixed query keys, the required members it found,
+    // then its literal text.
+    std::size_t score = fixed * 100000 + static_cast<std::size_t>(required) * 1000 +
+                        literal * 10 + these.size();
     if (best == nullptr || score > best_score) {
       best = op;
       best_score = score;

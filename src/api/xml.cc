@@ -98,14 +98,19 @@ class Reader {
         out += '\'';
       } else if (entity.size() > 1 && entity[0] == '#') {
         bool hex = entity[1] == 'x';
+        std::string_view digits = entity.substr(hex ? 2 : 1);
         std::uint32_t code = 0;
-        for (char c : entity.substr(hex ? 2 : 1)) {
+        for (char c : digits) {
           int digit = c >= '0' && c <= '9'   ? c - '0'
                       : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
                       : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                     : -1;
           if (digit < 0 || code > 0x10FFFF) return error("a malformed character reference");
           code = code * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
+        }
+        // What is no character (XML's Char production) would be invalid UTF-8.
+        if (digits.empty() || code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+          return error("a malformed character reference");
         }
         append_utf8(out, code);
       } else {

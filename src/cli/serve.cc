@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -164,6 +165,9 @@ int serve(const ServeOptions& options) {
               << ": anyone who reaches this address can call every API without a key\n";
   }
   service_options.partition.region = options.region;
+  if (const char* probes = std::getenv("BATON_TEST_SERVICES"); probes && std::string(probes) == "1") {
+    service_options.test_services = true;
+  }
   service_options.partition.account = options.account;
   if (!options.mock_file.empty()) {
     auto text = read_text_file(options.mock_file);

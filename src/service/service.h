@@ -37,6 +37,8 @@ struct ServiceOptions {
   std::string code_dir;
   // Told what a person running baton should know (an execution that could not be recovered).
   std::function<void(const std::string&)> warn;
+  // Registers the gateway's probes (probe/probe.h) for the APIs no real service answers yet.
+  bool test_services = false;
 };
 
 // What an operation answers: the AWS response object, or an Error whose name is AWS's

@@ -151,9 +151,14 @@ static Expected<void, Error> read_configuration(const Request& r, json::ObjectBu
   if (const Value* timeout = r.field("Timeout")) {
     if (!timeout->is_int64() || timeout->as_int64() < kMinTimeout ||
         timeout->as_int64() > kMaxTimeout) {
-      return invalid("1 validation error detected: Value '" + json::to_string(*timeout) +
-                     "' at 'timeout' failed to satisfy constraint: Member must have value "
-                     "between 1 and 900");
+      // The published model says min 1 only; Lambda itself checks the maximum, in its
+      // constraint check's words.
+      return fail("ValidationException",
+                  "1 validation error detected: Value '" + json::to_string(*timeout) +
+                      "' at 'timeout' failed to satisfy constraint: Member must have value " +
+                      (timeout->is_int64() && timeout->as_int64() < kMinTimeout
+                           ? "greater than or equal to 1"
+                           : "less than or equal to 900"));
     }
   }
   if (const Value* memory = r.field("MemorySize")) {
@@ -485,6 +490,14 @@ Result<StoredCode> Lambda::store_code(const std::string& name, const Value* code
   std::error_code ec;
   if (std::filesystem::is_directory(stored.dir, ec)) return stored;
   if (auto unpacked = runtime::unpack_zip(bytes, stored.dir); !unpacked) {
+    // Lambda refuses a package it cannot read as the caller's fault (400), not as its own.
+    if (unpacked.error().name == "InvalidZipFileException") {
+      const std::string& cause = unpacked.error().cause;
+      std::string what = cause.substr(cause.find(": ") == std::string::npos ? 0
+                                                                            : cause.find(": ") + 2);
+      return invalid("Could not unzip uploaded file. Please check your file, then try to upload "
+                     "again. (" + what + ")");
+    }
     return Unexpected<Error>(unpacked.error());
   }
   return stored;

@@ -70,7 +70,11 @@ void Lambda::invoke(const Request& r, Reply reply) {
   }
   if (const Value* reserved = found->record.find("reservedConcurrency");
       reserved != nullptr && reserved->is_int64() && reserved->as_int64() == 0) {
-    return reply(fail("TooManyRequestsException", "Rate Exceeded."));
+    return reply(Result<Value>(Unexpected<Error>(
+        Error{"TooManyRequestsException",
+              "Rate Exceeded.",
+              {{"retryAfterSeconds", "1"},
+               {"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}}})));
   }
   request.invoked_arn = found->arn + (wanted.empty() ? "" : ":" + wanted);
   auto status_only = [](std::int64_t status) {
