@@ -37,16 +37,16 @@ Error signature_error(Protocol wire, const net::sigv4::Failure& failure, bool pr
         case FailureKind::Expired:
           return Error{"AccessDenied", message};
         case FailureKind::Malformed:
-          return Error{presigned ? "AuthorizationQueryParametersError"
-                                 : "AuthorizationHeaderMalformed",
-                       message};
+          return Error{
+              presigned ? "AuthorizationQueryParametersError" : "AuthorizationHeaderMalformed",
+              message};
         case FailureKind::UnknownKey:
           return Error{"InvalidAccessKeyId", message};
         case FailureKind::WrongRegion:
-          return Error{presigned ? "AuthorizationQueryParametersError"
-                                 : "AuthorizationHeaderMalformed",
-                       message,
-                       {{"Region", std::string(served_region)}}};
+          return Error{
+              presigned ? "AuthorizationQueryParametersError" : "AuthorizationHeaderMalformed",
+              message,
+              {{"Region", std::string(served_region)}}};
         case FailureKind::Skewed:
           return Error{"RequestTimeTooSkewed", message};
         case FailureKind::BadSignature:

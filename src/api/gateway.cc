@@ -99,8 +99,8 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
       route.api = &api;
       route.operation = api.model->operation(target.substr(dot + 1));
       if (route.operation == nullptr) {
-        route.unknown = "The operation " + std::string(target.substr(dot + 1)) +
-                        " is not one of " + api.model->service_id() + "'s";
+        route.unknown = "The operation " + std::string(target.substr(dot + 1)) + " is not one of " +
+                        api.model->service_id() + "'s";
       }
       return route;
     }
@@ -112,8 +112,8 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
   std::string scoped = scope ? scope->service : "";
   auto try_api = [&](const ServedApi& api) {
     const Model& model = *api.model;
-    if (model.speaks_query() && (is_form(request) || request.query().find("Action=") !=
-                                                         std::string_view::npos)) {
+    if (model.speaks_query() &&
+        (is_form(request) || request.query().find("Action=") != std::string_view::npos)) {
       route.form = form_of(request);
       auto action = route.form.find("Action");
       if (action == route.form.end()) return false;
@@ -129,8 +129,8 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
       return false;
     }
     std::map<std::string, std::string> query = net::parse_query(request.query());
-    const Operation* op = match_rest(model, request.method, request.path(), query, route.labels,
-                                    &request);
+    const Operation* op =
+        match_rest(model, request.method, request.path(), query, route.labels, &request);
     if (op == nullptr) return false;
     route.api = &api;
     route.wire = model.protocol();
@@ -166,9 +166,8 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   std::string id = next_request_id();
   Route found = route(request);
   std::int64_t started = now_us();
-  std::string what = found.operation != nullptr
-                         ? found.api->service + "." + found.operation->name
-                         : request.method + " " + std::string(path);
+  std::string what = found.operation != nullptr ? found.api->service + "." + found.operation->name
+                                                : request.method + " " + std::string(path);
   LogLevel level = options_.level;
   auto log = [level, started, what](int status, const std::string& error) {
     if (level == LogLevel::Debug || status >= 500) {
@@ -194,14 +193,14 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   const ServedApi& api = *found.api;
   const Operation& op = *found.operation;
   if (!service_.implements(api.service, op.name)) {
-    return refuse(Error{wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
-                        "The " + api.model->service_id() + " operation " + op.name +
-                            " is not supported by baton"});
+    return refuse(Error{
+        wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
+        "The " + api.model->service_id() + " operation " + op.name + " is not supported by baton"});
   }
-  Result<json::Value> input = wire == Protocol::Json    ? decode_json(op.input, request.body)
-                              : wire == Protocol::Query ? decode_query(op.input, found.form)
-                                                        : decode_rest(model, op, found.labels,
-                                                                      request);
+  Result<json::Value> input = wire == Protocol::Json ? decode_json(op.input, request.body)
+                              : wire == Protocol::Query
+                                  ? decode_query(op.input, found.form)
+                                  : decode_rest(model, op, found.labels, request);
   if (!input) {
     Error e = input.error();
     if (e.name == "SerializationException") e.name = api.style.type_error;
@@ -267,21 +266,17 @@ void Gateway::health(const net::Responder& respond) const {
                     .count();
   std::vector<json::Value> services;
   for (const ServedApi& api : apis_) {
-    services.push_back(json::ObjectBuilder()
-                           .add("name", json::Value::string(api.service))
-                           .add("api", json::Value::string(api.model->service_id()))
-                           .add("protocol", json::Value::string(api.model->protocol() ==
-                                                                        Protocol::Json
-                                                                    ? "json"
-                                                                : api.model->protocol() ==
-                                                                        Protocol::Query
-                                                                    ? "query"
-                                                                : api.model->protocol() ==
-                                                                        Protocol::RestJson
-                                                                    ? "rest-json"
-                                                                    : "rest-xml"))
-                           .add("status", json::Value::string("ok"))
-                           .build());
+    services.push_back(
+        json::ObjectBuilder()
+            .add("name", json::Value::string(api.service))
+            .add("api", json::Value::string(api.model->service_id()))
+            .add("protocol",
+                 json::Value::string(api.model->protocol() == Protocol::Json       ? "json"
+                                     : api.model->protocol() == Protocol::Query    ? "query"
+                                     : api.model->protocol() == Protocol::RestJson ? "rest-json"
+                                                                                   : "rest-xml"))
+            .add("status", json::Value::string("ok"))
+            .build());
   }
   bool degraded = service_.degraded();
   net::HttpResponse ok;

@@ -159,13 +159,13 @@ int serve(const ServeOptions& options) {
       if (keys->empty()) return serve_error(options.credentials + " holds no access key");
       credentials = std::move(*keys);
     }
-  } else if (auth == "none" && !is_loopback(options.host) &&
-             options.log_level != "error") {
+  } else if (auth == "none" && !is_loopback(options.host) && options.log_level != "error") {
     std::cerr << "baton serve: warning: --auth none on " << options.host
               << ": anyone who reaches this address can call every API without a key\n";
   }
   service_options.partition.region = options.region;
-  if (const char* probes = std::getenv("BATON_TEST_SERVICES"); probes && std::string(probes) == "1") {
+  if (const char* probes = std::getenv("BATON_TEST_SERVICES");
+      probes && std::string(probes) == "1") {
     service_options.test_services = true;
   }
   service_options.partition.account = options.account;

@@ -493,10 +493,12 @@ Result<StoredCode> Lambda::store_code(const std::string& name, const Value* code
     // Lambda refuses a package it cannot read as the caller's fault (400), not as its own.
     if (unpacked.error().name == "InvalidZipFileException") {
       const std::string& cause = unpacked.error().cause;
-      std::string what = cause.substr(cause.find(": ") == std::string::npos ? 0
-                                                                            : cause.find(": ") + 2);
-      return invalid("Could not unzip uploaded file. Please check your file, then try to upload "
-                     "again. (" + what + ")");
+      std::string what =
+          cause.substr(cause.find(": ") == std::string::npos ? 0 : cause.find(": ") + 2);
+      return invalid(
+          "Could not unzip uploaded file. Please check your file, then try to upload "
+          "again. (" +
+          what + ")");
     }
     return Unexpected<Error>(unpacked.error());
   }

@@ -66,12 +66,14 @@ struct Bucket final : EmulatedService {
       }
     }
     object.crc32 = crc32_base64(object.body);
-    if (std::string_view sent = text_of(r, "ChecksumCRC32"); !sent.empty() && sent != object.crc32) {
+    if (std::string_view sent = text_of(r, "ChecksumCRC32");
+        !sent.empty() && sent != object.crc32) {
       return reply(
           fail("BadDigest", "The CRC32 you specified did not match the calculated checksum."));
     }
-    object.content_type = text_of(r, "ContentType").empty() ? "binary/octet-stream"
-                                                            : std::string(text_of(r, "ContentType"));
+    object.content_type = text_of(r, "ContentType").empty()
+                              ? "binary/octet-stream"
+                              : std::string(text_of(r, "ContentType"));
     object.etag = "\"" + md5 + "\"";
     object.modified = static_cast<double>(core.clock.now().seconds);
     if (const json::Value* metadata = r.field("Metadata")) object.metadata = *metadata;

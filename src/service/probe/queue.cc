@@ -34,12 +34,12 @@ struct Queue final : EmulatedService {
   void send_message(const Request& r, Reply reply) {
     std::string_view body = string_member(r.body(), "MessageBody");
     if (body.empty()) {
-      return reply(fail("InvalidParameterValue",
-                        "The request must contain the parameter MessageBody."));
+      return reply(
+          fail("InvalidParameterValue", "The request must contain the parameter MessageBody."));
     }
     if (const json::Value* delay = r.field("DelaySeconds");
-        delay != nullptr && (!delay->is_int64() || delay->as_int64() < 0 ||
-                             delay->as_int64() > 900)) {
+        delay != nullptr &&
+        (!delay->is_int64() || delay->as_int64() < 0 || delay->as_int64() > 900)) {
       return reply(fail("InvalidParameterValue",
                         "Value " + json::to_string(*delay) +
                             " for parameter DelaySeconds is invalid. Reason: must be between 0 "
