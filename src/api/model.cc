@@ -20,11 +20,16 @@ bool flag_of(const Value& object, std::string_view key) {
 
 std::optional<ShapeType> type_named(std::string_view type) {
   static constexpr std::pair<std::string_view, ShapeType> kTypes[] = {
-      {"structure", ShapeType::Structure}, {"list", ShapeType::List},
-      {"map", ShapeType::Map},             {"string", ShapeType::String},
-      {"integer", ShapeType::Integer},     {"long", ShapeType::Long},
-      {"float", ShapeType::Float},         {"double", ShapeType::Double},
-      {"boolean", ShapeType::Boolean},     {"blob", ShapeType::Blob},
+      {"structure", ShapeType::Structure},
+      {"list", ShapeType::List},
+      {"map", ShapeType::Map},
+      {"string", ShapeType::String},
+      {"integer", ShapeType::Integer},
+      {"long", ShapeType::Long},
+      {"float", ShapeType::Float},
+      {"double", ShapeType::Double},
+      {"boolean", ShapeType::Boolean},
+      {"blob", ShapeType::Blob},
       {"timestamp", ShapeType::Timestamp},
   };
   for (const auto& [name, value] : kTypes) {

@@ -56,20 +56,20 @@ struct Shape {
   ShapeType type = ShapeType::String;
   std::vector<Member> members;  // a structure's, in the model's order
   std::vector<std::string> required;
-  std::string payload;        // the member that is the whole REST body, or ""
+  std::string payload;             // the member that is the whole REST body, or ""
   const Member* member = nullptr;  // a list's element (a Member for its locationName)
   Member element;                  // storage for `member`
   Member key, value;               // a map's
   bool flattened = false;
-  std::optional<std::int64_t> min, max;  // length for strings, lists, maps, blobs
+  std::optional<std::int64_t> min, max;        // length for strings, lists, maps, blobs
   std::optional<double> min_value, max_value;  // integers and numbers
   std::vector<std::string> enum_values;
   std::string pattern;
   bool sensitive = false;
   bool exception = false;
   bool streaming = false;
-  int error_status = 0;        // an exception's HTTP status, from its `error` trait
-  std::string error_code;      // its query-compatible code (AWS.SimpleQueueService.NonExistentQueue)
+  int error_status = 0;    // an exception's HTTP status, from its `error` trait
+  std::string error_code;  // its query-compatible code (AWS.SimpleQueueService.NonExistentQueue)
   bool sender_fault = true;
   std::string timestamp_format;
   std::string location_name;  // a structure's XML element name
@@ -88,7 +88,7 @@ struct Operation {
   int response_code = 200;
   const Shape* input = nullptr;
   const Shape* output = nullptr;
-  std::string result_wrapper;  // the query protocol's <...Result> element
+  std::string result_wrapper;       // the query protocol's <...Result> element
   std::string input_location_name;  // rest-xml's root element of a body input, if any
   // The URI template split: literal segments and labels ({Name} or greedy {Key+}).
   struct Segment {

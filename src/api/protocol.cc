@@ -1,25 +1,37 @@
 // What the codecs share: timestamps, JSON writing by shape, and errors in each protocol's form.
 
+#include "api/protocol.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
-#include "api/protocol.h"
 #include "api/xml.h"
 #include "core/crypto.h"
 #include "core/time.h"
 
 namespace baton::api {
 
+namespace {
+
+// Years 1 to 9999, as AWS's timestamps: a value past them (a client's 1e300) is written as the
+// nearest of them rather than overflowing the integer conversions below.
+double in_range(double seconds) {
+  return std::isnan(seconds) ? 0 : std::clamp(seconds, -62135596800.0, 253402300799.0);
+}
+
+}  // namespace
+
 namespace wire {
 
 std::string iso8601(double seconds) {
-  auto millis = static_cast<std::int64_t>(std::llround(seconds * 1000));
+  auto millis = static_cast<std::int64_t>(std::llround(in_range(seconds) * 1000));
   return format_rfc3339_millis(Timestamp::from_millis(millis));
 }
 
 std::string http_date(double seconds) {
-  auto t = static_cast<std::time_t>(std::floor(seconds));
+  auto t = static_cast<std::time_t>(std::floor(in_range(seconds)));
   std::tm tm{};
   gmtime_r(&t, &tm);
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -111,24 +123,33 @@ struct StatusRow {
 
 // Errors no model declares, by what they are.
 constexpr StatusRow kStatuses[] = {
-    {"InternalFailure", 500},          {"InternalError", 500},
-    {"ServiceException", 500},         {"StoreError", 500},
-    {"ServiceUnavailable", 503},       {"RequestEntityTooLarge", 413},
-    {"AccessDenied", 403},             {"SignatureDoesNotMatch", 403},
-    {"InvalidAccessKeyId", 403},       {"RequestTimeTooSkewed", 403},
-    {"InvalidSignatureException", 403}, {"UnrecognizedClientException", 403},
-    {"IncompleteSignatureException", 403}, {"InvalidClientTokenId", 403},
-    {"MissingAuthenticationToken", 403}, {"MissingAuthenticationTokenException", 403},
-    {"IncompleteSignature", 403},      {"NoSuchBucket", 404},
-    {"NoSuchKey", 404},                {"MethodNotAllowed", 405},
+    {"InternalFailure", 500},
+    {"InternalError", 500},
+    {"ServiceException", 500},
+    {"StoreError", 500},
+    {"ServiceUnavailable", 503},
+    {"RequestEntityTooLarge", 413},
+    {"AccessDenied", 403},
+    {"SignatureDoesNotMatch", 403},
+    {"InvalidAccessKeyId", 403},
+    {"RequestTimeTooSkewed", 403},
+    {"InvalidSignatureException", 403},
+    {"UnrecognizedClientException", 403},
+    {"IncompleteSignatureException", 403},
+    {"InvalidClientTokenId", 403},
+    {"MissingAuthenticationToken", 403},
+    {"MissingAuthenticationTokenException", 403},
+    {"IncompleteSignature", 403},
+    {"NoSuchBucket", 404},
+    {"NoSuchKey", 404},
+    {"MethodNotAllowed", 405},
 };
 
 bool is_rest(Protocol p) { return p == Protocol::RestJson || p == Protocol::RestXml; }
 
 std::string json_content_type(const Model* model) {
-  std::string version = model != nullptr && !model->json_version().empty()
-                            ? model->json_version()
-                            : "1.0";
+  std::string version =
+      model != nullptr && !model->json_version().empty() ? model->json_version() : "1.0";
   return "application/x-amz-json-" + version;
 }
 
@@ -178,8 +199,8 @@ net::HttpResponse encode_error(const Model& model, Protocol wire, const Error& e
       response.header("X-Amzn-ErrorType", error.name);
       if (model.query_compatible()) {
         // What the SDKs read for the query protocol's error code (AWS.SimpleQueueService...).
-        std::string code = shape != nullptr && !shape->error_code.empty() ? shape->error_code
-                                                                          : error.name;
+        std::string code =
+            shape != nullptr && !shape->error_code.empty() ? shape->error_code : error.name;
         response.header("x-amzn-query-error", code + (sender ? ";Sender" : ";Receiver"));
       }
       json::ObjectBuilder body;

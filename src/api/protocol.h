@@ -26,7 +26,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // json 1.0/1.1 and rest-json bodies. Errors: SerializationException.
 Result<json::Value> decode_json(const Shape* input, std::string_view body);
 // Form parameters (Action=...&QueueUrl=...). Errors: MalformedQueryString, InvalidParameterValue.
-Result<json::Value> decode_query(const Shape* input, const std::map<std::string, std::string>& form);
+Result<json::Value> decode_query(const Shape* input,
+                                 const std::map<std::string, std::string>& form);
 // rest-json and rest-xml: URI labels, query string, headers and body.
 Result<json::Value> decode_rest(const Model& model, const Operation& op, const Labels& labels,
                                 const net::HttpRequest& request);

@@ -16,7 +16,8 @@ Result<Value> decode_blobs(const Shape& shape, const Value& value, std::string_v
   switch (shape.type) {
     case ShapeType::Blob: {
       if (!value.is_string()) {
-        return fail("SerializationException", "Expected base64 text for '" + std::string(where) + "'");
+        return fail("SerializationException",
+                    "Expected base64 text for '" + std::string(where) + "'");
       }
       auto bytes = crypto::base64_decode(value.as_string());
       if (!bytes) {

@@ -20,8 +20,8 @@ bool has_prefix(const Form& form, const std::string& prefix) {
 }
 
 Unexpected<Error> invalid(const std::string& key, const std::string& value, std::string_view what) {
-  return fail("InvalidParameterValue", "Value (" + value + ") for parameter " + key +
-                                           " is invalid. " + std::string(what));
+  return fail("InvalidParameterValue",
+              "Value (" + value + ") for parameter " + key + " is invalid. " + std::string(what));
 }
 
 Result<Value> read(const Shape& shape, const Form& form, const std::string& key, bool flat,
@@ -177,7 +177,8 @@ void write(std::string& out, const Shape& shape, const Value& value, const std::
     case ShapeType::List: {
       if (!value.is_array()) return;
       if (flat) {
-        for (const Value& item : value.as_array()) write(out, *shape.element.shape, item, name, false);
+        for (const Value& item : value.as_array())
+          write(out, *shape.element.shape, item, name, false);
         return;
       }
       std::string item_name = part_name(shape.element, "member");
@@ -223,7 +224,7 @@ Result<Value> decode_query(const Shape* input, const Form& form) {
 namespace wire {
 
 void write_query_response(std::string& out, const Model& model, const Operation& op,
-                    const Value& output, const std::string& request_id) {
+                          const Value& output, const std::string& request_id) {
   out = "<?xml version=\"1.0\"?><" + op.name + "Response xmlns=\"";
   xml::escape(out, model.xml_namespace());
   out += "\">";

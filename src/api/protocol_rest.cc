@@ -264,8 +264,8 @@ const Operation* match_rest(const Model& model, std::string_view method, std::st
     if (!ok || required < 0) continue;
     // The most specific template wins: its fixed query keys, the required members it found,
     // then its literal text.
-    std::size_t score = fixed * 100000 + static_cast<std::size_t>(required) * 1000 +
-                        literal * 10 + these.size();
+    std::size_t score =
+        fixed * 100000 + static_cast<std::size_t>(required) * 1000 + literal * 10 + these.size();
     if (best == nullptr || score > best_score) {
       best = op;
       best_score = score;
@@ -372,9 +372,9 @@ net::HttpResponse encode_output(const Model& model, const Operation& op, Protoco
                                 const Value& output, const std::string& request_id) {
   net::HttpResponse response;
   if (wire == Protocol::Json) {
-    response.header("Content-Type", "application/x-amz-json-" +
-                                        (model.json_version().empty() ? std::string("1.0")
-                                                                      : model.json_version()));
+    response.header("Content-Type",
+                    "application/x-amz-json-" +
+                        (model.json_version().empty() ? std::string("1.0") : model.json_version()));
     response.header("x-amzn-RequestId", request_id);
     if (op.output == nullptr) {
       response.body = "{}";
@@ -421,7 +421,8 @@ net::HttpResponse encode_output(const Model& model, const Operation& op, Protoco
         break;
       case Location::Headers:
         for (const json::Member& h : v->members()) {
-          response.header(m.location_name + std::string(h.name()), header_text(*m.shape->value.shape, h.value));
+          response.header(m.location_name + std::string(h.name()),
+                          header_text(*m.shape->value.shape, h.value));
         }
         break;
       default:

@@ -101,7 +101,7 @@ class Reader {
         std::string_view digits = entity.substr(hex ? 2 : 1);
         std::uint32_t code = 0;
         for (char c : digits) {
-          int digit = c >= '0' && c <= '9'   ? c - '0'
+          int digit = c >= '0' && c <= '9'          ? c - '0'
                       : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
                       : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                     : -1;
@@ -186,9 +186,10 @@ class Reader {
   bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
 
   Unexpected<Error> error(const std::string& what) const {
-    return fail("MalformedXML", "The XML you provided was not well-formed or did not validate "
-                                "against our published schema (" +
-                                    what + " at byte " + std::to_string(pos_) + ")");
+    return fail("MalformedXML",
+                "The XML you provided was not well-formed or did not validate "
+                "against our published schema (" +
+                    what + " at byte " + std::to_string(pos_) + ")");
   }
 
   std::string_view text_;
