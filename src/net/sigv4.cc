@@ -106,7 +106,7 @@ std::string format_amz_date(std::int64_t seconds) {
   unsigned month = 0;
   unsigned day = 0;
   civil_from_days(days, year, month, day);
-  char text[32];
+  char text[80];  // room for any int64 the format could print
   std::snprintf(text, sizeof text, "%04lld%02u%02uT%02lld%02lld%02lldZ",
                 static_cast<long long>(year), month, day, static_cast<long long>(rest / 3600),
                 static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
