@@ -42,23 +42,12 @@ bool is_form(const net::HttpRequest& request) {
   return request.header("content-type").starts_with("application/x-www-form-urlencoded");
 }
 
+// The query protocol's parameters: the query string's, then the form body's.
 std::map<std::string, std::string> form_of(const net::HttpRequest& request) {
-  std::map<std::string, std::string> form;
-  auto add = [&form](std::string_view text) {
-    while (!text.empty()) {
-      std::string_view pair = text.substr(0, text.find('&'));
-      text = pair.size() < text.size() ? text.substr(pair.size() + 1) : std::string_view();
-      if (pair.empty()) continue;
-      auto eq = pair.find('=');
-      std::string key(pair.substr(0, eq));
-      std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-      for (char& c : key) c = c == '+' ? ' ' : c;
-      for (char& c : value) c = c == '+' ? ' ' : c;
-      form[net::url_decode(key)] = net::url_decode(value);
-    }
-  };
-  add(request.query());
-  if (is_form(request)) add(request.body);
+  std::map<std::string, std::string> form = net::parse_query(request.query());
+  if (is_form(request)) {
+    for (auto& [key, value] : net::form_pairs(request.body)) form[key] = std::move(value);
+  }
   return form;
 }
 
@@ -270,11 +259,7 @@ void Gateway::health(const net::Responder& respond) const {
         json::ObjectBuilder()
             .add("name", json::Value::string(api.service))
             .add("api", json::Value::string(api.model->service_id()))
-            .add("protocol",
-                 json::Value::string(api.model->protocol() == Protocol::Json       ? "json"
-                                     : api.model->protocol() == Protocol::Query    ? "query"
-                                     : api.model->protocol() == Protocol::RestJson ? "rest-json"
-                                                                                   : "rest-xml"))
+            .add("protocol", json::Value::string(protocol_name(api.model->protocol())))
             .add("status", json::Value::string("ok"))
             .build());
   }

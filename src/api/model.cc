@@ -6,6 +6,9 @@ namespace baton::api {
 
 namespace {
 
+constexpr Protocol kProtocols[] = {Protocol::Json, Protocol::Query, Protocol::RestJson,
+                                   Protocol::RestXml};
+
 using json::Value;
 
 std::string text_of(const Value& object, std::string_view key) {
@@ -82,6 +85,20 @@ void split_uri(Operation& op) {
 
 }  // namespace
 
+std::string_view protocol_name(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::Json:
+      return "json";
+    case Protocol::Query:
+      return "query";
+    case Protocol::RestJson:
+      return "rest-json";
+    case Protocol::RestXml:
+      return "rest-xml";
+  }
+  return "";
+}
+
 const Member* Shape::find(std::string_view member_name) const {
   for (const Member& m : members) {
     if (m.name == member_name) return &m;
@@ -148,17 +165,12 @@ Result<std::shared_ptr<const Model>> Model::parse(std::string_view text,
   }
   auto model = std::make_shared<Model>();
   std::string protocol = text_of(*metadata, "protocol");
-  if (protocol == "json") {
-    model->protocol_ = Protocol::Json;
-  } else if (protocol == "query") {
-    model->protocol_ = Protocol::Query;
-  } else if (protocol == "rest-json") {
-    model->protocol_ = Protocol::RestJson;
-  } else if (protocol == "rest-xml") {
-    model->protocol_ = Protocol::RestXml;
-  } else {
+  auto spoken = std::find_if(std::begin(kProtocols), std::end(kProtocols),
+                             [&](Protocol p) { return protocol_name(p) == protocol; });
+  if (spoken == std::end(kProtocols)) {
     return fail("InvalidModel", "The protocol '" + protocol + "' is not one baton speaks");
   }
+  model->protocol_ = *spoken;
   if (const Value* protocols = metadata->find("protocols"); protocols && protocols->is_array()) {
     for (const Value& p : protocols->as_array()) {
       if (p.is_string() && p.as_string() == "query") model->speaks_query_ = true;
@@ -222,20 +234,14 @@ Result<std::shared_ptr<const Model>> Model::parse(std::string_view text,
     if (const Value* required = spec.find("required"); required && required->is_array()) {
       for (const Value& r : required->as_array()) shape.required.emplace_back(r.as_string());
     }
-    if (const Value* member = spec.find("member")) {
-      if (auto ok = read_member(*member, "member", shape.element); !ok) {
-        return Unexpected<Error>(ok.error());
-      }
-      shape.member = &shape.element;
+    // A list's element, a map's key and value.
+    for (auto [name, target] :
+         {std::pair{"member", &shape.element}, {"key", &shape.key}, {"value", &shape.value}}) {
+      const Value* part = spec.find(name);
+      if (part == nullptr) continue;
+      if (auto ok = read_member(*part, name, *target); !ok) return Unexpected<Error>(ok.error());
     }
-    if (const Value* key = spec.find("key")) {
-      if (auto ok = read_member(*key, "key", shape.key); !ok) return Unexpected<Error>(ok.error());
-    }
-    if (const Value* value = spec.find("value")) {
-      if (auto ok = read_member(*value, "value", shape.value); !ok) {
-        return Unexpected<Error>(ok.error());
-      }
-    }
+    if (spec.find("member") != nullptr) shape.member = &shape.element;
     shape.payload = text_of(spec, "payload");
     shape.flattened = flag_of(spec, "flattened");
     bool counted = shape.type == ShapeType::String || shape.type == ShapeType::List ||
@@ -254,6 +260,7 @@ Result<std::shared_ptr<const Model>> Model::parse(std::string_view text,
       for (const Value& v : values->as_array()) shape.enum_values.emplace_back(v.as_string());
     }
     shape.pattern = text_of(spec, "pattern");
+    if (!shape.pattern.empty()) shape.compiled_pattern = Pattern::compile(shape.pattern);
     shape.sensitive = flag_of(spec, "sensitive");
     shape.exception = flag_of(spec, "exception");
     shape.streaming = flag_of(spec, "streaming");

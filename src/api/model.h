@@ -12,12 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "api/pattern.h"
 #include "core/error.h"
 #include "core/json.h"
 
 namespace baton::api {
 
 enum class Protocol { Json, Query, RestJson, RestXml };
+
+// The name a model's metadata gives a protocol: "json", "query", "rest-json", "rest-xml".
+std::string_view protocol_name(Protocol protocol);
 
 enum class ShapeType {
   Structure,
@@ -65,6 +69,7 @@ struct Shape {
   std::optional<double> min_value, max_value;  // integers and numbers
   std::vector<std::string> enum_values;
   std::string pattern;
+  std::shared_ptr<const Pattern> compiled_pattern;  // of `pattern`; nullptr: none, or unreadable
   bool sensitive = false;
   bool exception = false;
   bool streaming = false;

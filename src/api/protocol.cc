@@ -112,6 +112,11 @@ void write_json(std::string& out, const Shape& shape, const json::Value& value) 
   }
 }
 
+std::string json_content_type(const Model& model) {
+  return "application/x-amz-json-" +
+         (model.json_version().empty() ? std::string("1.0") : model.json_version());
+}
+
 }  // namespace wire
 
 namespace {
@@ -146,12 +151,6 @@ constexpr StatusRow kStatuses[] = {
 };
 
 bool is_rest(Protocol p) { return p == Protocol::RestJson || p == Protocol::RestXml; }
-
-std::string json_content_type(const Model* model) {
-  std::string version =
-      model != nullptr && !model->json_version().empty() ? model->json_version() : "1.0";
-  return "application/x-amz-json-" + version;
-}
 
 void fill_error_fields(const Shape* shape, const Error& error, json::ObjectBuilder& body,
                        net::HttpResponse& response) {
@@ -194,7 +193,7 @@ net::HttpResponse encode_error(const Model& model, Protocol wire, const Error& e
   bool sender = response.status < 500;
   switch (wire) {
     case Protocol::Json: {
-      response.header("Content-Type", json_content_type(&model));
+      response.header("Content-Type", wire::json_content_type(model));
       response.header("x-amzn-RequestId", request_id);
       response.header("X-Amzn-ErrorType", error.name);
       if (model.query_compatible()) {

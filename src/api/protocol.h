@@ -50,6 +50,8 @@ int error_status(const Model* model, const Error& error, Protocol wire);
 
 // Shared by the codecs.
 namespace wire {
+// "application/x-amz-json-1.0" (or the model's JSON version).
+std::string json_content_type(const Model& model);
 // "2026-12-05T10:00:00.123Z" <-> epoch seconds
 std::string iso8601(double seconds);
 std::string http_date(double seconds);

@@ -7,6 +7,7 @@
 #include "api/protocol.h"
 #include "api/xml.h"
 #include "core/crypto.h"
+#include "core/text.h"
 
 namespace baton::api {
 
@@ -14,23 +15,6 @@ namespace {
 
 using json::Value;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-Pairs query_pairs(std::string_view query) {
-  Pairs out;
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query = pair.size() < query.size() ? query.substr(pair.size() + 1) : std::string_view();
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    std::string key(pair.substr(0, eq));
-    std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    // In a query string '+' is a space, and "%2B" a '+': replaced before decoding.
-    for (char& c : key) c = c == '+' ? ' ' : c;
-    for (char& c : value) c = c == '+' ? ' ' : c;
-    out.emplace_back(net::url_decode(key), net::url_decode(value));
-  }
-  return out;
-}
 
 Unexpected<Error> bad_value(Protocol protocol, const std::string& where, const std::string& text,
                             std::string_view want) {
@@ -299,7 +283,7 @@ Result<Value> decode_rest(const Model& model, const Operation& op, const Labels&
     if (!v) return v;
     body = std::move(*v);
   }
-  Pairs query = query_pairs(request.query());
+  Pairs query = net::form_pairs(request.query());
   for (const Member& m : input.members) {
     switch (m.location) {
       case Location::Uri:
@@ -335,9 +319,7 @@ Result<Value> decode_rest(const Model& model, const Operation& op, const Labels&
         }
         break;
       case Location::Header: {
-        std::string name = m.location_name;
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string_view text = request.header(name);
+        std::string_view text = request.header(m.location_name);
         if (text.empty()) break;
         auto v = scalar(protocol, *m.shape, m.location_name, std::string(text), true);
         if (!v) return v;
@@ -345,8 +327,7 @@ Result<Value> decode_rest(const Model& model, const Operation& op, const Labels&
         break;
       }
       case Location::Headers: {
-        std::string prefix = m.location_name;
-        for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string prefix = ascii_lower(m.location_name);
         json::ObjectBuilder all;
         bool any = false;
         for (const auto& [k, v] : request.headers) {
@@ -372,9 +353,7 @@ net::HttpResponse encode_output(const Model& model, const Operation& op, Protoco
                                 const Value& output, const std::string& request_id) {
   net::HttpResponse response;
   if (wire == Protocol::Json) {
-    response.header("Content-Type",
-                    "application/x-amz-json-" +
-                        (model.json_version().empty() ? std::string("1.0") : model.json_version()));
+    response.header("Content-Type", wire::json_content_type(model));
     response.header("x-amzn-RequestId", request_id);
     if (op.output == nullptr) {
       response.body = "{}";

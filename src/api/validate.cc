@@ -1,54 +1,16 @@
 #include "api/validate.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <cmath>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 #include <vector>
+
+#include "api/pattern.h"
 
 namespace baton::api {
 
 namespace {
 
 using json::Value;
-
-struct CodeFree {
-  void operator()(pcre2_code* code) const { pcre2_code_free(code); }
-};
-using Code = std::unique_ptr<pcre2_code, CodeFree>;
-
-// Java's \p{ASCII} and friends, which PCRE2 spells as classes.
-std::string to_pcre(const std::string& pattern) {
-  std::string out;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern.compare(i, 9, "\\p{ASCII}") == 0) {
-      out += "[\\x00-\\x7F]";
-      i += 8;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
-}
-
-// Compiled patterns, by text: a model has a few hundred, each compiled once.
-const pcre2_code* compiled(const std::string& pattern) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, Code> cache;
-  std::lock_guard lock(mutex);
-  auto it = cache.find(pattern);
-  if (it != cache.end()) return it->second.get();
-  std::string text = to_pcre(pattern);
-  int error = 0;
-  PCRE2_SIZE offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(),
-                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOTALL,
-                                   &error, &offset, nullptr);
-  return cache.emplace(pattern, Code(code)).first->second.get();
-}
 
 std::int64_t characters(std::string_view s) {
   std::int64_t n = 0;
@@ -216,7 +178,7 @@ class Checker {
       }
     }
     length(shape, characters(s), v, where);
-    if (!shape.pattern.empty() && !matches_pattern(shape.pattern, s)) {
+    if (shape.compiled_pattern != nullptr && !shape.compiled_pattern->matches(s)) {
       add(shown(shape, v) + " at '" + where +
           "' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
           shape.pattern);
@@ -271,13 +233,8 @@ class Checker {
 }  // namespace
 
 bool matches_pattern(const std::string& pattern, std::string_view text) {
-  const pcre2_code* code = compiled(pattern);
-  if (code == nullptr) return true;
-  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
-      pcre2_match_data_create_from_pattern(code, nullptr), &pcre2_match_data_free);
-  int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
-                       data.get(), nullptr);
-  return rc >= 0;
+  auto compiled = Pattern::compile(pattern);
+  return compiled == nullptr || compiled->matches(text);
 }
 
 std::optional<Error> validate(const Shape& input, const Value& request,

@@ -1,6 +1,5 @@
 #include "net/credentials.h"
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,21 +7,13 @@
 #include <optional>
 #include <string_view>
 
+#include "core/text.h"
+
 namespace baton::net {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// What a line of the file may be padded with (a file written on Windows ends lines in \r).
+constexpr std::string_view kBlanks = " \t\r";
 
 // One profile's key pair as read so far, and where.
 struct Profile {
@@ -72,13 +63,14 @@ Result<std::map<std::string, std::string>> read_credentials(const std::string& p
   int number = 0;
   while (std::getline(file, text)) {
     ++number;
-    std::string_view line = trim(text);
-    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line = trim(line.substr(3));  // BOM
+    std::string_view line = trim(text, kBlanks);
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF"))
+      line = trim(line.substr(3), kBlanks);  // BOM
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
       if (line.back() != ']') return error(number, "a section header must end with ']'");
       if (auto done = finish(); !done) return Unexpected<Error>(done.error());
-      std::string_view name = trim(line.substr(1, line.size() - 2));
+      std::string_view name = trim(line.substr(1, line.size() - 2), kBlanks);
       if (name.empty()) return error(number, "a profile needs a name");
       profile = Profile{std::string(name), number, std::nullopt, std::nullopt};
       continue;
@@ -88,8 +80,8 @@ Result<std::map<std::string, std::string>> read_credentials(const std::string& p
       return error(number,
                    "expected `key = value` or `[profile]`, not '" + std::string(line) + "'");
     }
-    std::string key = lower(trim(line.substr(0, separator)));
-    std::string value(trim(line.substr(separator + 1)));
+    std::string key = ascii_lower(trim(line.substr(0, separator), kBlanks));
+    std::string value(trim(line.substr(separator + 1), kBlanks));
     if (key.empty()) return error(number, "a setting needs a name before '='");
     if (!profile) return error(number, key + " is outside any [profile]");
     if (key == "aws_access_key_id" || key == "aws_secret_access_key") {

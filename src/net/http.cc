@@ -1,10 +1,20 @@
 #include "net/http.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace baton::net {
 
 std::string_view HttpRequest::header(std::string_view name) const {
+  // Stored names are lower case; `name` may be in any case.
+  auto same = [name](std::string_view key) {
+    return key.size() == name.size() &&
+           std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+             return a == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
   for (const auto& [key, value] : headers) {
-    if (key == name) return value;
+    if (same(key)) return value;
   }
   return {};
 }
@@ -46,17 +56,27 @@ std::string url_decode(std::string_view text) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> form_pairs(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty()) {
+    std::string_view pair = text.substr(0, text.find('&'));
+    text = pair.size() < text.size() ? text.substr(pair.size() + 1) : std::string_view();
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string key(pair.substr(0, eq));
+    std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    // '+' is replaced before decoding, so that "%2B" stays a '+'.
+    std::replace(key.begin(), key.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    out.emplace_back(url_decode(key), url_decode(value));
+  }
+  return out;
+}
+
 std::map<std::string, std::string> parse_query(std::string_view query) {
   std::map<std::string, std::string> params;
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    std::string key = url_decode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
-    if (!key.empty()) params[key] = value;
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
+  for (auto& [key, value] : form_pairs(query)) {
+    if (!key.empty()) params[key] = std::move(value);
   }
   return params;
 }

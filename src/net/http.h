@@ -21,7 +21,7 @@ struct HttpRequest {
   // worker that gave up a long-poll).
   std::shared_ptr<std::atomic<bool>> client_gone = std::make_shared<std::atomic<bool>>(false);
 
-  // The first header named `name` (lower case), or "".
+  // The first header named `name` (in any case), or "".
   std::string_view header(std::string_view name) const;
   std::string_view path() const;   // target without the query
   std::string_view query() const;  // after '?', or ""
@@ -40,7 +40,10 @@ struct HttpResponse {
 
 // Percent-decoding of a path segment or query value; '+' stays '+'.
 std::string url_decode(std::string_view text);
-// The query's parameters, decoded.
+// The parameters of a query string or a form-encoded body, decoded, in the order sent: '+' is
+// a space and "%2B" a '+'. Empty pairs ("a=1&&b=2") are skipped.
+std::vector<std::pair<std::string, std::string>> form_pairs(std::string_view text);
+// The same as a map; a name sent twice keeps its last value.
 std::map<std::string, std::string> parse_query(std::string_view query);
 
 }  // namespace baton::net

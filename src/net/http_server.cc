@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "net/listen_socket.h"
 #include "net/tls_context.h"
 
@@ -305,9 +306,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
     for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
+      request.headers.emplace_back(
+          ascii_lower(std::string_view(field.name_string().data(), field.name_string().size())),
+          std::string(field.value()));
     }
     request.body = std::move(message.body());
     client_gone_ = request.client_gone;

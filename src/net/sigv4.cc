@@ -3,11 +3,11 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 
 #include "core/crypto.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace baton::net::sigv4 {
@@ -28,19 +28,6 @@ constexpr std::string_view kStreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLO
 
 Unexpected<Failure> fail(FailureKind kind, std::string message) {
   return Unexpected<Failure>(Failure{kind, std::move(message)});
-}
-
-std::string_view trim(std::string_view text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool is_unreserved(unsigned char c) {
@@ -388,7 +375,7 @@ std::string canonical_headers(const HttpRequest& request, std::string_view signe
   std::string out;
   while (true) {
     auto semicolon = signed_headers.find(';');
-    std::string name = lower(trim(signed_headers.substr(0, semicolon)));
+    std::string name = ascii_lower(trim(signed_headers.substr(0, semicolon)));
     out += name;
     out.push_back(':');
     bool first = true;
@@ -408,7 +395,7 @@ std::string canonical_headers(const HttpRequest& request, std::string_view signe
 bool signs_host(std::string_view signed_headers) {
   while (true) {
     auto semicolon = signed_headers.find(';');
-    if (lower(trim(signed_headers.substr(0, semicolon))) == "host") return true;
+    if (ascii_lower(trim(signed_headers.substr(0, semicolon))) == "host") return true;
     if (semicolon == std::string_view::npos) return false;
     signed_headers.remove_prefix(semicolon + 1);
   }
@@ -584,7 +571,7 @@ Expected<Verified, Failure> verify(const HttpRequest& request, const SecretOf& s
     return fail(FailureKind::BadSignature, mismatch_message(s3));
   }
   // The signature covers the declared hash; the body must have it too.
-  if (is_sha256_hex(payload_hash) && lower(payload_hash) != sha256_hex(request.body)) {
+  if (is_sha256_hex(payload_hash) && ascii_lower(payload_hash) != sha256_hex(request.body)) {
     return fail(FailureKind::BadSignature,
                 "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
@@ -597,7 +584,7 @@ bool is_aws_chunked(const HttpRequest& request) {
   std::string_view encodings = request.header("content-encoding");
   while (!encodings.empty()) {
     auto comma = encodings.find(',');
-    if (lower(trim(encodings.substr(0, comma))) == "aws-chunked") return true;
+    if (ascii_lower(trim(encodings.substr(0, comma))) == "aws-chunked") return true;
     if (comma == std::string_view::npos) break;
     encodings.remove_prefix(comma + 1);
   }
@@ -680,7 +667,7 @@ Expected<Chunked, Failure> decode_aws_chunked(const HttpRequest& request,
       return fail(FailureKind::Malformed,
                   "Malformed aws-chunked trailing header '" + std::string(line) + "'");
     }
-    std::string name = lower(trim(line.substr(0, colon)));
+    std::string name = ascii_lower(trim(line.substr(0, colon)));
     std::string value(trim(line.substr(colon + 1)));
     if (name == "x-amz-trailer-signature") {
       trailer_signature = std::move(value);

@@ -15,8 +15,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Lambda refuses a package it cannot read as the caller's fault (400), in these words.
 Unexpected<Error> invalid_zip(const std::string& what) {
-  return fail("InvalidZipFileException", "Could not unzip uploaded file: " + what);
+  return fail("InvalidParameterValueException",
+              "Could not unzip uploaded file. Please check your file, then try to upload again. (" +
+                  what + ")");
 }
 
 struct ZipCloser {

@@ -23,9 +23,10 @@ inline constexpr std::uint64_t kMaxUnzippedFiles = 50'000;
 // Unpacks `zip` into `dir`, keeping the archive's file modes (a `bootstrap` stays executable).
 // `dir` is whole or absent: the files go to a sibling folder first, which replaces `dir` once
 // complete; on error nothing is left, not even the folders made for `dir`. The limits count what
-// is written, never what the archive's headers claim. Errors: InvalidZipFileException with what
-// is wrong, including entries that would land outside `dir`; InvalidParameterValueException past
-// kMaxUnzippedBytes or kMaxUnzippedFiles, as Lambda words it.
+// is written, never what the archive's headers claim. Errors, as Lambda words them:
+// InvalidParameterValueException for an archive that cannot be read (with what is wrong,
+// including entries that would land outside `dir`) and past kMaxUnzippedBytes or
+// kMaxUnzippedFiles.
 [[nodiscard]] Expected<void, Error> unpack_zip(std::string_view zip, const std::string& dir);
 
 // The files under `dir` as a zip archive, with their modes. Errors: what could not be read.

@@ -490,16 +490,6 @@ Result<StoredCode> Lambda::store_code(const std::string& name, const Value* code
   std::error_code ec;
   if (std::filesystem::is_directory(stored.dir, ec)) return stored;
   if (auto unpacked = runtime::unpack_zip(bytes, stored.dir); !unpacked) {
-    // Lambda refuses a package it cannot read as the caller's fault (400), not as its own.
-    if (unpacked.error().name == "InvalidZipFileException") {
-      const std::string& cause = unpacked.error().cause;
-      std::string what =
-          cause.substr(cause.find(": ") == std::string::npos ? 0 : cause.find(": ") + 2);
-      return invalid(
-          "Could not unzip uploaded file. Please check your file, then try to upload "
-          "again. (" +
-          what + ")");
-    }
     return Unexpected<Error>(unpacked.error());
   }
   return stored;
