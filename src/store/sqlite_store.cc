@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE TABLE IF NOT EXISTS tags (
   resource_arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (resource_arn, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+  space TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
+  PRIMARY KEY (space, key)) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1');
 )sql";
 
@@ -86,6 +89,10 @@ class Statement {
     sqlite3_bind_int64(stmt_, index, value);
     return *this;
   }
+  Statement& bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Statement& bind_null(int index) {
     sqlite3_bind_null(stmt_, index);
     return *this;
@@ -97,6 +104,13 @@ class Statement {
     return p == nullptr
                ? std::string()
                : std::string(reinterpret_cast<const char*>(p),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::string blob(int column) const {
+    const void* p = sqlite3_column_blob(stmt_, column);
+    return p == nullptr
+               ? std::string()
+               : std::string(static_cast<const char*>(p),
                              static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
@@ -344,11 +358,28 @@ Expected<void, Error> SqliteStore::commit(const WriteBatch& batch) {
             if (!s) return Unexpected<Error>(s.error());
             s->bind(1, o.resource_arn).bind(2, o.key).bind(3, o.value);
             return d.run(*s, "cannot store a tag");
-          } else {
+          } else if constexpr (std::is_same_v<T, ops::DeleteTag>) {
             auto s = d.prepare("DELETE FROM tags WHERE resource_arn = ? AND key = ?");
             if (!s) return Unexpected<Error>(s.error());
             s->bind(1, o.resource_arn).bind(2, o.key);
             return d.run(*s, "cannot delete a tag");
+          } else if constexpr (std::is_same_v<T, ops::PutEntry>) {
+            auto s =
+                d.prepare("INSERT OR REPLACE INTO entries (space, key, value) VALUES (?, ?, ?)");
+            if (!s) return Unexpected<Error>(s.error());
+            s->bind(1, o.space).bind_blob(2, o.key).bind_blob(3, o.value);
+            return d.run(*s, "cannot store an entry");
+          } else if constexpr (std::is_same_v<T, ops::DeleteEntry>) {
+            auto s = d.prepare("DELETE FROM entries WHERE space = ? AND key = ?");
+            if (!s) return Unexpected<Error>(s.error());
+            s->bind(1, o.space).bind_blob(2, o.key);
+            return d.run(*s, "cannot delete an entry");
+          } else {
+            static_assert(std::is_same_v<T, ops::DeleteSpace>);
+            auto s = d.prepare("DELETE FROM entries WHERE space = ?");
+            if (!s) return Unexpected<Error>(s.error());
+            s->bind(1, o.space);
+            return d.run(*s, "cannot delete entries");
           }
         },
         op);
@@ -517,6 +548,26 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::tags(
   return all_rows(*s, impl_->db, "cannot list tags", [](const Statement& row) {
     return std::pair<std::string, std::string>(row.text(0), row.text(1));
   });
+}
+
+Result<std::vector<Entry>> SqliteStore::entries(const std::string& space, const std::string& after,
+                                                std::size_t limit) {
+  auto s = impl_->prepare(
+      "SELECT key, value FROM entries WHERE space = ? AND key > ? ORDER BY key LIMIT ?");
+  if (!s) return Unexpected<Error>(s.error());
+  s->bind(1, space).bind_blob(2, after).bind(3, static_cast<std::int64_t>(limit));
+  return all_rows(*s, impl_->db, "cannot list entries", [](const Statement& row) {
+    return Entry{row.blob(0), row.blob(1)};
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::entry(const std::string& space,
+                                                      const std::string& key) {
+  auto s = impl_->prepare("SELECT value FROM entries WHERE space = ? AND key = ?");
+  if (!s) return Unexpected<Error>(s.error());
+  s->bind(1, space).bind_blob(2, key);
+  return one_row(*s, impl_->db, "cannot read an entry",
+                 [](const Statement& row) { return row.blob(0); });
 }
 
 Result<std::vector<std::string>> SqliteStore::check_integrity(bool full) {

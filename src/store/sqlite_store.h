@@ -45,6 +45,10 @@ class SqliteStore : public Store {
   Result<std::vector<OutboxEntry>> outbox() override;
   Result<std::vector<std::pair<std::string, std::string>>> tags(
       const std::string& resource_arn) override;
+  Result<std::vector<Entry>> entries(const std::string& space, const std::string& after,
+                                     std::size_t limit) override;
+  Result<std::optional<std::string>> entry(const std::string& space,
+                                           const std::string& key) override;
 
   // Looks for damage in the file: `full` runs SQLite's integrity_check (every page, and every
   // index against its table: slow on a large file), else quick_check (every page, no

@@ -22,8 +22,23 @@ namespace baton::store {
 
 // A resource kept as one JSON record plus the fields queries need. `kind` says which table.
 // Revision: a definition as some execution runs it, kept once by its digest. MapRun: a
-// Distributed Map's run, its parent the execution.
-enum class Kind { StateMachine, Version, Alias, Activity, Revision, Function, MapRun };
+// Distributed Map's run, its parent the execution. Queue, Topic: SQS's and SNS's; Subscription:
+// its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
+// is its function). New kinds go at the end: the store keeps them by number.
+enum class Kind {
+  StateMachine,
+  Version,
+  Alias,
+  Activity,
+  Revision,
+  Function,
+  MapRun,
+  Queue,
+  Topic,
+  Subscription,
+  EventSourceMapping,
+  EventInvokeConfig,
+};
 
 struct Resource {
   Kind kind = Kind::StateMachine;
@@ -65,6 +80,13 @@ struct OutboxEntry {
   std::string token;
   std::string execution_arn;
   json::Value command;
+};
+
+// A keyed value of a space: a queue's messages, a table's items. Entries of a space are read in
+// key order (bytewise); keys and values are bytes the service encodes as it likes.
+struct Entry {
+  std::string key;
+  std::string value;
 };
 
 // One change; a batch is applied in order.
@@ -117,12 +139,25 @@ struct DeleteTag {
   std::string resource_arn;
   std::string key;
 };
+struct PutEntry {
+  std::string space;
+  std::string key;
+  std::string value;
+};
+struct DeleteEntry {
+  std::string space;
+  std::string key;
+};
+// Every entry of a space (a purged queue, a deleted table).
+struct DeleteSpace {
+  std::string space;
+};
 }  // namespace ops
 
-using Op =
-    std::variant<ops::PutResource, ops::DeleteResource, ops::PutExecution,
-                 ops::UpdateExecutionState, ops::AppendHistory, ops::PutTask, ops::PutTimer,
-                 ops::DeleteTimer, ops::AddOutbox, ops::DeleteOutbox, ops::PutTag, ops::DeleteTag>;
+using Op = std::variant<ops::PutResource, ops::DeleteResource, ops::PutExecution,
+                        ops::UpdateExecutionState, ops::AppendHistory, ops::PutTask, ops::PutTimer,
+                        ops::DeleteTimer, ops::AddOutbox, ops::DeleteOutbox, ops::PutTag,
+                        ops::DeleteTag, ops::PutEntry, ops::DeleteEntry, ops::DeleteSpace>;
 
 struct WriteBatch {
   std::vector<Op> ops;
@@ -177,6 +212,14 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<OutboxEntry>> outbox() = 0;
   [[nodiscard]] virtual Result<std::vector<std::pair<std::string, std::string>>> tags(
       const std::string& resource_arn) = 0;
+
+  // Entries of `space` with keys after `after` ("" from the first), in key order, at most
+  // `limit`.
+  [[nodiscard]] virtual Result<std::vector<Entry>> entries(const std::string& space,
+                                                           const std::string& after,
+                                                           std::size_t limit) = 0;
+  [[nodiscard]] virtual Result<std::optional<std::string>> entry(const std::string& space,
+                                                                 const std::string& key) = 0;
 };
 
 }  // namespace baton::store
