@@ -1,11 +1,12 @@
-// `baton deploy [PROJECT]`: a SAM project's functions and state machines into a running
-// `baton serve`, through its Lambda and Step Functions APIs (as `sam deploy` would put them
-// into AWS). Creates what is new, updates what exists.
+// `baton deploy [PROJECT]`: a SAM project's queues, topics, functions, state machines,
+// subscriptions and event source mappings into a running `baton serve`, through its APIs (as
+// `sam deploy` would put them into AWS). Creates what is new, updates what exists.
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "core/crypto.h"
 #include "core/json.h"
@@ -123,6 +124,10 @@ int deploy(const DeployOptions& options) {
     return kExitUsage;
   }
   ServeClient client(options.endpoint);
+  if (auto ok = deploy_queues_and_topics(client, *project); !ok) {
+    std::cerr << "baton deploy: " << ok.error().cause << "\n";
+    return kExitFailed;
+  }
   for (const auto& [name, function] : project->functions) {
     if (auto ok = deploy_function(client, function, options.role); !ok) {
       std::cerr << "baton deploy: " << ok.error().cause << "\n";
@@ -134,6 +139,10 @@ int deploy(const DeployOptions& options) {
       std::cerr << "baton deploy: " << ok.error().cause << "\n";
       return kExitFailed;
     }
+  }
+  if (auto ok = deploy_triggers(client, *project); !ok) {
+    std::cerr << "baton deploy: " << ok.error().cause << "\n";
+    return kExitFailed;
   }
   return kExitOk;
 }

@@ -16,6 +16,7 @@ Result<ServeAnswer> send(const std::string& endpoint, const net::HttpClientReque
   }
   ServeAnswer a;
   a.status = response->status;
+  a.text = response->body;
   auto parsed = json::parse(response->body);
   a.body = parsed ? *parsed : Value::object({});
   return a;
@@ -43,12 +44,58 @@ Result<ServeAnswer> ServeClient::states(const std::string& operation, const Valu
   return send(endpoint_, r);
 }
 
+Result<ServeAnswer> ServeClient::sqs(const std::string& operation, const Value& body) {
+  net::HttpClientRequest r;
+  r.method = "POST";
+  r.url = endpoint_ + "/";
+  r.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+  r.headers.emplace_back("X-Amz-Target", "AmazonSQS." + operation);
+  r.body = json::to_string(body);
+  return send(endpoint_, r);
+}
+
+Result<ServeAnswer> ServeClient::sns(
+    const std::string& action, const std::vector<std::pair<std::string, std::string>>& parameters) {
+  net::HttpClientRequest r;
+  r.method = "POST";
+  r.url = endpoint_ + "/";
+  r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  // The query protocol names no service: the credential scope of the signature does. baton
+  // serve without --auth reads the scope and checks no signature.
+  r.headers.emplace_back("Authorization",
+                         "AWS4-HMAC-SHA256 Credential=baton/20240101/us-east-1/sns/aws4_request, "
+                         "SignedHeaders=host, Signature=0");
+  r.body = "Action=" + net::url_encode(action) + "&Version=2010-03-31";
+  for (const auto& [name, value] : parameters) {
+    r.body += "&" + net::url_encode(name) + "=" + net::url_encode(value);
+  }
+  return send(endpoint_, r);
+}
+
+std::string xml_text(const ServeAnswer& a, const std::string& tag) {
+  auto start = a.text.find("<" + tag + ">");
+  if (start == std::string::npos) return "";
+  start += tag.size() + 2;
+  auto end = a.text.find("</" + tag + ">", start);
+  if (end == std::string::npos) return "";
+  std::string text = a.text.substr(start, end - start);
+  // The five entities XML escapes text with.
+  for (auto [entity, c] :
+       {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}}) {
+    for (std::size_t at = 0; (at = text.find(entity, at)) != std::string::npos; ++at) {
+      text.replace(at, std::string_view(entity).size(), c);
+    }
+  }
+  return text;
+}
+
 std::string message_of(const ServeAnswer& a) {
   for (std::string_view key : {"message", "Message"}) {
     if (const Value* m = a.body.find(key); m != nullptr && m->is_string()) {
       return std::string(m->as_string());
     }
   }
+  if (std::string m = xml_text(a, "Message"); !m.empty()) return m;
   return "HTTP " + std::to_string(a.status);
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 
 // A client of a running `baton serve` for the CLI's project commands (deploy, teardown): its
-// Lambda API (REST paths) and its Step Functions API (awsJson1_0), answers as JSON.
+// Lambda API (REST paths), its Step Functions and SQS APIs (awsJson1_0), answers as JSON; and
+// its SNS API (the query protocol), answers as XML text.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -13,6 +16,7 @@ namespace baton::cli {
 struct ServeAnswer {
   int status = 0;
   json::Value body;  // {} when the body is not JSON
+  std::string text;  // the body as it came
 };
 
 class ServeClient {
@@ -25,6 +29,13 @@ class ServeClient {
                                            const json::Value& body);
   // A Step Functions API call: AWSStepFunctions.<operation> with `body`.
   [[nodiscard]] Result<ServeAnswer> states(const std::string& operation, const json::Value& body);
+  // An SQS API call: AmazonSQS.<operation> with `body`.
+  [[nodiscard]] Result<ServeAnswer> sqs(const std::string& operation, const json::Value& body);
+  // An SNS API call: Action=<action> with `parameters` (name, value pairs in the query
+  // protocol's flattened form: "Attributes.entry.1.key").
+  [[nodiscard]] Result<ServeAnswer> sns(
+      const std::string& action,
+      const std::vector<std::pair<std::string, std::string>>& parameters);
 
  private:
   std::string endpoint_;
@@ -32,5 +43,7 @@ class ServeClient {
 
 // The error message an answer carries, or its HTTP status.
 std::string message_of(const ServeAnswer& a);
+// The text of the first <tag> element of an XML answer, or "".
+std::string xml_text(const ServeAnswer& a, const std::string& tag);
 
 }  // namespace baton::cli

@@ -84,6 +84,40 @@ void Core::call(std::string_view service, std::string_view operation, json::Valu
   post(std::move(run), !entry.reads_only);
 }
 
+namespace {
+
+// The reply of a call_in_group: an answer given while the call runs is kept for its caller;
+// one given after goes to the caller's `late` reply.
+struct InGroupCall {
+  std::optional<Result<json::Value>> answer;
+  bool returned = false;
+  Reply late;
+};
+
+struct InGroupReply {
+  std::shared_ptr<InGroupCall> call;
+  void operator()(Result<json::Value> result) const {
+    if (call->returned) {
+      call->late(std::move(result));
+    } else {
+      call->answer = std::move(result);
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<Result<json::Value>> Core::call_in_group(std::string_view service,
+                                                       std::string_view operation,
+                                                       json::Value request, Reply late) {
+  BATON_CHECK(on_service_thread(), "call_in_group runs on the service thread");
+  auto state = std::make_shared<InGroupCall>();
+  state->late = std::move(late);
+  call(service, operation, std::move(request), InGroupReply{state});
+  state->returned = true;
+  return std::move(state->answer);
+}
+
 Expected<void, Error> Core::start() {
   for (Registered& r : services_) {
     auto recovered = r.service->recover();
@@ -177,6 +211,12 @@ std::optional<std::int64_t> Core::next_wake() const {
 }
 
 void Core::answer(const Reply& reply, Result<json::Value> result) {
+  // The caller of call_in_group takes an answer given while it waits before the commit: what
+  // it does with it commits in the same group.
+  if (const auto* in_group = reply.target<InGroupReply>();
+      in_group != nullptr && !in_group->call->returned) {
+    return reply(std::move(result));
+  }
   then([reply, result = std::move(result)]() mutable { reply(std::move(result)); });
 }
 

@@ -87,6 +87,13 @@ class Core {
   // queued for the service thread.
   void call(std::string_view service, std::string_view operation, json::Value request, Reply reply,
             std::function<bool()> abandoned = {});
+  // As call, from the service thread, for a caller whose own changes must commit with the
+  // operation's (a workflow step and the message it sends): an answer the operation gives at
+  // once is returned, before the group is committed. An answer that comes later (a long poll)
+  // goes to `late`, once its group is committed.
+  std::optional<Result<json::Value>> call_in_group(std::string_view service,
+                                                   std::string_view operation, json::Value request,
+                                                   Reply late);
   bool implements(std::string_view service, std::string_view operation) const;
   bool serves(std::string_view service) const { return find(service) != nullptr; }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "runtime/function.h"
 
 namespace baton::service {
@@ -20,12 +21,53 @@ struct SamStateMachine {
   std::string type = "STANDARD";
 };
 
+// Queues, topics, subscriptions and event source mappings, each as the API request that makes
+// it, its references resolved. `where`: the template's JSON pointer to it, for errors.
+struct SamQueue {
+  std::string where;
+  std::string name;
+  std::map<std::string, std::string> attributes;  // as SetQueueAttributes takes them
+  std::map<std::string, std::string> tags;
+};
+
+struct SamTopic {
+  std::string where;
+  std::string name;
+  std::map<std::string, std::string> attributes;  // as SetTopicAttributes takes them
+  std::map<std::string, std::string> tags;
+};
+
+struct SamSubscription {
+  std::string where;
+  std::string topic_arn;
+  std::string protocol;
+  std::string endpoint;
+  std::map<std::string, std::string> attributes;  // FilterPolicy, RawMessageDelivery ...
+};
+
+struct SamEventSourceMapping {
+  std::string where;
+  json::Value request;  // CreateEventSourceMapping's: FunctionName, EventSourceArn, BatchSize ...
+};
+
+// An AWS::SQS::QueuePolicy: the policy set on each queue.
+struct SamQueuePolicy {
+  std::string where;
+  std::vector<std::string> queue_urls;
+  std::string policy;
+};
+
 struct SamProject {
   std::string template_path;
   // AWS::Serverless::Function and AWS::Lambda::Function resources, by function name. The
   // code_dir is the CodeUri folder; arn, revision are left for whoever runs them.
   std::map<std::string, runtime::FunctionConfig> functions;
   std::vector<SamStateMachine> state_machines;
+  std::vector<SamQueue> queues;
+  std::vector<SamTopic> topics;
+  std::vector<SamSubscription> subscriptions;
+  std::vector<SamEventSourceMapping> event_source_mappings;
+  std::vector<SamQueuePolicy> queue_policies;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.

@@ -3,7 +3,7 @@
 
 #include "service/states/lambda_results.h"
 
-#include <cstdio>
+#include "service/states/sdk_metadata.h"
 
 namespace baton::service::states {
 
@@ -16,24 +16,6 @@ std::string name_from_reference(std::string_view reference) {
   auto marker = reference.find("function:");
   if (marker != std::string_view::npos) reference.remove_prefix(marker + 9);
   return std::string(reference.substr(0, reference.find(':')));
-}
-
-// AWS's RFC 1123 date, for the wrapped invoke result's headers.
-std::string http_date(Timestamp t) {
-  static const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::int64_t days = t.seconds / 86400;
-  std::int64_t rest = t.seconds % 86400;
-  std::int64_t year = 0;
-  unsigned month = 0, day = 0;
-  civil_from_days(days, year, month, day);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04lld %02d:%02d:%02d GMT",
-                kDays[((days % 7) + 7) % 7], day, kMonths[month - 1], static_cast<long long>(year),
-                static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                static_cast<int>(rest % 60));
-  return buffer;
 }
 
 }  // namespace
@@ -53,37 +35,19 @@ Value lambda_invoke_result(const Value& payload, const std::string& request_id, 
   std::string date = http_date(now);
   std::string trace = "root=1-" + request_id.substr(0, 8) + "-" + request_id.substr(9, 4) +
                       request_id.substr(14, 4) + request_id.substr(19, 4) + ";sampled=0";
-  auto list = [](std::string_view v) { return Value::array({Value::string(v)}); };
-  Value all_headers = json::ObjectBuilder()
-                          .add("X-Amz-Executed-Version", list("$LATEST"))
-                          .add("x-amzn-Remapped-Content-Length", list("0"))
-                          .add("Connection", list("keep-alive"))
-                          .add("x-amzn-RequestId", list(request_id))
-                          .add("Content-Length", list(length))
-                          .add("Date", list(date))
-                          .add("X-Amzn-Trace-Id", list(trace))
-                          .add("Content-Type", list("application/json"))
-                          .build();
-  Value headers = json::ObjectBuilder()
-                      .add("Connection", Value::string("keep-alive"))
-                      .add("Content-Length", Value::string(length))
-                      .add("Content-Type", Value::string("application/json"))
-                      .add("Date", Value::string(date))
-                      .add("X-Amz-Executed-Version", Value::string("$LATEST"))
-                      .add("x-amzn-Remapped-Content-Length", Value::string("0"))
-                      .add("x-amzn-RequestId", Value::string(request_id))
-                      .add("X-Amzn-Trace-Id", Value::string(trace))
-                      .build();
+  Value metadata = sdk_http_metadata({{"X-Amz-Executed-Version", "$LATEST"},
+                                      {"x-amzn-Remapped-Content-Length", "0"},
+                                      {"Connection", "keep-alive"},
+                                      {"x-amzn-RequestId", request_id},
+                                      {"Content-Length", length},
+                                      {"Date", date},
+                                      {"X-Amzn-Trace-Id", trace},
+                                      {"Content-Type", "application/json"}});
   return json::ObjectBuilder()
       .add("ExecutedVersion", Value::string("$LATEST"))
       .add("Payload", payload)
-      .add("SdkHttpMetadata", json::ObjectBuilder()
-                                  .add("AllHttpHeaders", all_headers)
-                                  .add("HttpHeaders", headers)
-                                  .add("HttpStatusCode", Value::integer(200))
-                                  .build())
-      .add("SdkResponseMetadata",
-           json::ObjectBuilder().add("RequestId", Value::string(request_id)).build())
+      .add("SdkHttpMetadata", metadata)
+      .add("SdkResponseMetadata", sdk_response_metadata(request_id))
       .add("StatusCode", Value::integer(200))
       .build();
 }

@@ -18,6 +18,7 @@
 #include "engine/step.h"
 #include "service/core.h"
 #include "service/states/mocks.h"
+#include "service/states/service_tasks.h"
 #include "store/store.h"
 
 namespace baton::service::states {
@@ -111,6 +112,9 @@ struct StepFunctions final : EmulatedService {
   // A Lambda function's task, run through Lambda's Invoke (lambda_tasks.cc).
   void dispatch_lambda_task(LiveExecution& e, const engine::commands::InvokeTask& task);
   void invoke_lambda(const std::string& execution_arn, const engine::commands::InvokeTask& task);
+  // A task that calls another emulated service (service_tasks.cc).
+  void dispatch_service_task(LiveExecution& e, const engine::commands::InvokeTask& task,
+                             ServiceCall call);
   void send_task_event(const std::string& token, engine::Event event, Reply reply);
   // Completes the task of `token` in its execution, from outside (nested executions, HTTP).
   void complete_task(const std::string& execution_arn, engine::Event event);

@@ -3,6 +3,7 @@
 
 #include "asl/errors.h"
 #include "net/http_client.h"
+#include "service/states/service_tasks.h"
 #include "service/states/step_functions.h"
 
 namespace baton::service::states {
@@ -151,6 +152,9 @@ void StepFunctions::dispatch_task(LiveExecution& e, const engine::commands::Invo
   }
   if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
     return dispatch_lambda_task(e, task);
+  }
+  if (auto call = service_call(r, task.payload); call && core.serves(call->service)) {
+    return dispatch_service_task(e, task, std::move(*call));
   }
   if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
     // The callback comes from outside, with SendTaskSuccess or SendTaskFailure.

@@ -1,0 +1,231 @@
+// Reading a SAM template's values, with the intrinsic functions baton resolves.
+
+#include "service/sam_reader.h"
+
+#include <filesystem>
+
+#include "core/crypto.h"
+
+namespace baton::service::sam {
+
+namespace fs = std::filesystem;
+
+Reader::Reader(std::string file, const YAML::Node& root) : file_(std::move(file)), root_(root) {
+  stack_ = fs::path(fs::absolute(file_)).parent_path().filename().string();
+}
+
+Unexpected<Error> Reader::invalid(const std::string& where, const std::string& what) const {
+  return fail("InvalidTemplate", file_ + ": " + where + ": " + what);
+}
+
+Result<std::string> Reader::scalar(const YAML::Node& node, const std::string& where) const {
+  if (node.IsScalar()) {
+    const std::string& tag = node.Tag();
+    if (tag == "!Ref") return ref(node.Scalar(), where);
+    if (tag == "!Sub") return sub(node.Scalar(), where);
+    if (tag == "!GetAtt") return get_att(node.Scalar(), where);
+    return node.Scalar();
+  }
+  if (node.IsMap() && node.size() == 1) {
+    auto it = node.begin();
+    std::string key = it->first.Scalar();
+    const YAML::Node& arg = it->second;
+    if (key == "Ref" && arg.IsScalar()) return ref(arg.Scalar(), where);
+    if (key == "Fn::Sub" && arg.IsScalar()) return sub(arg.Scalar(), where);
+    if (key == "Fn::GetAtt") {
+      if (arg.IsScalar()) return get_att(arg.Scalar(), where);
+      if (arg.IsSequence() && arg.size() == 2) {
+        return get_att(arg[0].Scalar() + "." + arg[1].Scalar(), where);
+      }
+    }
+  }
+  if (node.IsSequence() && node.Tag() == "!GetAtt" && node.size() == 2) {
+    return get_att(node[0].Scalar() + "." + node[1].Scalar(), where);
+  }
+  return invalid(where, "expected a value baton can resolve (a string, !Ref, !Sub, !GetAtt)");
+}
+
+bool Reader::is_resource(const std::string& id) const {
+  return root_["Resources"] && root_["Resources"][id].IsDefined() && root_["Resources"][id].IsMap();
+}
+
+std::string Reader::type_of(const std::string& id) const {
+  if (!is_resource(id)) return "";
+  return root_["Resources"][id]["Type"].as<std::string>("");
+}
+
+std::string Reader::named(const std::string& logical_id, const char* property,
+                          std::size_t max_length) const {
+  if (!is_resource(logical_id)) return "";
+  const YAML::Node props = root_["Resources"][logical_id]["Properties"];
+  if (props && props[property] && props[property].IsScalar() && props[property].Tag() != "!Sub" &&
+      props[property].Tag() != "!Ref") {
+    return props[property].Scalar();
+  }
+  // As CloudFormation: STACK-LOGICALID-SUFFIX, the suffix 12 letters and digits (here derived
+  // from the stack and the id, so a second deploy finds what the first made).
+  std::string digest = crypto::hex_digest(crypto::Digest::SHA256, stack_ + "/" + logical_id);
+  std::string suffix;
+  for (std::size_t i = 0; i < 12; ++i) {
+    suffix +=
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[std::stoi(digest.substr(i * 2, 2), nullptr, 16) %
+                                               36];
+  }
+  std::string name = stack_ + "-" + logical_id;
+  if (name.size() + 13 > max_length) name.resize(max_length - 13);
+  return name + "-" + suffix;
+}
+
+std::string Reader::function_name(const std::string& logical_id) const {
+  const YAML::Node props = root_["Resources"][logical_id]["Properties"];
+  if (props && props["FunctionName"] && props["FunctionName"].IsScalar() &&
+      props["FunctionName"].Tag() != "!Sub") {
+    return props["FunctionName"].Scalar();
+  }
+  return logical_id;
+}
+
+std::string Reader::queue_name(const std::string& logical_id) const {
+  const YAML::Node props = root_["Resources"][logical_id]["Properties"];
+  bool fifo = props && props["FifoQueue"] && props["FifoQueue"].as<std::string>("") == "true";
+  bool given = props && props["QueueName"];
+  std::string name = named(logical_id, "QueueName", fifo ? 75 : 80);
+  return fifo && !given ? name + ".fifo" : name;
+}
+
+std::string Reader::topic_name(const std::string& logical_id) const {
+  const YAML::Node props = root_["Resources"][logical_id]["Properties"];
+  bool fifo = props && props["FifoTopic"] && props["FifoTopic"].as<std::string>("") == "true";
+  bool given = props && props["TopicName"];
+  std::string name = named(logical_id, "TopicName", fifo ? 251 : 256);
+  return fifo && !given ? name + ".fifo" : name;
+}
+
+std::string Reader::state_machine_name(const std::string& logical_id) const {
+  const YAML::Node props = root_["Resources"][logical_id]["Properties"];
+  for (const char* key : {"Name", "StateMachineName"}) {
+    if (props && props[key] && props[key].IsScalar() && props[key].Tag() != "!Sub") {
+      return props[key].Scalar();
+    }
+  }
+  return logical_id;
+}
+
+std::string Reader::queue_url(const std::string& logical_id) const {
+  return "https://sqs." + std::string(kRegion) + ".amazonaws.com/" + std::string(kAccount) + "/" +
+         queue_name(logical_id);
+}
+
+std::string Reader::arn(std::string_view service, const std::string& resource) const {
+  return "arn:aws:" + std::string(service) + ":" + std::string(kRegion) + ":" +
+         std::string(kAccount) + ":" + resource;
+}
+
+Result<std::string> Reader::ref(const std::string& name, const std::string& where) const {
+  if (name == "AWS::Region") return std::string(kRegion);
+  if (name == "AWS::AccountId") return std::string(kAccount);
+  if (name == "AWS::StackName") return stack_;
+  if (name == "AWS::Partition") return std::string("aws");
+  const YAML::Node params = root_["Parameters"];
+  if (params && params.IsMap() && params[name] && params[name]["Default"]) {
+    return params[name]["Default"].as<std::string>();
+  }
+  std::string type = type_of(name);
+  if (type == "AWS::SQS::Queue") return queue_url(name);
+  if (type == "AWS::SNS::Topic") return arn("sns", topic_name(name));
+  if (type == "AWS::Serverless::StateMachine" || type == "AWS::StepFunctions::StateMachine") {
+    return arn("states", "stateMachine:" + state_machine_name(name));
+  }
+  if (is_resource(name)) return function_name(name);
+  return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
+}
+
+Result<std::string> Reader::get_att(const std::string& spec, const std::string& where) const {
+  auto dot = spec.find('.');
+  std::string id = spec.substr(0, dot);
+  std::string attribute = dot == std::string::npos ? "" : spec.substr(dot + 1);
+  if (!is_resource(id)) return invalid(where, "!GetAtt " + spec + " names no resource");
+  std::string type = type_of(id);
+  if (type == "AWS::Serverless::Function" || type == "AWS::Lambda::Function") {
+    if (attribute == "Arn") return arn("lambda", "function:" + function_name(id));
+  } else if (type == "AWS::SQS::Queue") {
+    if (attribute == "Arn") return arn("sqs", queue_name(id));
+    if (attribute == "QueueUrl") return queue_url(id);
+    if (attribute == "QueueName") return queue_name(id);
+  } else if (type == "AWS::SNS::Topic") {
+    if (attribute == "TopicArn") return arn("sns", topic_name(id));
+    if (attribute == "TopicName") return topic_name(id);
+  } else if (type == "AWS::Serverless::StateMachine" ||
+             type == "AWS::StepFunctions::StateMachine") {
+    if (attribute == "Arn") return arn("states", "stateMachine:" + state_machine_name(id));
+    if (attribute == "Name") return state_machine_name(id);
+  }
+  return invalid(where, "!GetAtt " + spec +
+                            " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
+                            ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name)");
+}
+
+Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto start = text.find("${", i);
+    if (start == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    out += text.substr(i, start - i);
+    auto end = text.find('}', start);
+    if (end == std::string::npos) return invalid(where, "unclosed ${ in !Sub");
+    std::string name = text.substr(start + 2, end - start - 2);
+    auto value = name.find('.') != std::string::npos ? get_att(name, where) : ref(name, where);
+    if (!value) return value;
+    out += *value;
+    i = end + 1;
+  }
+  return out;
+}
+
+Result<json::Value> to_json(const YAML::Node& node, const Reader& reader,
+                            const std::string& where) {
+  if (node.IsMap()) {
+    if (node.size() == 1) {
+      std::string key = node.begin()->first.Scalar();
+      if (key == "Ref" || key.starts_with("Fn::")) {
+        auto text = reader.scalar(node, where);
+        if (!text) return Unexpected<Error>(text.error());
+        return json::Value::string(*text);
+      }
+    }
+    json::ObjectBuilder b;
+    for (const auto& member : node) {
+      std::string key = member.first.Scalar();
+      auto value = to_json(member.second, reader, where + "/" + key);
+      if (!value) return value;
+      b.add(key, *value);
+    }
+    return b.build();
+  }
+  if (node.IsSequence() && node.Tag() != "!GetAtt") {
+    std::vector<json::Value> items;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto value = to_json(node[i], reader, where + "/" + std::to_string(i));
+      if (!value) return value;
+      items.push_back(std::move(*value));
+    }
+    return json::Value::array(std::move(items));
+  }
+  if (node.IsNull()) return json::Value();
+  if (node.Tag() == "?") {  // plain: maybe a number, a boolean or null
+    const std::string& s = node.Scalar();
+    if (s == "true" || s == "false") return json::Value::boolean(s == "true");
+    if (s == "null" || s == "~") return json::Value();
+    auto number = json::parse(s);
+    if (number && number->is_number()) return *number;
+  }
+  auto text = reader.scalar(node, where);
+  if (!text) return Unexpected<Error>(text.error());
+  return json::Value::string(*text);
+}
+
+}  // namespace baton::service::sam

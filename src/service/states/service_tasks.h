@@ -1,0 +1,38 @@
+#pragma once
+
+// Task states that call another emulated service (sqs:sendMessage, sns:publish,
+// aws-sdk:SERVICE:ACTION): which operation, with what, and how its answer becomes the task's
+// outcome, as Step Functions reports it.
+
+#include <optional>
+#include <string>
+
+#include "asl/definition.h"
+#include "core/error.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "engine/command.h"
+#include "engine/event.h"
+
+namespace baton::service::states {
+
+struct ServiceCall {
+  std::string service;    // baton's name of the service called: "sqs", "states"
+  std::string operation;  // as AWS's model names it: "SendMessage"
+  json::Value request;
+  bool sdk = false;           // aws-sdk:..., rather than an optimized integration
+  std::string error_service;  // the resource's service name, for the error names: "sqs"
+};
+
+// The call a task resource makes, or nothing when it names no optimized integration baton
+// carries out this way (aws-sdk: resources always name one).
+std::optional<ServiceCall> service_call(const asl::Resource& resource, const json::Value& payload);
+
+// The task's outcome from the service's answer. Errors are named as Step Functions names them:
+// "SQS.QueueDoesNotExistException" (optimized), "Sqs.QueueDoesNotExistException" (AWS SDK),
+// with a cause quoting the service's message. The optimized integrations' results carry
+// SdkHttpMetadata and SdkResponseMetadata.
+engine::Event service_call_event(const ServiceCall& call, const engine::commands::InvokeTask& task,
+                                 const Result<json::Value>& answer, Timestamp now);
+
+}  // namespace baton::service::states
