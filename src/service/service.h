@@ -37,6 +37,9 @@ struct ServiceOptions {
   std::string code_dir;
   // Told what a person running baton should know (an execution that could not be recovered).
   std::function<void(const std::string&)> warn;
+  // Lambda's wait before retrying a failed Event invoke; the second retry waits twice as long
+  // (Lambda waits one minute, then two).
+  std::int64_t async_retry_delay_ms = 60000;
   // Registers the gateway's probes (probe/probe.h) for the APIs no real service answers yet.
   bool test_services = false;
 };
