@@ -166,9 +166,14 @@ class AsyncTest(harness.ServerTest):
                                     FunctionName="cfg-errors", MaximumRetryAttempts=3)
         self.assertIn("maximumRetryAttempts", message)
         self.assertIn("less than or equal to 2", message)
+        # botocore checks minimums itself: this client leaves them to the server.
+        unchecked = boto3.session.Session().client(
+            "lambda", endpoint_url=self.server.endpoint, region_name=harness.REGION,
+            config=Config(parameter_validation=False, retries={"max_attempts": 1}))
         message = self.lambda_error("ValidationException",
-                                    self.lam.put_function_event_invoke_config,
+                                    unchecked.put_function_event_invoke_config,
                                     FunctionName="cfg-errors", MaximumEventAgeInSeconds=59)
+        unchecked.close()
         self.assertIn("greater than or equal to 60", message)
         bucket = "arn:aws:s3:::some-bucket"
         message = self.lambda_error(
