@@ -53,7 +53,8 @@ def marks(folder):
     return out
 
 
-class AsyncTest(harness.ServerTest):
+class AsyncBase(harness.ServerTest):
+    """A server with short retry waits, a Lambda client, and recorder functions."""
     server_args = ("--async-retry-delay-ms", str(DELAY_MS))
 
     @classmethod
@@ -103,6 +104,9 @@ class AsyncTest(harness.ServerTest):
             return done.returncode, done.stdout, done.stderr
         self.assertEqual(done.returncode, 0, done.stderr)
         return json.loads(done.stdout) if done.stdout.strip() else None
+
+
+class AsyncTest(AsyncBase):
 
     # --- the configuration's operations ---------------------------------------------------
 
@@ -302,6 +306,93 @@ class AsyncTest(harness.ServerTest):
         message = self.lambda_error("ResourceNotFoundException", self.lam.invoke,
                                     FunctionName="nobody", InvocationType="Event", Payload=b"{}")
         self.assertEqual(message, f"Function not found: {LAMBDA_ARN}:nobody")
+
+
+class AsyncSqsTest(AsyncBase):
+    """Destinations and dead-letter queues that are SQS queues, read back with boto3."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sqs = boto3.session.Session().client(
+            "sqs", endpoint_url=cls.server.endpoint, region_name=harness.REGION,
+            config=Config(read_timeout=70, retries={"max_attempts": 1}))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sqs.close()
+        super().tearDownClass()
+
+    def queue(self, name):
+        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        return url, f"arn:aws:sqs:{harness.REGION}:{harness.ACCOUNT}:{name}"
+
+    def receive(self, url, count=1):
+        got = []
+
+        def more():
+            got.extend(self.sqs.receive_message(
+                QueueUrl=url, WaitTimeSeconds=1, MaxNumberOfMessages=10,
+                MessageAttributeNames=["All"]).get("Messages", []))
+            return len(got) >= count
+        harness.wait_for(more, timeout=20, what=f"{count} message(s) in {url}")
+        return got
+
+    def test_failure_record_in_an_sqs_destination(self):
+        failing = self.recorder("sqs-dest-fails", fail_always=True)
+        url, arn = self.queue("async-failures")
+        self.lam.put_function_event_invoke_config(
+            FunctionName="sqs-dest-fails", MaximumRetryAttempts=1,
+            DestinationConfig={"OnFailure": {"Destination": arn}})
+        request_id = self.event("sqs-dest-fails", {"id": "a-1"})
+        message = self.receive(url)[0]
+        self.assertEqual(len(marks(failing)), 2)
+        self.assertNotIn("MessageAttributes", message)
+        record = json.loads(message["Body"])
+        self.assertEqual(record["requestContext"], {
+            "requestId": request_id, "functionArn": f"{LAMBDA_ARN}:sqs-dest-fails:$LATEST",
+            "condition": "RetriesExhausted", "approximateInvokeCount": 2})
+        self.assertEqual(record["requestPayload"], {"id": "a-1"})
+        self.assertEqual(record["responseContext"]["functionError"], "Unhandled")
+        self.assertEqual(record["responsePayload"]["errorMessage"], "asked to fail")
+
+    def test_success_record_in_an_sqs_destination(self):
+        self.recorder("sqs-dest-succeeds")
+        url, arn = self.queue("async-successes")
+        self.lam.put_function_event_invoke_config(
+            FunctionName="sqs-dest-succeeds",
+            DestinationConfig={"OnSuccess": {"Destination": arn}})
+        request_id = self.event("sqs-dest-succeeds", {"id": "b-2"})
+        record = json.loads(self.receive(url)[0]["Body"])
+        self.assertEqual(record["requestContext"]["condition"], "Success")
+        self.assertEqual(record["requestContext"]["requestId"], request_id)
+        self.assertEqual(record["responsePayload"], {"handled": {"id": "b-2"}})
+
+    def test_dead_letter_queue_takes_the_event_with_lambda_attributes(self):
+        url, arn = self.queue("async-dlq")
+        failing = self.recorder("dlq-fails", fail_always=True,
+                                DeadLetterConfig={"TargetArn": arn})
+        self.cli("put-function-event-invoke-config", "--function-name", "dlq-fails",
+                 "--maximum-retry-attempts", "0")
+        request_id = self.event("dlq-fails", {"id": "c-3"})
+        message = self.receive(url)[0]
+        self.assertEqual(len(marks(failing)), 1)
+        self.assertEqual(json.loads(message["Body"]), {"id": "c-3"})
+        self.assertEqual(message["MessageAttributes"], {
+            "RequestID": {"DataType": "String", "StringValue": request_id},
+            "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+            "ErrorMessage": {"DataType": "String", "StringValue": "asked to fail"}})
+
+    def test_failure_destination_wins_over_the_dead_letter_queue(self):
+        dlq_url, dlq_arn = self.queue("async-dlq-unused")
+        url, arn = self.queue("async-dest-used")
+        self.recorder("both-fail", fail_always=True, DeadLetterConfig={"TargetArn": dlq_arn})
+        self.lam.put_function_event_invoke_config(
+            FunctionName="both-fail", MaximumRetryAttempts=0,
+            DestinationConfig={"OnFailure": {"Destination": arn}})
+        self.event("both-fail", {"id": "d-4"})
+        self.receive(url)
+        self.assertEqual(self.sqs.receive_message(QueueUrl=dlq_url).get("Messages"), None)
 
 
 class AsyncCrashTest(unittest.TestCase):
