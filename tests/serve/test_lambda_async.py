@@ -144,8 +144,11 @@ class AsyncTest(AsyncBase):
         self.assertEqual([c["FunctionArn"] for c in listed["FunctionEventInvokeConfigs"]],
                          [f"{arn}:$LATEST"])
         self.lam.delete_function_event_invoke_config(FunctionName="cfg")
-        self.lambda_error("ResourceNotFoundException",
-                          self.lam.delete_function_event_invoke_config, FunctionName="cfg")
+        # Delete names the function as it was given.
+        message = self.lambda_error("ResourceNotFoundException",
+                                    self.lam.delete_function_event_invoke_config,
+                                    FunctionName="cfg")
+        self.assertEqual(message, f"The function {arn} doesn't have an EventInvokeConfig")
         self.assertEqual(
             self.lam.list_function_event_invoke_configs(FunctionName="cfg")[
                 "FunctionEventInvokeConfigs"], [])
@@ -155,7 +158,16 @@ class AsyncTest(AsyncBase):
         message = self.lambda_error("ResourceNotFoundException",
                                     self.lam.put_function_event_invoke_config,
                                     FunctionName="no-such-function", MaximumRetryAttempts=1)
-        self.assertEqual(message, f"Function not found: {LAMBDA_ARN}:no-such-function")
+        self.assertEqual(message, "The function doesn't exist.")
+        message = self.lambda_error("ResourceNotFoundException",
+                                    self.lam.get_function_event_invoke_config,
+                                    FunctionName="no-such-function")
+        self.assertEqual(message, f"The function {LAMBDA_ARN}:no-such-function:$LATEST doesn't "
+                                  "have an EventInvokeConfig")
+        message = self.lambda_error("ResourceNotFoundException",
+                                    self.lam.list_function_event_invoke_configs,
+                                    FunctionName="no-such-function")
+        self.assertEqual(message, "The function doesn't exist.")
         message = self.lambda_error("ResourceNotFoundException",
                                     self.lam.update_function_event_invoke_config,
                                     FunctionName="cfg-errors", MaximumRetryAttempts=1)
@@ -183,12 +195,23 @@ class AsyncTest(AsyncBase):
         message = self.lambda_error(
             "InvalidParameterValueException", self.lam.put_function_event_invoke_config,
             FunctionName="cfg-errors", DestinationConfig={"OnSuccess": {"Destination": bucket}})
-        self.assertEqual(message, f"The destination ARN {bucket} is invalid.")
+        self.assertEqual(message, "The provided destination config DestinationConfig(onSuccess="
+                                  f"OnSuccess(destination={bucket}), onFailure=null) is invalid.")
+        missing = f"{LAMBDA_ARN}:nobody-here"
+        message = self.lambda_error(
+            "InvalidParameterValueException", self.lam.put_function_event_invoke_config,
+            FunctionName="cfg-errors", DestinationConfig={"OnFailure": {"Destination": missing}})
+        self.assertEqual(message, f"The destination ARN {missing} is invalid.")
+        message = self.lambda_error(
+            "InvalidParameterValueException", self.lam.put_function_event_invoke_config,
+            FunctionName="cfg-errors",
+            DestinationConfig={"OnFailure": {"Destination": f"{LAMBDA_ARN}:cfg-errors"}})
+        self.assertEqual(message, "You can't specify the function as a destination for itself.")
         message = self.lambda_error("ResourceNotFoundException",
                                     self.lam.put_function_event_invoke_config,
                                     FunctionName="cfg-errors", Qualifier="7",
                                     MaximumRetryAttempts=0)
-        self.assertEqual(message, f"Function not found: {LAMBDA_ARN}:cfg-errors:7")
+        self.assertEqual(message, "The function doesn't exist.")
 
     def test_dead_letter_config_is_kept_and_shown(self):
         queue = f"arn:aws:sqs:{harness.REGION}:{harness.ACCOUNT}:dlq-shown"

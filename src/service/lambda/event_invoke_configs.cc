@@ -33,25 +33,6 @@ Result<std::string> requested_qualifier(const Request& r) {
   return qualifier.empty() ? std::string("$LATEST") : qualifier;
 }
 
-// Checks a DestinationConfig as Lambda does: each destination an SQS queue, an SNS topic, a
-// function or an EventBridge bus.
-Expected<void, Error> check_destinations(const Value& config) {
-  if (!config.is_object()) return invalid("DestinationConfig must be an object");
-  for (std::string_view when : {"OnSuccess", "OnFailure"}) {
-    const Value* on = config.find(when);
-    if (on == nullptr) continue;
-    const Value* destination = on->is_object() ? on->find("Destination") : nullptr;
-    if (destination == nullptr) continue;
-    if (!destination->is_string()) return invalid(std::string(when) + ".Destination is an ARN");
-    std::string arn(destination->as_string());
-    if (arn.empty()) continue;
-    if (destination_kind(arn) == DestinationKind::Unknown) {
-      return invalid("The destination ARN " + arn + " is invalid.");
-    }
-  }
-  return {};
-}
-
 // The DestinationConfig as Lambda shows it: both members, empty when unset.
 Value shown_destinations(const Value* config) {
   json::ObjectBuilder out;
@@ -91,33 +72,89 @@ Result<std::optional<store::Resource>> Lambda::event_invoke_config(
 // The function and qualified ARN an event invoke config request names.
 struct ConfigTarget {
   store::Resource function;
-  std::string arn;  // the function's ARN with its qualifier
+  std::string arn;        // the function's ARN with its qualifier
+  std::string given_arn;  // the function's ARN, with the qualifier only when one was given
 };
 
-static Result<ConfigTarget> config_target(Lambda& lambda, const Request& r) {
-  auto function = lambda.requested_function(r);
-  if (!function) return Unexpected<Error>(function.error());
-  auto qualifier = requested_qualifier(r);
-  if (!qualifier) return Unexpected<Error>(qualifier.error());
-  if (*qualifier != "$LATEST") {
-    return fail("ResourceNotFoundException",
-                "Function not found: " + function->arn + ":" + *qualifier);
-  }
-  std::string arn = function->arn + ":" + *qualifier;
-  return ConfigTarget{std::move(*function), std::move(arn)};
+// What Lambda says of a function that does not exist: Get and Delete that it has no
+// configuration (Get naming it with $LATEST, Delete as it was given), Put and Update "The
+// function doesn't exist.".
+enum class Missing { Get, Delete, Save };
+
+static Unexpected<Error> no_config(const std::string& arn) {
+  return fail("ResourceNotFoundException",
+              "The function " + arn + " doesn't have an EventInvokeConfig");
 }
 
-static Unexpected<Error> no_config(const ConfigTarget& target) {
-  return fail("ResourceNotFoundException",
-              "The function " + target.arn + " doesn't have an EventInvokeConfig");
+static Result<ConfigTarget> config_target(Lambda& lambda, const Request& r, Missing missing) {
+  auto name = r.required("FunctionName");
+  if (!name) return Unexpected<Error>(name.error());
+  auto ref = parse_function_ref(*name);
+  if (!ref) return Unexpected<Error>(ref.error());
+  auto qualifier = requested_qualifier(r);
+  if (!qualifier) return Unexpected<Error>(qualifier.error());
+  auto given = r.string("Qualifier");
+  bool qualified = (given && *given) || !ref->qualifier.empty();
+  std::string arn = lambda.function_arn(ref->name) + ":" + *qualifier;
+  std::string given_arn = qualified ? arn : lambda.function_arn(ref->name);
+  auto function = lambda.function_or_error(ref->name);
+  // baton publishes no versions or aliases: another qualifier names nothing.
+  if (!function || *qualifier != "$LATEST") {
+    if (function || function.error().name == "ResourceNotFoundException") {
+      if (missing == Missing::Get) return no_config(arn);
+      if (missing == Missing::Delete) return no_config(given_arn);
+      return fail("ResourceNotFoundException", "The function doesn't exist.");
+    }
+    return Unexpected<Error>(function.error());
+  }
+  return ConfigTarget{std::move(*function), std::move(arn), std::move(given_arn)};
+}
+
+// Checks a DestinationConfig as Lambda does: each destination an SQS queue, an SNS topic, an
+// EventBridge bus or another function that exists.
+static Expected<void, Error> check_destinations(Lambda& lambda, const Value& config,
+                                                const store::Resource& function) {
+  if (!config.is_object()) return invalid("DestinationConfig must be an object");
+  std::string arns[2];
+  bool valid = true;
+  int i = 0;
+  for (std::string_view when : {"OnSuccess", "OnFailure"}) {
+    const Value* on = config.find(when);
+    const Value* destination = on != nullptr && on->is_object() ? on->find("Destination") : nullptr;
+    std::string arn = destination != nullptr && destination->is_string()
+                          ? std::string(destination->as_string())
+                          : "";
+    arns[i++] = arn;
+    if (arn.empty()) continue;
+    DestinationKind kind = destination_kind(arn);
+    if (kind == DestinationKind::Unknown) valid = false;
+    if (kind == DestinationKind::Function) {
+      auto ref = parse_function_ref(arn);
+      if (!ref || ref->name.empty()) return invalid("The destination ARN " + arn + " is invalid.");
+      if (ref->name == function.name) {
+        return invalid("You can't specify the function as a destination for itself.");
+      }
+      auto target =
+          lambda.core.store->resource(store::Kind::Function, lambda.function_arn(ref->name));
+      if (!target) return Unexpected<Error>(target.error());
+      if (!*target) return invalid("The destination ARN " + arn + " is invalid.");
+    }
+  }
+  if (!valid) {
+    auto part = [](std::string_view when, const std::string& arn) {
+      return arn.empty() ? std::string("null") : std::string(when) + "(destination=" + arn + ")";
+    };
+    return invalid("The provided destination config DestinationConfig(onSuccess=" +
+                   part("OnSuccess", arns[0]) + ", onFailure=" + part("OnFailure", arns[1]) +
+                   ") is invalid.");
+  }
+  return {};
 }
 
 // Put replaces the whole configuration; Update changes what it names.
 static void save_event_invoke_config(Lambda& lambda, const Request& r, const Reply& reply,
                                      bool replace) {
   Core& core = lambda.core;
-  auto target = config_target(lambda, r);
-  if (!target) return core.answer(reply, Unexpected<Error>(target.error()));
   const Value* retries = r.field("MaximumRetryAttempts");
   const Value* age = r.field("MaximumEventAgeInSeconds");
   const Value* destinations = r.field("DestinationConfig");
@@ -125,14 +162,16 @@ static void save_event_invoke_config(Lambda& lambda, const Request& r, const Rep
     return core.answer(
         reply, invalid("You must specify at least one of error handling or destination setting."));
   }
+  auto target = config_target(lambda, r, Missing::Save);
+  if (!target) return core.answer(reply, Unexpected<Error>(target.error()));
   if (destinations != nullptr) {
-    if (auto ok = check_destinations(*destinations); !ok) {
+    if (auto ok = check_destinations(lambda, *destinations, target->function); !ok) {
       return core.answer(reply, Unexpected<Error>(ok.error()));
     }
   }
   auto existing = core.store->resource(store::Kind::EventInvokeConfig, target->arn);
   if (!existing) return core.answer(reply, Unexpected<Error>(existing.error()));
-  if (!replace && !*existing) return core.answer(reply, no_config(*target));
+  if (!replace && !*existing) return core.answer(reply, no_config(target->arn));
   Value record = replace || !*existing ? Value::object({}) : (*existing)->record;
   if (retries != nullptr) record = json::with_member(record, "MaximumRetryAttempts", *retries);
   if (age != nullptr) record = json::with_member(record, "MaximumEventAgeInSeconds", *age);
@@ -162,27 +201,33 @@ void Lambda::update_function_event_invoke_config(const Request& r, Reply reply) 
 }
 
 void Lambda::get_function_event_invoke_config(const Request& r, Reply reply) {
-  auto target = config_target(*this, r);
+  auto target = config_target(*this, r, Missing::Get);
   if (!target) return core.answer(reply, Unexpected<Error>(target.error()));
   auto found = core.store->resource(store::Kind::EventInvokeConfig, target->arn);
   if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
-  if (!*found) return core.answer(reply, no_config(*target));
+  if (!*found) return core.answer(reply, no_config(target->arn));
   core.answer(reply, shown_config(**found));
 }
 
 void Lambda::delete_function_event_invoke_config(const Request& r, Reply reply) {
-  auto target = config_target(*this, r);
+  auto target = config_target(*this, r, Missing::Delete);
   if (!target) return core.answer(reply, Unexpected<Error>(target.error()));
   auto found = core.store->resource(store::Kind::EventInvokeConfig, target->arn);
   if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
-  if (!*found) return core.answer(reply, no_config(*target));
+  // Delete names the function as it was given, with no $LATEST added.
+  if (!*found) return core.answer(reply, no_config(target->given_arn));
   core.stage(store::ops::DeleteResource{store::Kind::EventInvokeConfig, target->arn});
   core.answer(reply, Value::object({}));
 }
 
 void Lambda::list_function_event_invoke_configs(const Request& r, Reply reply) {
   auto function = requested_function(r);
-  if (!function) return core.answer(reply, Unexpected<Error>(function.error()));
+  if (!function) {
+    if (function.error().name != "ResourceNotFoundException") {
+      return core.answer(reply, Unexpected<Error>(function.error()));
+    }
+    return core.answer(reply, fail("ResourceNotFoundException", "The function doesn't exist."));
+  }
   auto marker = r.string("Marker");
   if (!marker) return core.answer(reply, Unexpected<Error>(marker.error()));
   auto max = r.integer("MaxItems");
