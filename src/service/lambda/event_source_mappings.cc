@@ -176,6 +176,10 @@ void Lambda::create_event_source_mapping(const Request& r, Reply reply) {
   auto source = r.string("EventSourceArn");
   if (!source) return core.answer(reply, Unexpected<Error>(source.error()));
   std::string queue = source->value_or("");
+  if (queue.empty()) {
+    return core.answer(
+        reply, invalid("Unrecognized event source, must be kafka or specify an EventSourceArn"));
+  }
   if (destination_kind(queue) != DestinationKind::Queue) {
     return core.answer(reply, invalid("Unrecognized event source, must be an SQS queue ARN "
                                       "(arn:aws:sqs:REGION:ACCOUNT:NAME): baton maps SQS queues "
@@ -225,10 +229,14 @@ void Lambda::create_event_source_mapping(const Request& r, Reply reply) {
   core.call("sqs", "GetQueueAttributes", std::move(probe),
             [this, reply, uuid, function_arn, rec](Result<Value> attributes) {
               if (!attributes) {
-                return core.answer(reply,
-                                   invalid("Error occurred while ReceiveMessage. SQS Error Code: " +
-                                           attributes.error().name +
-                                           ". SQS Error Message: " + attributes.error().cause));
+                // Lambda names SQS's errors by their query-protocol codes.
+                const Error& e = attributes.error();
+                bool missing = e.name == "QueueDoesNotExist" ||
+                               e.name == "AWS.SimpleQueueService.NonExistentQueue";
+                std::string code = missing ? "AWS.SimpleQueueService.NonExistentQueue" : e.name;
+                return core.answer(
+                    reply, invalid("Error occurred while ReceiveMessage. SQS Error Code: " + code +
+                                   ". SQS Error Message: " + e.cause));
               }
               store::Resource mapping{store::Kind::EventSourceMapping,
                                       mapping_arn(core.options.partition, uuid),
