@@ -164,7 +164,8 @@ void SqsPollers::start(const store::Resource& mapping) {
   s.lanes = std::clamp(s.lanes, 1, kMaxLanes);
   std::uint64_t generation = next_generation_++;
   int lanes = s.lanes;
-  running_[s.uuid] = Running{std::move(s), generation, false};
+  std::string uuid = s.uuid;
+  running_[uuid] = Running{std::move(s), generation, false};
   for (int i = 0; i < lanes; ++i) poll(mapping.name, generation, Batch{});
 }
 
