@@ -58,7 +58,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--baton", default=os.path.join(ROOT, "build", "src", "cli", "baton"))
     parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="ScalingConfig.MaximumConcurrency (2-1000); 0: none, Lambda's five")
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix="baton-esm-bench-")
     process = None
@@ -90,9 +91,10 @@ def main():
             if phase == "backlog":
                 send_all(sqs, url, args.messages, phase)
             began = time.monotonic()
+            scaling = ({"ScalingConfig": {"MaximumConcurrency": args.concurrency}}
+                       if args.concurrency else {})
             uuid = lam.create_event_source_mapping(
-                FunctionName="sink", EventSourceArn=arn, BatchSize=10,
-                ScalingConfig={"MaximumConcurrency": max(2, args.concurrency)})["UUID"]
+                FunctionName="sink", EventSourceArn=arn, BatchSize=10, **scaling)["UUID"]
             if phase == "streaming":
                 senders = [threading.Thread(target=send_all, args=(
                     session.client("sqs", endpoint_url=endpoint, region_name=REGION,
@@ -103,7 +105,7 @@ def main():
                 for t in senders:
                     t.join()
             while not drained(sqs, url):
-                time.sleep(0.02)
+                time.sleep(0.05)
             seconds = time.monotonic() - began
             count = args.messages if phase == "backlog" else (args.messages // 4) * 4
             results[phase] = round(count / seconds)

@@ -20,6 +20,7 @@ namespace {
 constexpr std::int64_t kMaxReceive = 10;
 constexpr std::int64_t kMaxWaitSeconds = 20;
 constexpr std::int64_t kRetryMs = 1000;
+constexpr int kDefaultLanes = 5;
 
 std::int64_t number(const Value& record, std::string_view key, std::int64_t fallback) {
   const Value* v = record.find(key);
@@ -156,10 +157,11 @@ void SqsPollers::start(const store::Resource& mapping) {
       if (t.is_string() && t.as_string() == "ReportBatchItemFailures") s.report_failures = true;
     }
   }
-  s.lanes = 10;
+  // Lambda starts with five concurrent batches of a queue; MaximumConcurrency bounds them.
+  s.lanes = kDefaultLanes;
   if (const Value* scaling = rec.find("ScalingConfig");
       scaling != nullptr && scaling->is_object()) {
-    s.lanes = static_cast<int>(number(*scaling, "MaximumConcurrency", 10));
+    s.lanes = static_cast<int>(number(*scaling, "MaximumConcurrency", kDefaultLanes));
   }
   s.lanes = std::clamp(s.lanes, 1, kMaxLanes);
   std::uint64_t generation = next_generation_++;

@@ -1,7 +1,7 @@
 #pragma once
 
 // The pollers of Lambda's event source mappings from SQS queues. For each enabled mapping, a few
-// lanes (ScalingConfig.MaximumConcurrency of them, 10 when unset, never more than kMaxLanes)
+// lanes (ScalingConfig.MaximumConcurrency of them, 5 when unset, never more than kMaxLanes)
 // each long-poll the queue through Core::call, gather up to BatchSize messages within the
 // batching window, invoke the function with SQS's event (Records[]), and delete what the
 // function handled: the whole batch when it succeeds, all but its batchItemFailures with
