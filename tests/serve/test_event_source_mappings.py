@@ -40,6 +40,10 @@ def handler(event, context):
         json.dump({"event": event, "at": time.time()}, f)
     os.rename(path + ".tmp", path)
     records = event.get("Records", [])
+    if os.environ.get("SLEEP"):
+        time.sleep(float(os.environ["SLEEP"]))
+        with open(path + ".end", "w") as f:
+            f.write(str(time.time()))
     if any(r["body"].startswith("fail") for r in records):
         raise RuntimeError("a record asked to fail")
     if os.environ.get("REPORT"):
@@ -87,12 +91,14 @@ class MappingTest(harness.ServerTest):
         shutil.rmtree(cls.scratch, ignore_errors=True)
         super().tearDownClass()
 
-    def recorder(self, name, report=False):
+    def recorder(self, name, report=False, sleep=None):
         folder = os.path.join(self.scratch, name)
         os.mkdir(folder)
         variables = {"MARK_DIR": folder}
         if report:
             variables["REPORT"] = "1"
+        if sleep:
+            variables["SLEEP"] = str(sleep)
         self.lam.create_function(FunctionName=name, Runtime="python3.12", Handler="app.handler",
                                  Role=LAMBDA_ROLE,
                                  Code={"ZipFile": zip_bytes({"app.py": RECORDER})},
@@ -374,6 +380,31 @@ class MappingTest(harness.ServerTest):
         self.assertEqual(enabled["State"], "Enabling")
         harness.wait_for(lambda: len(records(folder)) == 2, timeout=10, what="the second message")
         self.assertEqual(records(folder)[1]["body"], "second")
+        self.lam.delete_event_source_mapping(UUID=uuid)
+
+    def test_maximum_concurrency_bounds_concurrent_invocations(self):
+        folder = self.recorder("bounded-fn", sleep=0.4)
+        url, arn = self.queue("bounded-queue")
+        for i in range(12):
+            self.sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+        change = {"FunctionName": "bounded-fn", "EventSourceArn": arn, "BatchSize": 1,
+                  "ScalingConfig": {"MaximumConcurrency": 2}}
+        if self.knows("CreateEventSourceMapping", "ScalingConfig"):
+            uuid = self.lam.create_event_source_mapping(**change)["UUID"]
+        else:
+            status, created = self.rest("POST", "/2015-03-31/event-source-mappings", change)
+            self.assertEqual(status, 202, created)
+            uuid = created["UUID"]
+        harness.wait_for(lambda: len(glob.glob(os.path.join(folder, "*.end"))) >= 12,
+                         timeout=30, what="12 invocations to end")
+        spans = []
+        for path in glob.glob(os.path.join(folder, "*.json")):
+            with open(path) as f:
+                start = json.load(f)["at"]
+            with open(path + ".end") as f:
+                spans.append((start, float(f.read())))
+        most = max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans)
+        self.assertEqual(most, 2)
         self.lam.delete_event_source_mapping(UUID=uuid)
 
     def test_fifo_queue_keeps_group_order(self):
