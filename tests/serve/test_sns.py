@@ -1,0 +1,503 @@
+"""SNS through the real clients (boto3 and Debian's aws CLI, SNS's query protocol) against
+`baton serve`: topics and subscriptions with AWS's errors, Publish and PublishBatch, delivery
+to queues (the envelope, its signature checked with the served certificate, raw delivery,
+filter policies, FIFO order and deduplication), to an HTTP endpoint served by this test
+(SubscriptionConfirmation, the SubscribeURL, notifications, retries by the delivery policy, the
+dead-letter queue), and topics and subscriptions kept across a restart.
+
+usage: python3 tests/serve/test_sns.py PATH_TO_BATON
+"""
+
+import base64
+import http.server
+import json
+import os
+import subprocess
+import threading
+import unittest
+import urllib.request
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+import harness
+
+REGION = harness.REGION
+ACCOUNT = harness.ACCOUNT
+SDK = os.path.join(harness.HERE, "..", "..", "sdk", "node")
+JS_CLIENTS = os.path.join(harness.HERE, "js", "sns_clients.js")
+
+
+def topic_arn(name):
+    return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"
+
+
+def string_to_sign(m):
+    """The canonical string AWS documents for verifying an SNS message's signature."""
+    if m["Type"] == "Notification":
+        keys = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+    else:
+        keys = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    return "".join(f"{k}\n{m[k]}\n" for k in keys if k in m and m[k] is not None).encode()
+
+
+def verify_signature(message):
+    """Fetches the SigningCertURL and checks Signature as a subscriber does; raises if bad."""
+    with urllib.request.urlopen(message["SigningCertURL"], timeout=10) as r:
+        certificate = x509.load_pem_x509_certificate(r.read())
+    digest = hashes.SHA1() if message["SignatureVersion"] == "1" else hashes.SHA256()
+    certificate.public_key().verify(base64.b64decode(message["Signature"]),
+                                    string_to_sign(message), padding.PKCS1v15(), digest)
+
+
+class Endpoint:
+    """An HTTP subscriber on 127.0.0.1: records every POST; answers each path's next status
+    from `plans[path]` (200 once the plan is used up)."""
+
+    def __init__(self):
+        self.received = []
+        self.plans = {}
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                with outer.lock:
+                    outer.received.append({"path": self.path, "headers": dict(self.headers),
+                                           "body": body})
+                    plan = outer.plans.get(self.path, [])
+                    status = plan.pop(0) if plan else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def posts(self, path, kind=None):
+        with self.lock:
+            return [r for r in self.received if r["path"] == path and
+                    (kind is None or r["headers"].get("x-amz-sns-message-type") == kind)]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SnsTest(harness.ServerTest):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sns = cls.client("sns")
+        cls.sqs = cls.client("sqs")
+        cls.endpoint = Endpoint()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.endpoint.close()
+        super().tearDownClass()
+
+    @classmethod
+    def client(cls, service):
+        return boto3.session.Session().client(
+            service, endpoint_url=cls.server.endpoint, region_name=REGION,
+            config=Config(retries={"max_attempts": 1}))
+
+    def aws(self, *args, check=True):
+        done = subprocess.run([harness.aws_cli(), "--endpoint-url", self.server.endpoint,
+                               "--output", "json", *args], capture_output=True, text=True,
+                              timeout=60)
+        if not check:
+            return done
+        if done.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed:\n{done.stderr}")
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    def sns_error(self, code, call, status=400, **kwargs):
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            call(**kwargs)
+        response = caught.exception.response
+        self.assertEqual(response["Error"]["Code"], code, response["Error"].get("Message"))
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], status)
+        return response["Error"]["Message"]
+
+    # --- queues, for delivery ---
+
+    def queue(self, name, **attributes):
+        url = self.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        return url, arn
+
+    def receive(self, url, count=1, timeout=10):
+        got = []
+
+        def enough():
+            r = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                         MessageAttributeNames=["All"], WaitTimeSeconds=1)
+            for m in r.get("Messages", []):
+                got.append(m)
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            return len(got) >= count
+        harness.wait_for(enough, timeout, what=f"{count} messages in {url}")
+        return got
+
+    def empty(self, url):
+        r = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        return r.get("Messages", []) == []
+
+    # --- topics ---
+
+    def test_create_topic_is_idempotent_and_listed(self):
+        arn = self.sns.create_topic(Name="orders")["TopicArn"]
+        self.assertEqual(arn, topic_arn("orders"))
+        self.assertEqual(self.sns.create_topic(Name="orders")["TopicArn"], arn)
+        listed = [t["TopicArn"] for t in self.sns.list_topics()["Topics"]]
+        self.assertIn(arn, listed)
+        a = self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        self.assertEqual(a["TopicArn"], arn)
+        self.assertEqual(a["Owner"], ACCOUNT)
+        self.assertEqual((a["SubscriptionsConfirmed"], a["SubscriptionsPending"],
+                          a["SubscriptionsDeleted"]), ("0", "0", "0"))
+        policy = json.loads(a["Policy"])
+        self.assertEqual(policy["Statement"][0]["Resource"], arn)
+        effective = json.loads(a["EffectiveDeliveryPolicy"])
+        self.assertEqual(effective["http"]["defaultHealthyRetryPolicy"]["numRetries"], 3)
+        self.assertEqual(effective["http"]["defaultHealthyRetryPolicy"]["minDelayTarget"], 20)
+
+    def test_topic_attributes_are_set_and_checked(self):
+        arn = self.sns.create_topic(Name="attributes",
+                                    Attributes={"DisplayName": "Shown"})["TopicArn"]
+        self.sns.set_topic_attributes(TopicArn=arn, AttributeName="SignatureVersion",
+                                      AttributeValue="2")
+        self.sns.set_topic_attributes(TopicArn=arn, AttributeName="TracingConfig",
+                                      AttributeValue="Active")
+        a = self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        self.assertEqual((a["DisplayName"], a["SignatureVersion"], a["TracingConfig"]),
+                         ("Shown", "2", "Active"))
+        message = self.sns_error("InvalidParameter", self.sns.set_topic_attributes,
+                                 TopicArn=arn, AttributeName="SignatureVersion",
+                                 AttributeValue="3")
+        self.assertEqual(message, "Invalid parameter: SignatureVersion")
+        message = self.sns_error("InvalidParameter", self.sns.set_topic_attributes,
+                                 TopicArn=arn, AttributeName="Colour", AttributeValue="x")
+        self.assertEqual(message, "Invalid parameter: AttributeName")
+        message = self.sns_error("InvalidParameter", self.sns.create_topic, Name="attributes",
+                                 Attributes={"DisplayName": "Other"})
+        self.assertEqual(message, "Invalid parameter: Attributes Reason: Topic already exists "
+                                  "with different attributes")
+
+    def test_topic_errors(self):
+        message = self.sns_error("InvalidParameter", self.sns.create_topic, Name="bad name")
+        self.assertEqual(message, "Invalid parameter: Topic Name")
+        message = self.sns_error("InvalidParameter", self.sns.create_topic, Name="plain",
+                                 Attributes={"FifoTopic": "true"})
+        self.assertTrue(message.startswith("Invalid parameter: Fifo Topic names must end with "
+                                           ".fifo"), message)
+        message = self.sns_error("NotFound", self.sns.get_topic_attributes, status=404,
+                                 TopicArn=topic_arn("missing"))
+        self.assertEqual(message, "Topic does not exist")
+        message = self.sns_error("InvalidParameter", self.sns.get_topic_attributes,
+                                 TopicArn="not-an-arn")
+        self.assertEqual(message, "Invalid parameter: TopicArn")
+        message = self.sns_error("NotFound", self.sns.publish, status=404,
+                                 TopicArn=topic_arn("missing"), Message="x")
+        self.assertEqual(message, "Topic does not exist")
+
+    def test_delete_topic_removes_it_and_its_subscriptions(self):
+        arn = self.sns.create_topic(Name="deleted")["TopicArn"]
+        self.sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="a@example.com")
+        self.sns.delete_topic(TopicArn=arn)
+        self.sns_error("NotFound", self.sns.get_topic_attributes, status=404, TopicArn=arn)
+        self.assertNotIn(arn, [s["TopicArn"] for s in
+                               self.sns.list_subscriptions()["Subscriptions"]])
+        self.sns.delete_topic(TopicArn=arn)  # again: still succeeds, as on AWS
+
+    def test_list_topics_pages_by_100(self):
+        for i in range(105):
+            self.sns.create_topic(Name=f"page-{i:03}")
+        seen = []
+        first = self.sns.list_topics()
+        self.assertEqual(len(first["Topics"]), 100)
+        self.assertIn("NextToken", first)
+        seen += [t["TopicArn"] for t in first["Topics"]]
+        token = first["NextToken"]
+        while token:
+            page = self.sns.list_topics(NextToken=token)
+            seen += [t["TopicArn"] for t in page["Topics"]]
+            token = page.get("NextToken")
+        self.assertEqual(len(seen), len(set(seen)))
+        for i in range(105):
+            self.assertIn(topic_arn(f"page-{i:03}"), seen)
+
+    def test_tags(self):
+        arn = self.sns.create_topic(Name="tagged", Tags=[{"Key": "team", "Value": "a"}])[
+            "TopicArn"]
+        self.sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "dev"}])
+        tags = {t["Key"]: t["Value"] for t in
+                self.sns.list_tags_for_resource(ResourceArn=arn)["Tags"]}
+        self.assertEqual(tags, {"team": "a", "env": "dev"})
+        self.sns.untag_resource(ResourceArn=arn, TagKeys=["team"])
+        tags = {t["Key"]: t["Value"] for t in
+                self.sns.list_tags_for_resource(ResourceArn=arn)["Tags"]}
+        self.assertEqual(tags, {"env": "dev"})
+        self.sns_error("ResourceNotFound", self.sns.list_tags_for_resource, status=404,
+                       ResourceArn=topic_arn("nothing"))
+        message = self.sns_error("InvalidParameter", self.sns.create_topic, Name="tagged",
+                                 Tags=[{"Key": "team", "Value": "b"}])
+        self.assertEqual(message,
+                         "Invalid parameter: Tags Reason: Topic already exists with different tags")
+
+    def test_aws_cli_speaks_to_sns(self):
+        arn = self.aws("sns", "create-topic", "--name", "from-cli")["TopicArn"]
+        self.assertEqual(arn, topic_arn("from-cli"))
+        out = self.aws("sns", "publish", "--topic-arn", arn, "--message", "hello",
+                       "--message-attributes",
+                       '{"colour": {"DataType": "String", "StringValue": "blue"}}')
+        self.assertRegex(out["MessageId"], r"^[0-9a-f-]{36}$")
+        done = self.aws("sns", "get-topic-attributes", "--topic-arn", topic_arn("nope"),
+                        check=False)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("NotFound", done.stderr)
+        self.assertIn("Topic does not exist", done.stderr)
+        self.aws("sns", "delete-topic", "--topic-arn", arn)
+
+    def test_javascript_sdk_v3(self):
+        env = dict(os.environ, NODE_PATH=os.path.join(SDK, "node_modules"))
+        done = subprocess.run(["node", JS_CLIENTS, self.server.endpoint], capture_output=True,
+                              text=True, timeout=60, env=env)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = json.loads(done.stdout)
+        arn = topic_arn("from-js")
+        self.assertEqual(out["create"], {"ok": arn})
+        self.assertEqual(out["attributes"]["ok"]["DisplayName"], "JS")
+        self.assertTrue(out["subscribe"]["ok"].startswith(arn + ":"))
+        self.assertEqual([s["SubscriptionArn"] for s in out["subscriptions"]["ok"]],
+                         ["PendingConfirmation"])
+        self.assertRegex(out["publish"]["ok"], r"^[0-9a-f-]{36}$")
+        self.assertEqual(out["batch"]["ok"]["successful"], ["one"])
+        self.assertEqual(out["batch"]["ok"]["failed"][0]["Code"], "InvalidParameter")
+        self.assertEqual(out["missing"]["error"],
+                         {"name": "NotFoundException", "message": "Topic does not exist",
+                          "status": 404})
+        self.assertEqual(out["delete"], {"ok": True})
+
+    # --- subscriptions ---
+
+    def test_subscription_lifecycle_and_attributes(self):
+        arn = self.sns.create_topic(Name="subs")["TopicArn"]
+        pending = self.sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="me@example.com")
+        self.assertEqual(pending["SubscriptionArn"], "pending confirmation")
+        listed = self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        self.assertEqual([(s["SubscriptionArn"], s["Protocol"], s["Endpoint"]) for s in listed],
+                         [("PendingConfirmation", "email", "me@example.com")])
+        shown = self.sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="me@example.com",
+                                   ReturnSubscriptionArn=True)["SubscriptionArn"]
+        self.assertTrue(shown.startswith(arn + ":"), shown)
+        sms = self.sns.subscribe(TopicArn=arn, Protocol="sms", Endpoint="+15555550100")[
+            "SubscriptionArn"]
+        a = self.sns.get_subscription_attributes(SubscriptionArn=sms)["Attributes"]
+        self.assertEqual((a["Protocol"], a["Endpoint"], a["TopicArn"], a["PendingConfirmation"],
+                          a["RawMessageDelivery"], a["Owner"]),
+                         ("sms", "+15555550100", arn, "false", "false", ACCOUNT))
+        t = self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        self.assertEqual((t["SubscriptionsConfirmed"], t["SubscriptionsPending"]), ("1", "1"))
+        self.sns.set_subscription_attributes(
+            SubscriptionArn=sms, AttributeName="FilterPolicy",
+            AttributeValue=json.dumps({"colour": ["blue"]}))
+        a = self.sns.get_subscription_attributes(SubscriptionArn=sms)["Attributes"]
+        self.assertEqual(json.loads(a["FilterPolicy"]), {"colour": ["blue"]})
+        self.assertEqual(a["FilterPolicyScope"], "MessageAttributes")
+        self.sns.unsubscribe(SubscriptionArn=sms)
+        message = self.sns_error("NotFound", self.sns.get_subscription_attributes, status=404,
+                                 SubscriptionArn=sms)
+        self.assertEqual(message, "Subscription does not exist")
+        t = self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        self.assertEqual(t["SubscriptionsDeleted"], "1")
+
+    def test_subscribe_errors(self):
+        arn = self.sns.create_topic(Name="sub-errors")["TopicArn"]
+        message = self.sns_error("InvalidParameter", self.sns.subscribe, TopicArn=arn,
+                                 Protocol="carrier-pigeon", Endpoint="x")
+        self.assertEqual(message, "Invalid parameter: Amazon SNS does not support this "
+                                  "protocol string: carrier-pigeon")
+        message = self.sns_error("InvalidParameter", self.sns.subscribe, TopicArn=arn,
+                                 Protocol="sqs", Endpoint="not-an-arn")
+        self.assertEqual(message, "Invalid parameter: SQS endpoint ARN")
+        message = self.sns_error("InvalidParameter", self.sns.subscribe, TopicArn=arn,
+                                 Protocol="https", Endpoint="http://example.com")
+        self.assertEqual(message, "Invalid parameter: Endpoint must match the specified protocol")
+        message = self.sns_error(
+            "InvalidParameter", self.sns.subscribe, TopicArn=arn, Protocol="sqs",
+            Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q",
+            Attributes={"FilterPolicy": json.dumps({"colour": "blue"})})
+        self.assertTrue(message.startswith("Invalid parameter: Attributes Reason: FilterPolicy: "),
+                        message)
+        message = self.sns_error(
+            "InvalidParameter", self.sns.subscribe, TopicArn=arn, Protocol="lambda",
+            Endpoint=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f",
+            Attributes={"RawMessageDelivery": "true"})
+        self.assertEqual(message, "Invalid parameter: Attributes Reason: Delivery protocol "
+                                  "[lambda] does not support raw message delivery.")
+        first = self.sns.subscribe(TopicArn=arn, Protocol="sqs",
+                                   Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:same")
+        again = self.sns.subscribe(TopicArn=arn, Protocol="sqs",
+                                   Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:same")
+        self.assertEqual(first["SubscriptionArn"], again["SubscriptionArn"])
+        message = self.sns_error("InvalidParameter", self.sns.confirm_subscription, TopicArn=arn,
+                                 Token="0123")
+        self.assertEqual(message, "Invalid parameter: Token")
+
+    # --- publish errors ---
+
+    def test_publish_errors(self):
+        arn = self.sns.create_topic(Name="publish-errors")["TopicArn"]
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=arn, Message="")
+        self.assertEqual(message, "Invalid parameter: Empty message")
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=arn,
+                                 Message="x" * (256 * 1024 + 1))
+        self.assertEqual(message, "Invalid parameter: Message too long")
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=arn,
+                                 Message=json.dumps({"sqs": "x"}), MessageStructure="json")
+        self.assertEqual(message, "Invalid parameter: Message Structure - No default entry in "
+                                  "JSON message body")
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=arn,
+                                 Message="not json", MessageStructure="json")
+        self.assertEqual(message, "Invalid parameter: Message Structure - JSON message body "
+                                  "failed to parse")
+        message = self.sns_error(
+            "ParameterValueInvalid", self.sns.publish, TopicArn=arn, Message="x",
+            MessageAttributes={"n": {"DataType": "Number", "StringValue": "twelve"}})
+        self.assertEqual(message, "Could not cast message attribute 'n' value to number.")
+        message = self.sns_error(
+            "ParameterValueInvalid", self.sns.publish, TopicArn=arn, Message="x",
+            MessageAttributes={"t": {"DataType": "Colour", "StringValue": "blue"}})
+        self.assertEqual(message, "The message attribute 't' has an invalid message attribute "
+                                  "type, the set of supported type prefixes is Binary, Number, "
+                                  "and String.")
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=arn,
+                                 Message="x", MessageDeduplicationId="d")
+        self.assertIn("MessageDeduplicationId", message)
+        fifo = self.sns.create_topic(Name="errors.fifo", Attributes={"FifoTopic": "true"})[
+            "TopicArn"]
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=fifo,
+                                 Message="x", MessageDeduplicationId="d")
+        self.assertEqual(message, "Invalid parameter: The MessageGroupId parameter is required "
+                                  "for FIFO topics")
+        message = self.sns_error("InvalidParameter", self.sns.publish, TopicArn=fifo,
+                                 Message="x", MessageGroupId="g")
+        self.assertEqual(message, "Invalid parameter: The topic should either have "
+                                  "ContentBasedDeduplication enabled or MessageDeduplicationId "
+                                  "provided explicitly")
+
+    def test_publish_batch_errors(self):
+        arn = self.sns.create_topic(Name="batch-errors")["TopicArn"]
+        entry = {"Id": "a", "Message": "x"}
+        self.sns_error("TooManyEntriesInBatchRequest", self.sns.publish_batch, TopicArn=arn,
+                       PublishBatchRequestEntries=[dict(entry, Id=f"e{i}") for i in range(11)])
+        self.sns_error("BatchEntryIdsNotDistinct", self.sns.publish_batch, TopicArn=arn,
+                       PublishBatchRequestEntries=[entry, entry])
+        self.sns_error("InvalidBatchEntryId", self.sns.publish_batch, TopicArn=arn,
+                       PublishBatchRequestEntries=[dict(entry, Id="no spaces")])
+        r = self.sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[
+            {"Id": "good", "Message": "x"}, {"Id": "bad", "Message": ""}])
+        self.assertEqual([s["Id"] for s in r["Successful"]], ["good"])
+        self.assertEqual([(f["Id"], f["Code"], f["Message"], f["SenderFault"])
+                          for f in r["Failed"]],
+                         [("bad", "InvalidParameter", "Invalid parameter: Empty message", True)])
+
+    # --- HTTP endpoints ---
+
+    def test_http_subscriber_confirms_then_receives_signed_notifications(self):
+        arn = self.sns.create_topic(Name="http-topic")["TopicArn"]
+        url = self.endpoint.url("/hook")
+        self.assertEqual(self.sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=url)[
+            "SubscriptionArn"], "pending confirmation")
+        posts = harness.wait_for(lambda: self.endpoint.posts("/hook", "SubscriptionConfirmation"),
+                                 what="the SubscriptionConfirmation")
+        post = posts[0]
+        confirmation = json.loads(post["body"])
+        self.assertEqual(post["headers"]["x-amz-sns-topic-arn"], arn)
+        self.assertEqual(post["headers"]["x-amz-sns-message-id"], confirmation["MessageId"])
+        self.assertEqual(post["headers"]["Content-Type"], "text/plain; charset=UTF-8")
+        self.assertEqual((confirmation["Type"], confirmation["TopicArn"]),
+                         ("SubscriptionConfirmation", arn))
+        self.assertIn("Token", confirmation)
+        verify_signature(confirmation)
+        # Following the SubscribeURL, unsigned, as a subscriber does, confirms it.
+        with urllib.request.urlopen(confirmation["SubscribeURL"], timeout=10) as r:
+            body = r.read().decode()
+        self.assertIn("<SubscriptionArn>" + arn + ":", body)
+        listed = self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        self.assertTrue(listed[0]["SubscriptionArn"].startswith(arn + ":"))
+        sub = listed[0]["SubscriptionArn"]
+        self.sns.publish(TopicArn=arn, Message="to the hook", Subject="Greeting",
+                         MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+        posts = harness.wait_for(lambda: self.endpoint.posts("/hook", "Notification"),
+                                 what="the Notification")
+        post = posts[0]
+        n = json.loads(post["body"])
+        self.assertEqual(post["headers"]["x-amz-sns-subscription-arn"], sub)
+        self.assertEqual((n["Type"], n["Message"], n["Subject"], n["TopicArn"]),
+                         ("Notification", "to the hook", "Greeting", arn))
+        self.assertEqual(n["MessageAttributes"], {"k": {"Type": "String", "Value": "v"}})
+        verify_signature(n)
+        # ConfirmSubscription through the API with the same token answers the same ARN.
+        again = self.sns.confirm_subscription(TopicArn=arn, Token=confirmation["Token"])
+        self.assertEqual(again["SubscriptionArn"], sub)
+
+    def test_http_delivery_is_retried_by_its_delivery_policy(self):
+        arn = self.sns.create_topic(Name="http-retries")["TopicArn"]
+        url = self.endpoint.url("/flaky")
+        policy = {"healthyRetryPolicy": {"numRetries": 3, "minDelayTarget": 1,
+                                         "maxDelayTarget": 1}}
+        sub = self.sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=url,
+                                 ReturnSubscriptionArn=True,
+                                 Attributes={"DeliveryPolicy": json.dumps(policy)})[
+            "SubscriptionArn"]
+        token = json.loads(harness.wait_for(
+            lambda: self.endpoint.posts("/flaky", "SubscriptionConfirmation"))[0]["body"])["Token"]
+        self.sns.confirm_subscription(TopicArn=arn, Token=token)
+        a = self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+        self.assertEqual(json.loads(a["EffectiveDeliveryPolicy"])["healthyRetryPolicy"][
+            "numRetries"], 3)
+        self.endpoint.plans["/flaky"] = [500, 503]
+        self.sns.publish(TopicArn=arn, Message="eventually")
+        posts = harness.wait_for(lambda: len(self.endpoint.posts("/flaky", "Notification")) >= 3
+                                 and self.endpoint.posts("/flaky", "Notification"),
+                                 timeout=15, what="three attempts")
+        self.assertEqual([json.loads(p["body"])["Message"] for p in posts], ["eventually"] * 3)
+        ids = {json.loads(p["body"])["MessageId"] for p in posts}
+        self.assertEqual(len(ids), 1)
+
+    def test_invalid_delivery_policy_is_refused(self):
+        arn = self.sns.create_topic(Name="bad-policy")["TopicArn"]
+        message = self.sns_error(
+            "InvalidParameter", self.sns.subscribe, TopicArn=arn, Protocol="http",
+            Endpoint=self.endpoint.url("/never"),
+            Attributes={"DeliveryPolicy": json.dumps(
+                {"healthyRetryPolicy": {"minDelayTarget": 30, "maxDelayTarget": 10}})})
+        self.assertTrue(message.startswith("Invalid parameter: Attributes Reason: DeliveryPolicy"),
+                        message)
+
+
+def main():
+    harness.baton_binary()
+    unittest.main()
+
+
+if __name__ == "__main__":
+    main()
