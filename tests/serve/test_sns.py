@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 import harness
+import test_functions as tf
 
 REGION = harness.REGION
 ACCOUNT = harness.ACCOUNT
@@ -96,7 +97,7 @@ class Endpoint:
         self.server.server_close()
 
 
-class SnsTest(harness.ServerTest):
+class SnsTest(tf.LambdaServerTest):
 
     @classmethod
     def setUpClass(cls):
@@ -492,6 +493,107 @@ class SnsTest(harness.ServerTest):
                 {"healthyRetryPolicy": {"minDelayTarget": 30, "maxDelayTarget": 10}})})
         self.assertTrue(message.startswith("Invalid parameter: Attributes Reason: DeliveryPolicy"),
                         message)
+
+
+    # --- Lambda ---
+
+    def test_lambda_subscriber_gets_the_sns_event(self):
+        handler = ("exports.handler = async (event) => {\n"
+                   "  console.log('SNS-EVENT ' + JSON.stringify(event));\n"
+                   "  return {};\n};\n")
+        function = self.create("sns-listener", "nodejs20.x", "index.handler",
+                               {"index.js": handler})["FunctionArn"]
+        arn = self.sns.create_topic(Name="to-lambda")["TopicArn"]
+        sub = self.sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=function)[
+            "SubscriptionArn"]
+        self.assertTrue(sub.startswith(arn + ":"), sub)
+        published = self.sns.publish(
+            TopicArn=arn, Message="to the function",
+            MessageAttributes={"n": {"DataType": "Number", "StringValue": "7"}})
+        log = os.path.join(self.server.data, "logs", "sns-listener.log")
+
+        def logged_event():
+            try:
+                with open(log) as f:
+                    for line in f:
+                        if "SNS-EVENT " in line:
+                            return json.loads(line.split("SNS-EVENT ", 1)[1])
+            except FileNotFoundError:
+                return None
+            return None
+        event = harness.wait_for(logged_event, timeout=30, what="the function's SNS event")
+        record = event["Records"][0]
+        self.assertEqual((record["EventSource"], record["EventVersion"],
+                          record["EventSubscriptionArn"]), ("aws:sns", "1.0", sub))
+        n = record["Sns"]
+        self.assertEqual((n["Type"], n["MessageId"], n["TopicArn"], n["Subject"], n["Message"]),
+                         ("Notification", published["MessageId"], arn, None, "to the function"))
+        self.assertEqual(n["MessageAttributes"], {"n": {"Type": "Number", "Value": "7"}})
+        self.assertTrue(n["UnsubscribeUrl"].startswith(self.server.endpoint + "/?Action="))
+        verify_signature(dict(n, SigningCertURL=n["SigningCertUrl"]))
+
+
+class SnsRestartTest(unittest.TestCase):
+    """Topics, subscriptions, the signing key and HTTP/S deliveries still owed survive a
+    restart."""
+
+    def test_topics_subscriptions_and_owed_deliveries_survive_a_restart(self):
+        endpoint = Endpoint()
+        server = harness.Server(harness.BATON).start()
+        try:
+            sns = boto3.session.Session().client(
+                "sns", endpoint_url=server.endpoint, region_name=REGION,
+                config=Config(retries={"max_attempts": 1}))
+            arn = sns.create_topic(Name="kept", Attributes={"DisplayName": "Kept"})["TopicArn"]
+            policy = {"healthyRetryPolicy": {"numRetries": 5, "minDelayTarget": 2,
+                                             "maxDelayTarget": 2}}
+            sub = sns.subscribe(
+                TopicArn=arn, Protocol="http", Endpoint=endpoint.url("/kept"),
+                ReturnSubscriptionArn=True,
+                Attributes={"DeliveryPolicy": json.dumps(policy),
+                            "FilterPolicy": json.dumps({"colour": ["blue"]})})[
+                "SubscriptionArn"]
+            confirmation = json.loads(harness.wait_for(
+                lambda: endpoint.posts("/kept", "SubscriptionConfirmation"))[0]["body"])
+            sns.confirm_subscription(TopicArn=arn, Token=confirmation["Token"])
+            with urllib.request.urlopen(confirmation["SigningCertURL"], timeout=10) as r:
+                certificate = r.read()
+            # The endpoint fails the first attempt; the retry is owed when the server stops.
+            endpoint.plans["/kept"] = [500]
+            blue = {"colour": {"DataType": "String", "StringValue": "blue"}}
+            sns.publish(TopicArn=arn, Message="owed", MessageAttributes=blue)
+            harness.wait_for(lambda: endpoint.posts("/kept", "Notification"),
+                             what="the first attempt")
+            server.stop()
+            server.start()
+            sns = boto3.session.Session().client(
+                "sns", endpoint_url=server.endpoint, region_name=REGION,
+                config=Config(retries={"max_attempts": 1}))
+            posts = harness.wait_for(lambda: len(endpoint.posts("/kept", "Notification")) >= 2
+                                     and endpoint.posts("/kept", "Notification"),
+                                     timeout=15, what="the retry after the restart")
+            self.assertEqual([json.loads(p["body"])["Message"] for p in posts], ["owed"] * 2)
+            a = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+            self.assertEqual((a["DisplayName"], a["SubscriptionsConfirmed"]), ("Kept", "1"))
+            s = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+            self.assertEqual(json.loads(s["FilterPolicy"]), {"colour": ["blue"]})
+            self.assertEqual(s["PendingConfirmation"], "false")
+            # The filter policy is compiled again: a red message is not delivered, a blue one is.
+            sns.publish(TopicArn=arn, Message="red", MessageAttributes={
+                "colour": {"DataType": "String", "StringValue": "red"}})
+            sns.publish(TopicArn=arn, Message="blue", MessageAttributes=blue)
+            posts = harness.wait_for(lambda: len(endpoint.posts("/kept", "Notification")) >= 3
+                                     and endpoint.posts("/kept", "Notification"),
+                                     what="the blue message")
+            self.assertEqual(json.loads(posts[2]["body"])["Message"], "blue")
+            verify_signature(json.loads(posts[2]["body"]))
+            with urllib.request.urlopen(confirmation["SigningCertURL"].replace(
+                    confirmation["SigningCertURL"].split("/_baton")[0], server.endpoint),
+                    timeout=10) as r:
+                self.assertEqual(r.read(), certificate)
+        finally:
+            server.close()
+            endpoint.close()
 
 
 def main():
