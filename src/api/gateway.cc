@@ -17,13 +17,19 @@ std::int64_t now_us() {
       .count();
 }
 
-// The APIs baton serves: a service's signing name, its model (models/NAME.json) and how it
-// words refusals. A new service is one line here.
+// The APIs baton serves: a service's signing name, its model (models/NAME.json), how it
+// words refusals, and whether its answers name the address the request came to (SQS's
+// QueueUrl): its requests then carry the Host header as the member kHostMember. A new service
+// is one line here.
 struct Catalogued {
   std::string_view service;
   std::string_view model;
   ValidationStyle style;
+  bool passes_host = false;
 };
+
+// No member of an AWS model is named so: the name cannot clash.
+constexpr std::string_view kHostMember = "@host";
 
 const std::vector<Catalogued>& catalogue() {
   static const std::vector<Catalogued> kApis = {
@@ -32,11 +38,30 @@ const std::vector<Catalogued>& catalogue() {
       {"lambda",
        "lambda",
        {"ValidationException", "InvalidParameterValueException", "InvalidRequestContentException"}},
-      {"sqs", "sqs", {"InvalidParameterValue", "InvalidParameterValue", "InvalidParameterValue"}},
+      {"sqs",
+       "sqs",
+       {"InvalidParameterValue", "InvalidParameterValue", "InvalidParameterValue", false},
+       true},
       {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
   };
   return kApis;
+}
+
+bool passes_host(std::string_view service) {
+  for (const Catalogued& c : catalogue()) {
+    if (c.service == service) return c.passes_host;
+  }
+  return false;
+}
+
+// The request value with the Host it came to, for the services that answer with addresses.
+json::Value with_host(json::Value input, std::string_view host) {
+  if (!input.is_object()) return input;
+  json::ObjectBuilder out;
+  for (const json::Member& m : input.members()) out.add(m.name(), m.value);
+  out.add(kHostMember, json::Value::string(host));
+  return out.build();
 }
 
 bool is_form(const net::HttpRequest& request) {
@@ -217,6 +242,7 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   if (op.input != nullptr) {
     if (auto violated = validate(*op.input, *input, api.style)) return refuse(*violated);
   }
+  if (passes_host(api.service)) input = with_host(std::move(*input), request.header("host"));
   auto abandoned = [gone = request.client_gone] { return gone->load(); };
   service_.call(
       api.service, op.name, std::move(*input),
