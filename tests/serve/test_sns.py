@@ -15,6 +15,8 @@ import os
 import subprocess
 import threading
 import unittest
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -420,6 +422,181 @@ class SnsTest(tf.LambdaServerTest):
                           for f in r["Failed"]],
                          [("bad", "InvalidParameter", "Invalid parameter: Empty message", True)])
 
+    # --- delivery to queues ---
+
+    def test_queue_gets_the_signed_envelope(self):
+        arn = self.sns.create_topic(Name="to-queue")["TopicArn"]
+        url, queue = self.queue("envelope")
+        sub = self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue)["SubscriptionArn"]
+        self.assertTrue(sub.startswith(arn + ":"))
+        published = self.sns.publish(
+            TopicArn=arn, Message="hello queue", Subject="Greeting",
+            MessageAttributes={"colour": {"DataType": "String", "StringValue": "blue"},
+                               "count": {"DataType": "Number", "StringValue": "3"},
+                               "bytes": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
+                               "list": {"DataType": "String.Array",
+                                        "StringValue": '["a", 1]'}})
+        body = self.receive(url)[0]["Body"]
+        self.assertTrue(body.startswith('{\n  "Type" : "Notification",\n  "MessageId" : '), body)
+        n = json.loads(body)
+        self.assertEqual(list(n), ["Type", "MessageId", "TopicArn", "Subject", "Message",
+                                   "Timestamp", "SignatureVersion", "Signature",
+                                   "SigningCertURL", "UnsubscribeURL", "MessageAttributes"])
+        self.assertEqual((n["MessageId"], n["TopicArn"], n["Subject"], n["Message"],
+                          n["SignatureVersion"]),
+                         (published["MessageId"], arn, "Greeting", "hello queue", "1"))
+        self.assertRegex(n["Timestamp"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        self.assertEqual(n["MessageAttributes"], {
+            "colour": {"Type": "String", "Value": "blue"},
+            "count": {"Type": "Number", "Value": "3"},
+            "bytes": {"Type": "Binary", "Value": base64.b64encode(b"\x00\x01").decode()},
+            "list": {"Type": "String.Array", "Value": '["a", 1]'}})
+        verify_signature(n)
+        # A tampered message fails the same check.
+        with self.assertRaises(Exception):
+            verify_signature(dict(n, Message="tampered"))
+        # SignatureVersion 2: SHA256withRSA.
+        self.sns.set_topic_attributes(TopicArn=arn, AttributeName="SignatureVersion",
+                                      AttributeValue="2")
+        self.sns.publish(TopicArn=arn, Message="second")
+        n = json.loads(self.receive(url)[0]["Body"])
+        self.assertEqual(n["SignatureVersion"], "2")
+        self.assertNotIn("Subject", n)
+        self.assertNotIn("MessageAttributes", n)
+        verify_signature(n)
+        # The UnsubscribeURL, followed unsigned, unsubscribes.
+        with urllib.request.urlopen(n["UnsubscribeURL"], timeout=10) as r:
+            self.assertEqual(r.status, 200)
+        self.sns_error("NotFound", self.sns.get_subscription_attributes, status=404,
+                       SubscriptionArn=sub)
+        self.sns.publish(TopicArn=arn, Message="after")
+        self.assertTrue(self.empty(url))
+
+    def test_raw_delivery_and_message_structure(self):
+        arn = self.sns.create_topic(Name="raw")["TopicArn"]
+        raw_url, raw_queue = self.queue("raw")
+        plain_url, plain_queue = self.queue("per-protocol")
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=raw_queue,
+                           Attributes={"RawMessageDelivery": "true"})
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=plain_queue)
+        self.sns.publish(TopicArn=arn, Message="just the body", MessageAttributes={
+            "colour": {"DataType": "String", "StringValue": "blue"},
+            "bytes": {"DataType": "Binary", "BinaryValue": b"\x02"}})
+        m = self.receive(raw_url)[0]
+        self.assertEqual(m["Body"], "just the body")
+        self.assertEqual(m["MessageAttributes"]["colour"],
+                         {"DataType": "String", "StringValue": "blue"})
+        self.assertEqual(m["MessageAttributes"]["bytes"],
+                         {"DataType": "Binary", "BinaryValue": b"\x02"})
+        self.receive(plain_url)
+        self.sns.publish(TopicArn=arn, MessageStructure="json", Message=json.dumps(
+            {"default": "for everyone", "sqs": "for queues"}))
+        self.assertEqual(self.receive(raw_url)[0]["Body"], "for queues")
+        self.assertEqual(json.loads(self.receive(plain_url)[0]["Body"])["Message"], "for queues")
+
+    def test_filter_policies_on_attributes_and_body(self):
+        arn = self.sns.create_topic(Name="filtered")["TopicArn"]
+        blue_url, blue_queue = self.queue("blue")
+        big_url, big_queue = self.queue("big-orders")
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=blue_queue, Attributes={
+            "RawMessageDelivery": "true",
+            "FilterPolicy": json.dumps({"colour": ["blue"], "size": [{"numeric": [">", 10]}]})})
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=big_queue, Attributes={
+            "RawMessageDelivery": "true", "FilterPolicyScope": "MessageBody",
+            "FilterPolicy": json.dumps({"order": {"total": [{"numeric": [">=", 100]}]}})})
+
+        def publish(message, **attributes):
+            self.sns.publish(TopicArn=arn, Message=message, MessageAttributes={
+                k: {"DataType": "Number" if isinstance(v, int) else "String",
+                    "StringValue": str(v)} for k, v in attributes.items()})
+        publish("red", colour="red", size=20)
+        publish("small blue", colour="blue", size=5)
+        publish("big blue", colour="blue", size=20)
+        publish(json.dumps({"order": {"total": 50}}))
+        publish(json.dumps({"order": {"total": 150}}))
+        publish("not json")
+        self.assertEqual([m["Body"] for m in self.receive(blue_url)], ["big blue"])
+        self.assertEqual([json.loads(m["Body"]) for m in self.receive(big_url)],
+                         [{"order": {"total": 150}}])
+        self.assertTrue(self.empty(blue_url))
+        self.assertTrue(self.empty(big_url))
+
+    def test_fifo_topic_keeps_group_order_and_deduplicates(self):
+        arn = self.sns.create_topic(Name="orders.fifo", Attributes={
+            "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+        a = self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        self.assertEqual((a["FifoTopic"], a["ContentBasedDeduplication"]), ("true", "true"))
+        url, queue = self.queue("orders.fifo", FifoQueue="true")
+        _, standard = self.queue("standard-for-fifo")
+        message = self.sns_error("InvalidParameter", self.sns.subscribe, TopicArn=arn,
+                                 Protocol="sqs", Endpoint=standard)
+        self.assertIn("FIFO", message)
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue,
+                           Attributes={"RawMessageDelivery": "true"})
+        answers = [self.sns.publish(TopicArn=arn, Message=f"m{i}", MessageGroupId="g")
+                   for i in range(5)]
+        numbers = [int(r["SequenceNumber"]) for r in answers]
+        self.assertEqual(numbers, sorted(numbers))
+        self.assertEqual(len(set(numbers)), 5)
+        # The same content within five minutes: accepted with the same id, delivered once.
+        again = self.sns.publish(TopicArn=arn, Message="m0", MessageGroupId="g")
+        self.assertEqual(again["MessageId"], answers[0]["MessageId"])
+        r = self.sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[
+            {"Id": "x", "Message": "m5", "MessageGroupId": "g"},
+            {"Id": "y", "Message": "m6", "MessageGroupId": "g", "MessageDeduplicationId": "d6"}])
+        self.assertEqual([s["Id"] for s in r["Successful"]], ["x", "y"])
+        got = []
+
+        def seven():
+            out = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                           AttributeNames=["All"], WaitTimeSeconds=1)
+            for m in out.get("Messages", []):
+                got.append(m)
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            return len(got) >= 7
+        harness.wait_for(seven, 10, what="seven messages")
+        self.assertEqual([m["Body"] for m in got], [f"m{i}" for i in range(7)])
+        self.assertEqual({m["Attributes"]["MessageGroupId"] for m in got}, {"g"})
+        self.assertTrue(self.empty(url))
+
+    def test_publish_batch_fans_out_every_entry(self):
+        arn = self.sns.create_topic(Name="batch")["TopicArn"]
+        url, queue = self.queue("batch")
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue,
+                           Attributes={"RawMessageDelivery": "true"})
+        r = self.sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[
+            {"Id": str(i), "Message": f"entry {i}"} for i in range(10)])
+        self.assertEqual(sorted(s["Id"] for s in r["Successful"]), [str(i) for i in range(10)])
+        bodies = sorted(m["Body"] for m in self.receive(url, 10))
+        self.assertEqual(bodies, sorted(f"entry {i}" for i in range(10)))
+
+    def test_missing_queue_sends_to_the_dead_letter_queue(self):
+        arn = self.sns.create_topic(Name="to-dlq")["TopicArn"]
+        dlq_url, dlq = self.queue("sns-dlq")
+        gone = f"arn:aws:sqs:{REGION}:{ACCOUNT}:never-made"
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=gone, Attributes={
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq})})
+        self.sns.publish(TopicArn=arn, Message="lost")
+        n = json.loads(self.receive(dlq_url)[0]["Body"])
+        self.assertEqual((n["Type"], n["Message"]), ("Notification", "lost"))
+
+    def test_exhausted_http_retries_go_to_the_dead_letter_queue(self):
+        arn = self.sns.create_topic(Name="http-dlq")["TopicArn"]
+        dlq_url, dlq = self.queue("http-dlq")
+        policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 1,
+                                         "maxDelayTarget": 1}}
+        self.sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=self.endpoint.url("/down"),
+                           Attributes={"DeliveryPolicy": json.dumps(policy),
+                                       "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq})})
+        token = json.loads(harness.wait_for(
+            lambda: self.endpoint.posts("/down", "SubscriptionConfirmation"))[0]["body"])["Token"]
+        self.sns.confirm_subscription(TopicArn=arn, Token=token)
+        self.endpoint.plans["/down"] = [500, 500, 500]
+        self.sns.publish(TopicArn=arn, Message="undeliverable")
+        n = json.loads(self.receive(dlq_url, timeout=15)[0]["Body"])
+        self.assertEqual(n["Message"], "undeliverable")
+        self.assertEqual(len(self.endpoint.posts("/down", "Notification")), 3)
+
     # --- HTTP endpoints ---
 
     def test_http_subscriber_confirms_then_receives_signed_notifications(self):
@@ -591,6 +768,42 @@ class SnsRestartTest(unittest.TestCase):
                     confirmation["SigningCertURL"].split("/_baton")[0], server.endpoint),
                     timeout=10) as r:
                 self.assertEqual(r.read(), certificate)
+        finally:
+            server.close()
+            endpoint.close()
+
+
+class SnsSignedTest(unittest.TestCase):
+    """With --auth sigv4, the links SNS hands out (SubscribeURL, UnsubscribeURL, the
+    SigningCertURL) work unsigned, as AWS's do; other unsigned requests are refused."""
+
+    def test_links_work_unsigned_and_nothing_else_does(self):
+        endpoint = Endpoint()
+        server = harness.Server(harness.BATON, args=["--auth", "sigv4"]).start()
+        try:
+            sns = boto3.session.Session(aws_access_key_id="baton",
+                                        aws_secret_access_key="baton").client(
+                "sns", endpoint_url=server.endpoint, region_name=REGION,
+                config=Config(retries={"max_attempts": 1}))
+            arn = sns.create_topic(Name="signed")["TopicArn"]
+            sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url("/signed"))
+            confirmation = json.loads(harness.wait_for(
+                lambda: endpoint.posts("/signed", "SubscriptionConfirmation"))[0]["body"])
+            with urllib.request.urlopen(confirmation["SubscribeURL"], timeout=10) as r:
+                self.assertEqual(r.status, 200)
+            verify_signature(confirmation)
+            sub = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"][0][
+                "SubscriptionArn"]
+            self.assertTrue(sub.startswith(arn + ":"))
+            with self.assertRaises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(server.endpoint + "/?Action=ListTopics", timeout=10)
+            self.assertEqual(refused.exception.code, 403)
+            self.assertIn(b"MissingAuthenticationToken", refused.exception.read())
+            with urllib.request.urlopen(
+                    server.endpoint + "/?Action=Unsubscribe&SubscriptionArn=" +
+                    urllib.parse.quote(sub, ""), timeout=10) as r:
+                self.assertEqual(r.status, 200)
+            self.assertEqual(sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"], [])
         finally:
             server.close()
             endpoint.close()
