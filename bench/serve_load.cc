@@ -134,8 +134,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.target.empty()) {
-    std::fprintf(stderr, "serve_load: --target is required\n");
+  if (o.target.empty() && o.query.empty()) {
+    std::fprintf(stderr, "serve_load: --target or --query is required\n");
     return 2;
   }
   std::atomic<long> next{0};

@@ -5,7 +5,7 @@ serve_load). Reports publishes/s, and queue messages/s (each publish is ten), fo
 envelopes and for raw delivery; then checks every queue holds every message.
 
   bench/sns_bench.py [--baton build/src/cli/baton] [--load build/bench/serve_load]
-                     [--count 20000] [--mode envelope,raw]
+                     [--count 20000] [--mode envelope,raw] [--clients 32]
 
 Nothing here is a test: the figures go in bench/README.md.
 """
@@ -54,7 +54,7 @@ def bench(args, raw):
                 "&MessageAttributes.entry.2.Value.StringValue=100")
         result = serve_bench.subprocess.run(
             [args.load, "--port", str(server.port), "--query", "sns", "--body", body,
-             "--count", str(args.count), "--clients", "32"], capture_output=True, text=True)
+             "--count", str(args.count), "--clients", str(args.clients)], capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(result.stderr[-2000:])
         out = json.loads(result.stdout.strip().splitlines()[-1])
@@ -73,6 +73,7 @@ def main():
     parser.add_argument("--load", default=os.path.join(serve_bench.ROOT, "build/bench/serve_load"))
     parser.add_argument("--count", type=int, default=20000)
     parser.add_argument("--mode", default="envelope,raw")
+    parser.add_argument("--clients", type=int, default=32)
     args = parser.parse_args()
     results = {}
     for mode in args.mode.split(","):
