@@ -245,6 +245,12 @@ int serve(const ServeOptions& options) {
   if (auto started = functions.start(); !started) return serve_error(started.error().cause);
   service_options.functions = &functions;
   service_options.code_dir = (data / "functions").string();
+  {
+    bool any = options.host == "0.0.0.0" || options.host == "::" || options.host.empty();
+    std::string host = any ? "127.0.0.1" : options.host;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    service_options.endpoint_url = scheme + "://" + host + ":" + std::to_string(api_socket->port);
+  }
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
   auto apis = api::served_apis(service);

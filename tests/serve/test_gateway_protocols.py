@@ -260,7 +260,8 @@ class Gateway(tf.LambdaServerTest):
         self.assertTrue(health["store"]["writable"])
         services = {s["name"]: s["protocol"] for s in health["services"]}
         self.assertEqual(services, {"states": "json", "lambda": "rest-json", "sqs": "json",
-                                    "s3": "rest-xml"})
+                                    "s3": "rest-xml",
+                                    "sns": "query"})
 
 
 if __name__ == "__main__":
