@@ -2,6 +2,7 @@
 // it. Each client is a thread with one keep-alive connection sending one request after another.
 //
 //   serve_load --port P --target AWSStepFunctions.StartSyncExecution --body JSON
+//   serve_load --port P --query sns --body 'Action=Publish&TopicArn=...&Message=m{n}'
 //              [--clients 32] [--count 100000] [--name-prefix run-]
 //
 // In --body, the text {n} becomes the request's sequence number (for unique execution names).
@@ -30,6 +31,7 @@ namespace {
 struct Options {
   int port = 8083;
   std::string target;
+  std::string query;  // a query-protocol service (sns): --body is then the form
   std::string body = "{}";
   int clients = 32;
   long count = 10000;
@@ -96,11 +98,16 @@ std::string request_for(const Options& o, long n) {
   for (std::size_t at; (at = body.find("{n}")) != std::string::npos;) {
     body.replace(at, 3, std::to_string(n));
   }
-  std::string request =
-      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: " +
-      o.target + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  return request;
+  std::string headers =
+      o.query.empty()
+          ? "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: " + o.target + "\r\n"
+          // The query protocol: a form body, routed by the service its (unchecked, with --auth
+          // none) credential scope names.
+          : "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: "
+            "AWS4-HMAC-SHA256 Credential=baton/20260101/us-east-1/" +
+                o.query + "/aws4_request, SignedHeaders=host, Signature=0\r\n";
+  return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 }  // namespace
@@ -114,6 +121,8 @@ int main(int argc, char** argv) {
       o.port = std::atoi(value.c_str());
     else if (flag == "--target")
       o.target = value;
+    else if (flag == "--query")
+      o.query = value;
     else if (flag == "--body")
       o.body = value;
     else if (flag == "--clients")
@@ -125,8 +134,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.target.empty()) {
-    std::fprintf(stderr, "serve_load: --target is required\n");
+  if (o.target.empty() && o.query.empty()) {
+    std::fprintf(stderr, "serve_load: --target or --query is required\n");
     return 2;
   }
   std::atomic<long> next{0};

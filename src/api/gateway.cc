@@ -17,13 +17,19 @@ std::int64_t now_us() {
       .count();
 }
 
-// The APIs baton serves: a service's signing name, its model (models/NAME.json) and how it
-// words refusals. A new service is one line here.
+// The APIs baton serves: a service's signing name, its model (models/NAME.json), how it
+// words refusals, and whether its answers name the address the request came to (SQS's
+// QueueUrl): its requests then carry the Host header as the member kHostMember. A new service
+// is one line here.
 struct Catalogued {
   std::string_view service;
   std::string_view model;
   ValidationStyle style;
+  bool passes_host = false;
 };
+
+// No member of an AWS model is named so: the name cannot clash.
+constexpr std::string_view kHostMember = "@host";
 
 const std::vector<Catalogued>& catalogue() {
   static const std::vector<Catalogued> kApis = {
@@ -32,10 +38,30 @@ const std::vector<Catalogued>& catalogue() {
       {"lambda",
        "lambda",
        {"ValidationException", "InvalidParameterValueException", "InvalidRequestContentException"}},
-      {"sqs", "sqs", {"InvalidParameterValue", "InvalidParameterValue", "InvalidParameterValue"}},
+      {"sqs",
+       "sqs",
+       {"InvalidParameterValue", "InvalidParameterValue", "InvalidParameterValue", false},
+       true},
       {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
+      {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
   };
   return kApis;
+}
+
+bool passes_host(std::string_view service) {
+  for (const Catalogued& c : catalogue()) {
+    if (c.service == service) return c.passes_host;
+  }
+  return false;
+}
+
+// The request value with the Host it came to, for the services that answer with addresses.
+json::Value with_host(json::Value input, std::string_view host) {
+  if (!input.is_object()) return input;
+  json::ObjectBuilder out;
+  for (const json::Member& m : input.members()) out.add(m.name(), m.value);
+  out.add(kHostMember, json::Value::string(host));
+  return out.build();
 }
 
 bool is_form(const net::HttpRequest& request) {
@@ -137,11 +163,21 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
       return route;
     }
   }
+  // An unsigned query request names no service (SNS's SubscribeURL): the API whose model has
+  // its action takes it.
+  std::optional<Route> unknown_action;
   for (const ServedApi& api : apis_) {
     // S3's templates ("/{Bucket}") would take every path: only a signed request reaches it.
     if (api.model->protocol() == Protocol::RestXml) continue;
-    if (try_api(api)) return route;
+    route = Route{};
+    if (!try_api(api)) continue;
+    if (route.operation == nullptr && route.wire == Protocol::Query) {
+      if (!unknown_action) unknown_action = route;
+      continue;
+    }
+    return route;
   }
+  if (unknown_action) return *unknown_action;
   route.unknown = "No operation at " + request.method + " " + request.target +
                   " (the JSON APIs take POST / with an X-Amz-Target header)";
   return route;
@@ -152,6 +188,7 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   if (request.method == "GET" && (path == "/_baton/health" || path == "/health")) {
     return health(respond);
   }
+  if (request.method == "GET" && path == kSnsSigningCertPath) return sns_certificate(respond);
   std::string id = next_request_id();
   Route found = route(request);
   std::int64_t started = now_us();
@@ -174,7 +211,14 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
     log(response.status, error.name);
     respond(std::move(response));
   };
-  if (auto refused = authenticate(request, wire)) return refuse(*refused);
+  // SNS's SubscribeURL and UnsubscribeURL are followed unsigned, as AWS's are.
+  bool sns_link =
+      found.operation != nullptr && found.api->service == "sns" && request.method == "GET" &&
+      (found.operation->name == "ConfirmSubscription" || found.operation->name == "Unsubscribe") &&
+      !net::sigv4::scope_of(request);
+  if (!sns_link) {
+    if (auto refused = authenticate(request, wire)) return refuse(*refused);
+  }
   if (found.operation == nullptr) {
     return refuse(Error{wire == Protocol::Query ? "InvalidAction" : "UnknownOperationException",
                         found.unknown});
@@ -198,6 +242,7 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   if (op.input != nullptr) {
     if (auto violated = validate(*op.input, *input, api.style)) return refuse(*violated);
   }
+  if (passes_host(api.service)) input = with_host(std::move(*input), request.header("host"));
   auto abandoned = [gone = request.client_gone] { return gone->load(); };
   service_.call(
       api.service, op.name, std::move(*input),
@@ -247,6 +292,27 @@ std::optional<Error> Gateway::authenticate(net::HttpRequest& request, Protocol w
     for (auto& [name, value] : decoded->trailers) request.headers.emplace_back(name, value);
   }
   return std::nullopt;
+}
+
+void Gateway::sns_certificate(const net::Responder& respond) {
+  auto not_served = [respond] {
+    net::HttpResponse missing;
+    missing.status = 404;
+    missing.header("Content-Type", "text/plain");
+    missing.body = "SNS is not served here\n";
+    respond(std::move(missing));
+  };
+  if (!service_.serves("sns")) return not_served();
+  service_.call("sns", "SigningCertificate", json::Value::object({}),
+                [respond, not_served](Result<json::Value> answer) {
+                  const json::Value* pem = answer ? answer->find("Certificate") : nullptr;
+                  if (pem == nullptr || !pem->is_string()) return not_served();
+                  net::HttpResponse ok;
+                  ok.status = 200;
+                  ok.header("Content-Type", "application/x-pem-file");
+                  ok.body = std::string(pem->as_string());
+                  respond(std::move(ok));
+                });
 }
 
 void Gateway::health(const net::Responder& respond) const {

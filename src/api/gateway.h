@@ -7,6 +7,7 @@
 // the answer is written back in the protocol the request came in. The services never see
 // HTTP.
 //   GET /_baton/health   version, uptime, store and services, as JSON
+//   GET /_baton/sns/SimpleNotificationService.pem   SNS's signing certificate (SigningCertURL)
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +25,9 @@
 namespace baton::api {
 
 enum class LogLevel { Debug, Info, Error };
+
+// Where SNS's SigningCertURL points on baton's endpoint (service/sns/ hands out the URL).
+inline constexpr std::string_view kSnsSigningCertPath = "/_baton/sns/SimpleNotificationService.pem";
 
 // One AWS API the gateway serves: the service's name in the call interface (its SigV4 signing
 // name), the model it speaks, and how it words a refused request.
@@ -67,6 +71,8 @@ class Gateway {
 
  private:
   void health(const net::Responder& respond) const;
+  // GET kSnsSigningCertPath: the certificate SNS's message signatures verify with.
+  void sns_certificate(const net::Responder& respond);
   // Checks the signature (with --auth sigv4) and decodes an aws-chunked body in place. The
   // error to answer with, when the request is refused.
   std::optional<Error> authenticate(net::HttpRequest& request, Protocol wire) const;

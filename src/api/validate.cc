@@ -165,7 +165,7 @@ class Checker {
 
   void string(const Shape& shape, const Value& v, const std::string& where) {
     std::string_view s = v.as_string();
-    if (!shape.enum_values.empty()) {
+    if (!shape.enum_values.empty() && style_.check_enums) {
       bool known = false;
       for (const std::string& e : shape.enum_values) known = known || e == s;
       if (!known) {

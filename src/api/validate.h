@@ -19,6 +19,9 @@ struct ValidationStyle {
   std::string constraint_error = "ValidationException";  // lengths, ranges, patterns, null
   std::string enum_error = "ValidationException";        // a value outside an enum
   std::string type_error = "SerializationException";     // a string where a number goes ...
+  // Whether enum values are checked here; SQS checks its attribute names itself and answers
+  // InvalidAttributeName.
+  bool check_enums = true;
 };
 
 // The first type error, or every constraint violation in one message ("2 validation errors

@@ -38,6 +38,7 @@ struct ServeOptions {
   std::string account = "123456789012";
   int threads = 2;
   int function_concurrency = 10;
+  std::int64_t async_retry_delay_ms = 60'000;
   int max_connections = 10'000;
   int idle_timeout_seconds = 60;
   int request_timeout_seconds = 60;
@@ -169,6 +170,7 @@ int serve(const ServeOptions& options) {
     service_options.test_services = true;
   }
   service_options.partition.account = options.account;
+  service_options.async_retry_delay_ms = options.async_retry_delay_ms;
   if (!options.mock_file.empty()) {
     auto text = read_text_file(options.mock_file);
     if (!text) return serve_error(text.error());
@@ -243,6 +245,12 @@ int serve(const ServeOptions& options) {
   if (auto started = functions.start(); !started) return serve_error(started.error().cause);
   service_options.functions = &functions;
   service_options.code_dir = (data / "functions").string();
+  {
+    bool any = options.host == "0.0.0.0" || options.host == "::" || options.host.empty();
+    std::string host = any ? "127.0.0.1" : options.host;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    service_options.endpoint_url = scheme + "://" + host + ":" + std::to_string(api_socket->port);
+  }
   SystemClock clock;
   service::Service service(std::move(*store), service_options, clock);
   auto apis = api::served_apis(service);
@@ -350,6 +358,13 @@ Run register_serve(CLI::App& app) {
                    "Sandboxes a function may run at once, unless it reserves its own "
                    "concurrency")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command
+      ->add_option("--async-retry-delay-ms", options->async_retry_delay_ms,
+                   "Milliseconds before the first retry of a failed asynchronous (Event) "
+                   "invocation; the second waits twice as long. Lambda waits one minute: a "
+                   "shorter wait is for tests")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3'600'000}))
       ->capture_default_str();
   command->add_flag("--check", options->check,
                     "Check the whole database for damage (SQLite's integrity_check), report, "

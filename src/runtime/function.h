@@ -42,6 +42,8 @@ struct InvokeRequest {
   std::string payload = "{}";
   std::string invoked_arn;     // with its qualifier, when invoked with one; default: the ARN
   std::string client_context;  // decoded JSON, or ""
+  // The invocation's id (an Event invoke keeps its own across retries); "": a new one.
+  std::string request_id;
 };
 
 struct InvokeResult {

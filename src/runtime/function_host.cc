@@ -924,7 +924,7 @@ void FunctionHost::invoke(const FunctionConfig& f, InvokeRequest request, Invoke
   Impl& d = *impl_;
   std::unique_lock lock(d.mutex);
   auto pending = std::make_shared<Pending>();
-  pending->request_id = uuid_v4(d.random);
+  pending->request_id = request.request_id.empty() ? uuid_v4(d.random) : request.request_id;
   pending->config = f;
   pending->request = std::move(request);
   pending->done = std::move(done);

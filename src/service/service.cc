@@ -5,6 +5,8 @@
 #include "service/core.h"
 #include "service/lambda/lambda.h"
 #include "service/probe/probe.h"
+#include "service/sns/sns.h"
+#include "service/sqs/sqs.h"
 #include "service/states/states.h"
 
 namespace baton::service {
@@ -14,10 +16,9 @@ Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Cl
   // Every emulated service, one line each; they recover in this order.
   core_->register_service(states::make(*core_));
   core_->register_service(lambda::make(*core_));
-  if (core_->options.test_services) {
-    core_->register_service(probe::make_queue(*core_));
-    core_->register_service(probe::make_bucket(*core_));
-  }
+  core_->register_service(sqs::make(*core_));
+  core_->register_service(sns::make(*core_));
+  if (core_->options.test_services) core_->register_service(probe::make_bucket(*core_));
 }
 
 Service::~Service() { stop(); }

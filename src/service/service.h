@@ -37,6 +37,12 @@ struct ServiceOptions {
   std::string code_dir;
   // Told what a person running baton should know (an execution that could not be recovered).
   std::function<void(const std::string&)> warn;
+  // Lambda's wait before retrying a failed Event invoke; the second retry waits twice as long
+  // (Lambda waits one minute, then two).
+  std::int64_t async_retry_delay_ms = 60000;
+  // Where clients reach baton's API ("http://127.0.0.1:8083"): the URLs services hand out
+  // (SNS's SigningCertURL, SubscribeURL and UnsubscribeURL) start with it.
+  std::string endpoint_url;
   // Registers the gateway's probes (probe/probe.h) for the APIs no real service answers yet.
   bool test_services = false;
 };

@@ -1,8 +1,7 @@
-"""One port, four protocols, with the real clients: the gateway's probes (BATON_TEST_SERVICES=1)
-answer SQS's SendMessage (the query protocol of Debian's aws CLI and boto3, the JSON protocol
-of the current SDK for JavaScript v3) and S3's PutObject and GetObject (rest-xml, with the
-SDK v3's default checksums); Lambda (rest-json) and Step Functions (json) are the real
-services. Also: errors in each protocol's form, requests no API takes, the model's validation
+"""One port, four protocols, with the real clients: SQS's SendMessage (the query protocol of
+Debian's aws CLI and boto3, the JSON protocol of the current SDK for JavaScript v3), the
+gateway's S3 probe (BATON_TEST_SERVICES=1) answering PutObject and GetObject (rest-xml, with
+the SDK v3's default checksums); Lambda (rest-json) and Step Functions (json). Also: errors in each protocol's form, requests no API takes, the model's validation
 of Lambda's CreateFunction, and the health check.
 
 usage: python3 tests/serve/test_gateway_protocols.py PATH_TO_BATON
@@ -42,6 +41,13 @@ def find(element, name):
 
 
 class Gateway(tf.LambdaServerTest):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        sqs = boto3.session.Session().client("sqs", endpoint_url=cls.server.endpoint,
+                                             region_name=harness.REGION)
+        sqs.create_queue(QueueName="probe")
 
     def client(self, service, **config):
         return boto3.session.Session().client(
@@ -95,7 +101,7 @@ class Gateway(tf.LambdaServerTest):
         error = caught.exception.response["Error"]
         self.assertEqual(error["Code"], "InvalidParameterValue")
         self.assertEqual(error["Message"], "Value -1 for parameter DelaySeconds is invalid. "
-                                           "Reason: must be between 0 and 900, if provided.")
+                                           "Reason: DelaySeconds must be >= 0 and <= 900.")
         self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
         # The document itself.
         status, headers, body = self.http(
@@ -113,7 +119,7 @@ class Gateway(tf.LambdaServerTest):
     def test_query_response_document(self):
         status, headers, body = self.http(
             "POST", "/", ("Action=SendMessage&Version=2012-11-05&QueueUrl=" +
-                          "http%3A%2F%2Fx%2F1%2Fq&MessageBody=caf%C3%A9+%2B+tea").encode(),
+                          "http%3A%2F%2Fany-host%2F123456789012%2Fprobe&MessageBody=caf%C3%A9+%2B+tea").encode(),
             {"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(status, 200, body)
         root = ET.fromstring(body)
@@ -254,7 +260,8 @@ class Gateway(tf.LambdaServerTest):
         self.assertTrue(health["store"]["writable"])
         services = {s["name"]: s["protocol"] for s in health["services"]}
         self.assertEqual(services, {"states": "json", "lambda": "rest-json", "sqs": "json",
-                                    "s3": "rest-xml"})
+                                    "s3": "rest-xml",
+                                    "sns": "query"})
 
 
 if __name__ == "__main__":

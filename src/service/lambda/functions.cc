@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/random.h"
 #include "runtime/code_archive.h"
+#include "service/lambda/destinations.h"
 
 namespace baton::service::lambda {
 
@@ -217,6 +218,28 @@ static Expected<void, Error> read_configuration(const Request& r, json::ObjectBu
       }
     }
   }
+  if (const Value* dead_letter = r.field("DeadLetterConfig")) {
+    const Value* target = dead_letter->is_object() ? dead_letter->find("TargetArn") : nullptr;
+    if (target != nullptr && !target->is_string()) {
+      return invalid("DeadLetterConfig.TargetArn must be the ARN of an SQS queue or SNS topic");
+    }
+    std::string arn = target != nullptr ? std::string(target->as_string()) : "";
+    // An empty TargetArn takes the dead-letter target away.
+    if (!arn.empty()) {
+      if (!arn.starts_with("arn:")) {
+        return invalid("Invalid dead letter ARN: ARNs must start with 'arn:': " + arn);
+      }
+      DestinationKind kind = destination_kind(arn);
+      if (kind != DestinationKind::Queue && kind != DestinationKind::Topic) {
+        return invalid("The dead-letter target " + arn +
+                       " is neither an SQS queue nor an SNS topic: Lambda sends failed events "
+                       "only to those");
+      }
+      out.add("DeadLetterConfig", json::ObjectBuilder().add("TargetArn", text(arn)).build());
+    }
+  } else if (current != nullptr) {
+    if (const Value* kept = current->find("DeadLetterConfig")) out.add("DeadLetterConfig", *kept);
+  }
   keep("Runtime", Value());
   keep("Role", Value());
   keep("Handler", Value());
@@ -343,6 +366,8 @@ void Lambda::delete_function(const Request& r, Reply reply) {
   if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
   functions().retire(found->name);
   core.stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
+  // Its configuration of asynchronous invocation goes with it.
+  core.stage(store::ops::DeleteResource{store::Kind::EventInvokeConfig, found->arn + ":$LATEST"});
   std::string dir = core.options.code_dir + "/" + found->name;
   core.then([dir] {
     std::error_code ec;
@@ -384,6 +409,13 @@ void Lambda::update_function_configuration(const Request& r, Reply reply) {
   Value changes = changed.build();
   for (const json::Member& m : changes.members()) {
     rec = json::with_member(rec, m.name(), m.value);
+  }
+  if (r.field("DeadLetterConfig") != nullptr && changes.find("DeadLetterConfig") == nullptr) {
+    json::ObjectBuilder without;
+    for (const json::Member& m : rec.members()) {
+      if (m.name() != "DeadLetterConfig") without.add(m.name(), m.value);
+    }
+    rec = without.build();
   }
   store::Resource candidate = *found;
   candidate.record = rec;

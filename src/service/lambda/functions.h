@@ -11,6 +11,8 @@
 #include "runtime/function.h"
 #include "runtime/function_host.h"
 #include "service/core.h"
+#include "service/lambda/async_invocations.h"
+#include "service/lambda/sqs_pollers.h"
 #include "store/store.h"
 
 namespace baton::service::lambda {
@@ -43,6 +45,9 @@ struct Lambda final : EmulatedService {
   const std::vector<Operation>& operations() const override { return table; }
   std::string_view unavailable_error() const override { return "ServiceException"; }
   std::optional<Error> refuses_calls() const override;
+  // Takes up the Event invokes still queued or waiting for a retry, and the pollers of the
+  // event source mappings.
+  Expected<void, Error> recover() override;
 
   // The operations (functions.cc, invoke.cc).
   void create_function(const Request& r, Reply reply);
@@ -55,8 +60,21 @@ struct Lambda final : EmulatedService {
   void put_function_concurrency(const Request& r, Reply reply);
   void get_function_concurrency(const Request& r, Reply reply);
   void delete_function_concurrency(const Request& r, Reply reply);
-  // Answers at once (it writes nothing), or when the function has answered.
+  // Answers at once (it writes nothing), or when the function has answered; an Event invoke
+  // once it is queued durably.
   void invoke(const Request& r, Reply reply);
+  // The configuration of asynchronous invocation (event_invoke_configs.cc).
+  void put_function_event_invoke_config(const Request& r, Reply reply);
+  void update_function_event_invoke_config(const Request& r, Reply reply);
+  void get_function_event_invoke_config(const Request& r, Reply reply);
+  void list_function_event_invoke_configs(const Request& r, Reply reply);
+  void delete_function_event_invoke_config(const Request& r, Reply reply);
+  // Event source mappings (event_source_mappings.cc).
+  void create_event_source_mapping(const Request& r, Reply reply);
+  void get_event_source_mapping(const Request& r, Reply reply);
+  void list_event_source_mappings(const Request& r, Reply reply);
+  void update_event_source_mapping(const Request& r, Reply reply);
+  void delete_event_source_mapping(const Request& r, Reply reply);
 
   runtime::FunctionHost& functions();
   std::string function_arn(const std::string& name) const;
@@ -69,8 +87,14 @@ struct Lambda final : EmulatedService {
   Expected<void, Error> check_revision(const Request& r, const json::Value& record);
   void save_function_update(store::Resource function, json::Value record, const Reply& reply);
 
+  // The event invoke configuration of the function `function_arn`, qualifier $LATEST, or
+  // nothing.
+  Result<std::optional<store::Resource>> event_invoke_config(const std::string& function_arn);
+
   Core& core;
   const std::vector<Operation> table;
+  AsyncInvocations async;
+  SqsPollers pollers;
 };
 
 }  // namespace baton::service::lambda

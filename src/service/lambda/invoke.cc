@@ -1,5 +1,5 @@
-// Lambda's Invoke: a function run by the host, synchronously (RequestResponse), on its own
-// (Event), or only checked (DryRun).
+// Lambda's Invoke: a function run by the host, synchronously (RequestResponse), queued to run
+// on its own (Event, async_invocations.cc), or only checked (DryRun).
 
 #include "core/crypto.h"
 #include "service/lambda/functions.h"
@@ -83,9 +83,17 @@ void Lambda::invoke(const Request& r, Reply reply) {
   if (type == "DryRun") return reply(status_only(204));
   runtime::FunctionConfig config = function_config(*found);
   if (type == "Event") {
-    // Accepted at once; the function runs on its own, its log kept with the others.
-    functions().invoke(config, std::move(request), [](runtime::InvokeResult) {});
-    return reply(status_only(202));
+    // Kept in the store before it is answered: a 202 means the event will run.
+    if (core.degraded()) {
+      return reply(fail("ServiceException",
+                        "baton cannot write to its store (is the disk full?): it takes no Event "
+                        "invokes until it can"));
+    }
+    std::string request_id = async.enqueue(*found, std::move(request));
+    return core.answer(reply, json::ObjectBuilder()
+                                  .add("StatusCode", Value::integer(202))
+                                  .add("RequestId", Value::string(request_id))
+                                  .build());
   }
   functions().invoke(
       config, std::move(request), [reply = std::move(reply), tail](runtime::InvokeResult result) {

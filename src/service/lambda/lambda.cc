@@ -23,7 +23,24 @@ Lambda::Lambda(Core& c)
           operation("DeleteFunctionConcurrency", this, &Lambda::delete_function_concurrency),
           // Invoke keeps nothing in the store: it runs while writes are refused.
           operation("Invoke", this, &Lambda::invoke, true),
-      } {}
+          operation("PutFunctionEventInvokeConfig", this,
+                    &Lambda::put_function_event_invoke_config),
+          operation("UpdateFunctionEventInvokeConfig", this,
+                    &Lambda::update_function_event_invoke_config),
+          operation("GetFunctionEventInvokeConfig", this, &Lambda::get_function_event_invoke_config,
+                    true),
+          operation("ListFunctionEventInvokeConfigs", this,
+                    &Lambda::list_function_event_invoke_configs, true),
+          operation("DeleteFunctionEventInvokeConfig", this,
+                    &Lambda::delete_function_event_invoke_config),
+          operation("CreateEventSourceMapping", this, &Lambda::create_event_source_mapping),
+          operation("GetEventSourceMapping", this, &Lambda::get_event_source_mapping, true),
+          operation("ListEventSourceMappings", this, &Lambda::list_event_source_mappings, true),
+          operation("UpdateEventSourceMapping", this, &Lambda::update_event_source_mapping),
+          operation("DeleteEventSourceMapping", this, &Lambda::delete_event_source_mapping),
+      },
+      async(*this),
+      pollers(*this) {}
 
 std::optional<Error> Lambda::refuses_calls() const {
   if (core.options.functions == nullptr)

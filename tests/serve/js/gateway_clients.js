@@ -3,7 +3,7 @@
 // with what each call answered; the Python test asserts on it.
 //   node gateway_clients.js ENDPOINT
 
-const { SQSClient, SendMessageCommand } = require("@aws-sdk/client-sqs");
+const { SQSClient, CreateQueueCommand, SendMessageCommand } = require("@aws-sdk/client-sqs");
 const { S3Client, PutObjectCommand, GetObjectCommand } = require("@aws-sdk/client-s3");
 const { Readable } = require("stream");
 
@@ -26,7 +26,7 @@ async function caught(call) {
 async function main() {
   const out = {};
   const sqs = new SQSClient(common);
-  const queueUrl = `${endpoint}/123456789012/probe`;
+  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "probe" }));
   // The SDK checks MD5OfMessageBody and MD5OfMessageAttributes itself: a wrong digest throws.
   out.send = await caught(async () => {
     const r = await sqs.send(new SendMessageCommand({
