@@ -9,6 +9,8 @@ import unittest
 
 from botocore.exceptions import ClientError
 
+import boto3
+
 import harness
 
 CONNECTION = f"arn:aws:events:{harness.REGION}:{harness.ACCOUNT}:connection/c/1"
@@ -35,8 +37,12 @@ class CallbackTest(ApiTest):
     """A .waitForTaskToken task waits for SendTaskSuccess/Failure with $$.Task.Token."""
 
     def start_callback(self, name, extra=None, input_='{"v": 5}'):
+        # The message goes to a real queue: baton's SQS takes it in the step's commit.
+        sqs = boto3.session.Session().client("sqs", endpoint_url=self.server.endpoint,
+                                             region_name=harness.REGION)
+        url = sqs.create_queue(QueueName="callbacks")["QueueUrl"]
         task = {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"QueueUrl": "https://sqs.example/q",
+                "Parameters": {"QueueUrl": url,
                                "MessageBody": {"token.$": "$$.Task.Token", "v.$": "$.v"}},
                 "End": True}
         task.update(extra or {})

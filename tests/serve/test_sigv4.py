@@ -101,7 +101,9 @@ class SignedRequests(tf.LambdaServerTest):
                                                 "another-secret").list_state_machines()
                  ["stateMachines"]]
         self.assertIn("signed", names)
-        self.signed("sqs").send_message(QueueUrl=self.server.endpoint + "/1/q", MessageBody="m")
+        sqs = self.signed("sqs")
+        url = sqs.create_queue(QueueName="signed")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="m")
         s3 = self.s3()
         s3.put_object(Bucket="b", Key="signed/key", Body=b"payload")
         self.assertEqual(s3.get_object(Bucket="b", Key="signed/key")["Body"].read(), b"payload")
@@ -119,7 +121,7 @@ class SignedRequests(tf.LambdaServerTest):
                                        .list_state_machines)
         self.assertEqual((code, status), ("InvalidSignatureException", 403))
         code, status, _ = self.refused(self.signed("sqs", secret="wrong").send_message,
-                                       QueueUrl=self.server.endpoint + "/1/q", MessageBody="m")
+                                       QueueUrl=self.server.endpoint + "/123456789012/q", MessageBody="m")
         self.assertEqual((code, status), ("SignatureDoesNotMatch", 403))
         code, status, message = self.refused(self.s3(secret="wrong").get_object, Bucket="b",
                                              Key="k")
@@ -133,7 +135,7 @@ class SignedRequests(tf.LambdaServerTest):
                                              .list_state_machines)
         self.assertEqual((code, status), ("UnrecognizedClientException", 403))
         code, status, _ = self.refused(self.signed("sqs", key="AKIDNOBODY").send_message,
-                                       QueueUrl=self.server.endpoint + "/1/q", MessageBody="m")
+                                       QueueUrl=self.server.endpoint + "/123456789012/q", MessageBody="m")
         self.assertEqual((code, status), ("InvalidClientTokenId", 403))
         code, status, _ = self.refused(self.s3(key="AKIDNOBODY").get_object, Bucket="b", Key="k")
         self.assertEqual((code, status), ("InvalidAccessKeyId", 403))
