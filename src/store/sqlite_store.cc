@@ -99,25 +99,20 @@ class Statement {
   }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int step() { return sqlite3_step(stmt_); }
-  std::string text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_, column);
-    return p == nullptr
-               ? std::string()
-               : std::string(reinterpret_cast<const char*>(p),
-                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-  }
-  std::string blob(int column) const {
-    const void* p = sqlite3_column_blob(stmt_, column);
-    return p == nullptr
-               ? std::string()
-               : std::string(static_cast<const char*>(p),
-                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-  }
+  std::string text(int column) const { return bytes(sqlite3_column_text(stmt_, column), column); }
+  std::string blob(int column) const { return bytes(sqlite3_column_blob(stmt_, column), column); }
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   sqlite3* db() const { return db_; }
 
  private:
+  // The column's bytes, read at `p` (sqlite3_column_text or _blob): they come before the length.
+  std::string bytes(const void* p, int column) const {
+    if (p == nullptr) return std::string();
+    return std::string(static_cast<const char*>(p),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
