@@ -85,6 +85,16 @@ Result<Value> read(const Shape& shape, const Form& form, const std::string& key,
         name += wire::serialized_name(m);
         bool member_flat = m.flattened || m.shape->flattened;
         bool present = form.count(name) > 0 || has_prefix(form, name + ".");
+        if (!present && m.shape->type == ShapeType::List) {
+          // An empty flattened list is sent under the member's own name ("Entries=").
+          std::string bare = (key.empty() ? "" : key + ".") + m.name;
+          auto it = form.find(bare);
+          if (it != form.end() && it->second.empty()) {
+            out.add(m.name, Value::array({}));
+            any = true;
+            continue;
+          }
+        }
         if (!present) continue;
         auto v = read(*m.shape, form, name, member_flat, depth + 1);
         if (!v) return v;

@@ -71,7 +71,7 @@ class ErrorsTest(harness.ServerTest):
     def test_no_target_or_an_unknown_operation(self):
         self.refused("UnknownOperationException", None, "{}")
         self.refused("UnknownOperationException", "DoSomethingElse", "{}")
-        self.refused("UnknownOperationException", "AmazonSQS.SendMessage", "{}")
+        self.refused("UnknownOperationException", "AmazonSQS.SendTelegram", "{}")
         connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
         connection.request("GET", "/")
         response = connection.getresponse()
