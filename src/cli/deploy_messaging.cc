@@ -186,6 +186,105 @@ Expected<void, Error> deploy_mapping(ServeClient& client, const service::SamEven
   return {};
 }
 
+// --- teardown ---
+
+Unexpected<Error> teardown_failed(const std::string& what, const ServeAnswer& a) {
+  return fail("TeardownFailed", what + ": " + message_of(a));
+}
+
+Expected<void, Error> remove_mapping(ServeClient& client, const service::SamEventSourceMapping& m) {
+  auto text = [&](std::string_view key) {
+    const Value* v = m.request.find(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  std::string what =
+      "event source mapping " + text("EventSourceArn") + " -> " + text("FunctionName");
+  auto listed = client.lambda(
+      "GET",
+      "/2015-03-31/event-source-mappings/?FunctionName=" + net::url_encode(text("FunctionName")) +
+          "&EventSourceArn=" + net::url_encode(text("EventSourceArn")),
+      Value());
+  if (!listed) return Unexpected<Error>(listed.error());
+  // A function that is gone has no mappings left.
+  const Value* found = listed->body.find("EventSourceMappings");
+  if (listed->status == 404 || found == nullptr || !found->is_array() ||
+      found->as_array().empty()) {
+    if (listed->status >= 300 && listed->status != 404) return teardown_failed(what, *listed);
+    std::cout << what << " is not there\n";
+    return {};
+  }
+  for (const Value& mapping : found->as_array()) {
+    std::string uuid(mapping.find("UUID")->as_string());
+    auto deleted = client.lambda("DELETE", "/2015-03-31/event-source-mappings/" + uuid, Value());
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    if (deleted->status >= 300 && deleted->status != 404) return teardown_failed(what, *deleted);
+  }
+  std::cout << what << " deleted\n";
+  return {};
+}
+
+Expected<void, Error> remove_subscription(ServeClient& client, const service::SamSubscription& s) {
+  std::string what = "subscription " + s.protocol + " " + s.endpoint + " to " + s.topic_arn;
+  std::string next;
+  do {
+    Parameters request{{"TopicArn", s.topic_arn}};
+    if (!next.empty()) request.emplace_back("NextToken", next);
+    auto page = client.sns("ListSubscriptionsByTopic", request);
+    if (!page) return Unexpected<Error>(page.error());
+    if (page->status == 404 || xml_text(*page, "Code") == "NotFound") break;
+    if (page->status >= 300) return teardown_failed(what, *page);
+    for (const std::string& member : xml_texts(*page, "member")) {
+      ServeAnswer one{200, Value(), member};
+      if (xml_text(one, "Protocol") != s.protocol || xml_text(one, "Endpoint") != s.endpoint) {
+        continue;
+      }
+      auto gone =
+          client.sns("Unsubscribe", {{"SubscriptionArn", xml_text(one, "SubscriptionArn")}});
+      if (!gone) return Unexpected<Error>(gone.error());
+      if (gone->status >= 300) return teardown_failed(what, *gone);
+      std::cout << what << " deleted\n";
+      return {};
+    }
+    next = xml_text(*page, "NextToken");
+  } while (!next.empty());
+  std::cout << what << " is not there\n";
+  return {};
+}
+
+Expected<void, Error> remove_topic(ServeClient& client, const service::SamTopic& t) {
+  const std::string& arn = t.arn;
+  auto found = client.sns("GetTopicAttributes", {{"TopicArn", arn}});
+  if (!found) return Unexpected<Error>(found.error());
+  if (found->status >= 300) {
+    if (xml_text(*found, "Code") != "NotFound") return teardown_failed("topic " + t.name, *found);
+    std::cout << "topic " << t.name << " is not there\n";
+    return {};
+  }
+  auto deleted = client.sns("DeleteTopic", {{"TopicArn", arn}});
+  if (!deleted) return Unexpected<Error>(deleted.error());
+  if (deleted->status >= 300) return teardown_failed("topic " + t.name, *deleted);
+  std::cout << "topic " << t.name << " deleted: " << arn << "\n";
+  return {};
+}
+
+Expected<void, Error> remove_queue(ServeClient& client, const service::SamQueue& q) {
+  auto found = client.sqs("GetQueueUrl",
+                          json::ObjectBuilder().add("QueueName", Value::string(q.name)).build());
+  if (!found) return Unexpected<Error>(found.error());
+  if (found->status >= 300) {
+    if (error_name(*found) != "QueueDoesNotExist")
+      return teardown_failed("queue " + q.name, *found);
+    std::cout << "queue " << q.name << " is not there\n";
+    return {};
+  }
+  const Value* url = found->body.find("QueueUrl");
+  auto deleted = client.sqs("DeleteQueue", json::ObjectBuilder().add("QueueUrl", *url).build());
+  if (!deleted) return Unexpected<Error>(deleted.error());
+  if (deleted->status >= 300) return teardown_failed("queue " + q.name, *deleted);
+  std::cout << "queue " << q.name << " deleted\n";
+  return {};
+}
+
 }  // namespace
 
 Expected<void, Error> deploy_queues_and_topics(ServeClient& client,
@@ -225,6 +324,31 @@ Expected<void, Error> deploy_triggers(ServeClient& client, const service::SamPro
       });
       if (!set) return Unexpected<Error>(set.error());
     }
+  }
+  return {};
+}
+
+}  // namespace baton::cli
+
+namespace baton::cli {
+
+Expected<void, Error> teardown_triggers(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamEventSourceMapping& m : project.event_source_mappings) {
+    if (auto ok = remove_mapping(client, m); !ok) return ok;
+  }
+  for (const service::SamSubscription& s : project.subscriptions) {
+    if (auto ok = remove_subscription(client, s); !ok) return ok;
+  }
+  return {};
+}
+
+Expected<void, Error> teardown_queues_and_topics(ServeClient& client,
+                                                 const service::SamProject& project) {
+  for (const service::SamTopic& t : project.topics) {
+    if (auto ok = remove_topic(client, t); !ok) return ok;
+  }
+  for (const service::SamQueue& q : project.queues) {
+    if (auto ok = remove_queue(client, q); !ok) return ok;
   }
   return {};
 }

@@ -306,10 +306,10 @@ int serve(const ServeOptions& options) {
 
 Run register_serve(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
-  CLI::App* command = app.add_subcommand(
-      "serve",
-      "Answer the AWS APIs baton emulates (Step Functions, Lambda) on one HTTP port, keeping "
-      "everything in a SQLite database");
+  CLI::App* command = app.add_subcommand("serve",
+                                         "Answer the AWS APIs baton emulates (Step Functions, "
+                                         "Lambda, SQS, SNS) on one HTTP port, keeping "
+                                         "everything in a SQLite database");
   command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))

@@ -72,21 +72,35 @@ Result<ServeAnswer> ServeClient::sns(
   return send(endpoint_, r);
 }
 
-std::string xml_text(const ServeAnswer& a, const std::string& tag) {
-  auto start = a.text.find("<" + tag + ">");
-  if (start == std::string::npos) return "";
-  start += tag.size() + 2;
-  auto end = a.text.find("</" + tag + ">", start);
-  if (end == std::string::npos) return "";
-  std::string text = a.text.substr(start, end - start);
-  // The five entities XML escapes text with.
-  for (auto [entity, c] :
-       {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}}) {
-    for (std::size_t at = 0; (at = text.find(entity, at)) != std::string::npos; ++at) {
-      text.replace(at, std::string_view(entity).size(), c);
+std::vector<std::string> xml_texts(const ServeAnswer& a, const std::string& tag) {
+  std::vector<std::string> texts;
+  std::string open = "<" + tag + ">";
+  std::string close = "</" + tag + ">";
+  for (auto start = a.text.find(open); start != std::string::npos;
+       start = a.text.find(open, start)) {
+    start += open.size();
+    auto end = a.text.find(close, start);
+    if (end == std::string::npos) break;
+    std::string text = a.text.substr(start, end - start);
+    // The five entities XML escapes text with.
+    for (auto [entity, c] : {std::pair{"&lt;", "<"},
+                             {"&gt;", ">"},
+                             {"&quot;", "\""},
+                             {"&apos;", "'"},
+                             {"&amp;", "&"}}) {
+      for (std::size_t at = 0; (at = text.find(entity, at)) != std::string::npos; ++at) {
+        text.replace(at, std::string_view(entity).size(), c);
+      }
     }
+    texts.push_back(std::move(text));
+    start = end + close.size();
   }
-  return text;
+  return texts;
+}
+
+std::string xml_text(const ServeAnswer& a, const std::string& tag) {
+  auto texts = xml_texts(a, tag);
+  return texts.empty() ? std::string() : std::move(texts.front());
 }
 
 std::string message_of(const ServeAnswer& a) {

@@ -45,5 +45,7 @@ class ServeClient {
 std::string message_of(const ServeAnswer& a);
 // The text of the first <tag> element of an XML answer, or "".
 std::string xml_text(const ServeAnswer& a, const std::string& tag);
+// The text of every <tag> element of an XML answer, in order (elements of one name, unnested).
+std::vector<std::string> xml_texts(const ServeAnswer& a, const std::string& tag);
 
 }  // namespace baton::cli

@@ -1,12 +1,14 @@
-// `baton teardown [PROJECT]`: removes from a running `baton serve` the state machines and the
-// functions a SAM project names, as `baton deploy` put them there (state machines first: they
-// call the functions). What is not there is reported and skipped.
+// `baton teardown [PROJECT]`: removes from a running `baton serve` what a SAM project makes, as
+// `baton deploy` put it there: state machines first (they call the rest), then the event
+// source mappings and subscriptions, the functions, and the topics and queues last. What is
+// not there is reported and skipped.
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "net/http_client.h"
 #include "service/sam_template.h"
@@ -89,11 +91,19 @@ int teardown(const TeardownOptions& options) {
       return kExitFailed;
     }
   }
+  if (auto ok = teardown_triggers(client, *project); !ok) {
+    std::cerr << "baton teardown: " << ok.error().cause << "\n";
+    return kExitFailed;
+  }
   for (const auto& [name, function] : project->functions) {
     if (auto ok = remove_function(client, function.name); !ok) {
       std::cerr << "baton teardown: " << ok.error().cause << "\n";
       return kExitFailed;
     }
+  }
+  if (auto ok = teardown_queues_and_topics(client, *project); !ok) {
+    std::cerr << "baton teardown: " << ok.error().cause << "\n";
+    return kExitFailed;
   }
   return kExitOk;
 }
@@ -102,8 +112,10 @@ int teardown(const TeardownOptions& options) {
 
 Run register_teardown(CLI::App& app) {
   auto options = std::make_shared<TeardownOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "teardown", "Remove a SAM project's state machines and functions from a running baton serve");
+  CLI::App* cmd =
+      app.add_subcommand("teardown",
+                         "Remove a SAM project's state machines, functions, queues, topics, "
+                         "subscriptions and event source mappings from a running baton serve");
   cmd->add_option("project", options->project,
                   "The SAM template, or the folder holding template.yaml")
       ->capture_default_str();

@@ -149,9 +149,9 @@ Result<void> read_messaging(const YAML::Node& resources, const Reader& reader,
       project.queues.push_back({where, reader.queue_name(id),
                                 attributes_of(properties, kQueueAttributes), tags_of(properties)});
     } else if (type == "AWS::SNS::Topic") {
-      project.topics.push_back({where, reader.topic_name(id),
-                                attributes_of(properties, kTopicAttributes), tags_of(properties)});
       std::string topic_arn = reader.arn("sns", reader.topic_name(id));
+      project.topics.push_back({where, reader.topic_name(id), topic_arn,
+                                attributes_of(properties, kTopicAttributes), tags_of(properties)});
       if (const Value* inline_subscriptions = properties.find("Subscription");
           inline_subscriptions != nullptr && inline_subscriptions->is_array()) {
         for (const Value& s : inline_subscriptions->as_array()) {

@@ -33,6 +33,7 @@ struct SamQueue {
 struct SamTopic {
   std::string where;
   std::string name;
+  std::string arn;
   std::map<std::string, std::string> attributes;  // as SetTopicAttributes takes them
   std::map<std::string, std::string> tags;
 };

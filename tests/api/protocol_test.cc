@@ -30,12 +30,15 @@ TEST(EncodeErrorTest, JsonNamesTheErrorInTypeAndHeader) {
                         "message":"Execution Does Not Exist: 'arn'"})"));
 }
 
+// The model's awsQueryError names the query code: SQS's QueueDoesNotExist is
+// AWS.SimpleQueueService.NonExistentQueue to a query client.
 TEST(EncodeErrorTest, QueryCompatibleJsonAlsoNamesTheQueryCode) {
   const Model& sqs = model("sqs");
   auto response =
       encode_error(sqs, Protocol::Json, Error{"QueueDoesNotExist", "no such queue"}, "req-1");
   EXPECT_EQ(response.status, 400);
-  EXPECT_EQ(header(response, "x-amzn-query-error"), "QueueDoesNotExist;Sender");
+  EXPECT_EQ(header(response, "x-amzn-query-error"),
+            "AWS.SimpleQueueService.NonExistentQueue;Sender");
   EXPECT_EQ(json_of(response.body).find("__type")->as_string(), "QueueDoesNotExist");
   response = encode_error(sqs, Protocol::Json, Error{"InternalError", "oops"}, "req-1");
   EXPECT_EQ(response.status, 500);
@@ -50,7 +53,8 @@ TEST(EncodeErrorTest, QueryWritesAnErrorResponseDocument) {
   EXPECT_EQ(response.body,
             "<?xml version=\"1.0\"?><ErrorResponse "
             "xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type>"
-            "<Code>QueueDoesNotExist</Code><Message>The queue &lt;q&gt; &amp; more</Message>"
+            "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
+            "<Message>The queue &lt;q&gt; &amp; more</Message>"
             "<Detail/></Error><RequestId>req-1</RequestId></ErrorResponse>");
   auto parsed = xml::parse(response.body);
   ASSERT_TRUE(parsed) << parsed.error().cause;

@@ -159,6 +159,48 @@ class ActivitiesTest(harness.ServerTest):
                                           "ApproximateNumberOfMessagesNotVisible": "0"}, name)
 
 
+class TeardownTest(harness.ServerTest):
+    """`baton teardown` removes what the deploy made, connections before what they connect."""
+
+    def test_teardown_removes_queues_topics_subscriptions_and_mappings(self):
+        deployed = baton("deploy", EXAMPLE, "--endpoint", self.server.endpoint)
+        self.assertEqual(deployed.returncode, 0, deployed.stderr)
+        gone = baton("teardown", EXAMPLE, "--endpoint", self.server.endpoint)
+        self.assertEqual(gone.returncode, 0, gone.stderr)
+        lines = gone.stdout.splitlines()
+        self.assertEqual(lines[0], f"state machine activity deleted: "
+                                   f"{harness.machine_arn('activity')}")
+        scan = f"arn:aws:sqs:{harness.REGION}:{ACCOUNT}:activity-plugin-scan"
+        order = [f"event source mapping {scan} -> activity-plugin-scan deleted",
+                 f"subscription sqs {scan} to {TOPIC} deleted",
+                 "function activity-plugin-scan deleted",
+                 f"topic activity-ingest deleted: {TOPIC}",
+                 "queue activity-plugin-scan deleted"]
+        self.assertEqual([line for line in lines if line in order], order)
+        self.assertEqual(len(lines), 1 + 3 + 3 + 7 + 1 + 5, lines)
+
+        session = boto3.session.Session()
+        sqs = session.client("sqs", endpoint_url=self.server.endpoint,
+                             region_name=harness.REGION)
+        sns = session.client("sns", endpoint_url=self.server.endpoint,
+                             region_name=harness.REGION)
+        lam = session.client("lambda", endpoint_url=self.server.endpoint,
+                             region_name=harness.REGION)
+        self.addCleanup(sqs.close)
+        self.addCleanup(sns.close)
+        self.addCleanup(lam.close)
+        self.assertNotIn("QueueUrls", sqs.list_queues())
+        self.assertEqual(sns.list_topics()["Topics"], [])
+        self.assertEqual(sns.list_subscriptions()["Subscriptions"], [])
+        self.assertEqual(lam.list_event_source_mappings()["EventSourceMappings"], [])
+        self.assertEqual(lam.list_functions()["Functions"], [])
+
+        again = baton("teardown", EXAMPLE, "--endpoint", self.server.endpoint)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertTrue(all(line.endswith(" is not there") for line in again.stdout.splitlines()),
+                        again.stdout)
+
+
 if __name__ == "__main__":
     harness.baton_binary()
     harness.unittest.main()

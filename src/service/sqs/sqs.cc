@@ -51,7 +51,11 @@ std::string Sqs::host_of(const Request& r) {
 
 std::string Sqs::queue_url(const std::string& host, std::string_view name) const {
   const Partition& p = core.options.partition;
-  std::string base = host.empty() ? "https://sqs." + p.region + ".amazonaws.com" : "http://" + host;
+  // A call from inside baton (a workflow's task) has no Host: its URL is the one clients use.
+  std::string base = !host.empty() ? "http://" + host
+                     : !core.options.endpoint_url.empty()
+                         ? core.options.endpoint_url
+                         : "https://sqs." + p.region + ".amazonaws.com";
   return base + "/" + p.account + "/" + std::string(name);
 }
 
