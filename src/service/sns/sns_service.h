@@ -107,6 +107,8 @@ struct Sns final : EmulatedService {
   void unsubscribe(const Request& r, Reply reply);
   void list_subscriptions(const Request& r, Reply reply);
   void list_subscriptions_by_topic(const Request& r, Reply reply);
+  json::Value subscriptions_page(const std::vector<const std::vector<std::string>*>& lists,
+                                 const std::string& after) const;
   void get_subscription_attributes(const Request& r, Reply reply);
   void set_subscription_attributes(const Request& r, Reply reply);
   // Publishing (publish.cc).

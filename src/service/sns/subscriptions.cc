@@ -326,17 +326,18 @@ void Sns::unsubscribe(const Request& r, Reply reply) {
   core.answer(reply, Value::object({}));
 }
 
-void Sns::list_subscriptions(const Request& r, Reply reply) {
-  auto after = page_after(r);
-  if (!after) return reply(Unexpected<Error>(after.error()));
+// One page of ListSubscriptions(ByTopic)'s answer: the subscriptions of `lists` (each topic's,
+// in order) after the one named `after` ("" from the first).
+Value Sns::subscriptions_page(const std::vector<const std::vector<std::string>*>& lists,
+                              const std::string& after) const {
   std::vector<Value> page;
-  bool passed = after->empty();
+  bool passed = after.empty();
   std::string last;
   bool more = false;
-  for (const auto& [topic_arn, topic] : topics) {
-    for (const std::string& s_arn : topic.subscriptions) {
+  for (const std::vector<std::string>* arns : lists) {
+    for (const std::string& s_arn : *arns) {
       if (!passed) {
-        passed = s_arn == *after;
+        passed = s_arn == after;
         continue;
       }
       if (page.size() == kSubscriptionsPerPage) {
@@ -353,7 +354,15 @@ void Sns::list_subscriptions(const Request& r, Reply reply) {
   json::ObjectBuilder out;
   out.add("Subscriptions", Value::array(std::move(page)));
   if (more) out.add("NextToken", text(crypto::base64_encode(last)));
-  core.answer(reply, out.build());
+  return out.build();
+}
+
+void Sns::list_subscriptions(const Request& r, Reply reply) {
+  auto after = page_after(r);
+  if (!after) return reply(Unexpected<Error>(after.error()));
+  std::vector<const std::vector<std::string>*> lists;
+  for (const auto& [topic_arn, topic] : topics) lists.push_back(&topic.subscriptions);
+  core.answer(reply, subscriptions_page(lists, *after));
 }
 
 void Sns::list_subscriptions_by_topic(const Request& r, Reply reply) {
@@ -363,28 +372,7 @@ void Sns::list_subscriptions_by_topic(const Request& r, Reply reply) {
   if (!after) return reply(Unexpected<Error>(after.error()));
   auto found = topic_or_error(*arn);
   if (!found) return reply(Unexpected<Error>(found.error()));
-  std::vector<Value> page;
-  bool passed = after->empty();
-  std::string last;
-  bool more = false;
-  for (const std::string& s_arn : (*found)->subscriptions) {
-    if (!passed) {
-      passed = s_arn == *after;
-      continue;
-    }
-    if (page.size() == kSubscriptionsPerPage) {
-      more = true;
-      break;
-    }
-    auto it = subscriptions.find(s_arn);
-    if (it == subscriptions.end()) continue;
-    page.push_back(subscription_item(it->second, core.options.partition.account));
-    last = s_arn;
-  }
-  json::ObjectBuilder out;
-  out.add("Subscriptions", Value::array(std::move(page)));
-  if (more) out.add("NextToken", text(crypto::base64_encode(last)));
-  core.answer(reply, out.build());
+  core.answer(reply, subscriptions_page({&(*found)->subscriptions}, *after));
 }
 
 void Sns::get_subscription_attributes(const Request& r, Reply reply) {

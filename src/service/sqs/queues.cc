@@ -66,6 +66,32 @@ Value page_of_urls(std::vector<std::string> urls, std::string_view list, std::st
 
 }  // namespace
 
+// A RedrivePolicy's dead-letter queue must exist, be of the source's type, and let the source
+// (`source_arn`) use it by its RedriveAllowPolicy.
+Expected<void, Error> Sqs::check_redrive(const QueueSettings& settings, const std::string& text,
+                                         const std::string& source_arn) {
+  if (!settings.redrive) return {};
+  auto invalid = [&](const std::string& reason) {
+    return fail("InvalidParameterValue",
+                "Value " + text + " for parameter RedrivePolicy is invalid. Reason: " + reason);
+  };
+  Queue* dlq = queue_by_arn(settings.redrive->dead_letter_target_arn);
+  if (dlq == nullptr) return invalid("Dead-letter target does not exist.");
+  if (dlq->settings.fifo != settings.fifo) {
+    return invalid("Dead-letter queue must be same type of queue as the source.");
+  }
+  const RedriveAllowPolicy& allow = dlq->settings.redrive_allow;
+  bool allowed = allow.permission == "allowAll" ||
+                 (allow.permission == "byQueue" &&
+                  std::find(allow.source_queue_arns.begin(), allow.source_queue_arns.end(),
+                            source_arn) != allow.source_queue_arns.end());
+  if (!allowed) {
+    return invalid("Queue " + source_arn + " is not allowed to use the dead-letter queue " +
+                   dlq->arn + " by its RedriveAllowPolicy.");
+  }
+  return {};
+}
+
 void Sqs::create_queue(const Request& r, Reply reply) {
   std::string name(string_of(r.field("QueueName")));
   const Value* given = r.field("Attributes");
@@ -84,22 +110,8 @@ void Sqs::create_queue(const Request& r, Reply reply) {
       apply_attributes(default_attributes(fifo), given ? *given : Value(), fifo, true);
   if (!attributes) return core.answer(reply, Unexpected<Error>(attributes.error()));
   QueueSettings settings = settings_of(*attributes);
-  if (settings.redrive) {
-    Queue* dlq = queue_by_arn(settings.redrive->dead_letter_target_arn);
-    std::string text = (*attributes)["RedrivePolicy"];
-    if (dlq == nullptr) {
-      return core.answer(reply, fail("InvalidParameterValue",
-                                     "Value " + text +
-                                         " for parameter RedrivePolicy is invalid. Reason: "
-                                         "Dead-letter target does not exist."));
-    }
-    if (dlq->settings.fifo != fifo) {
-      return core.answer(reply, fail("InvalidParameterValue",
-                                     "Value " + text +
-                                         " for parameter RedrivePolicy is invalid. Reason: "
-                                         "Dead-letter queue must be same type of queue as the "
-                                         "source."));
-    }
+  if (auto ok = check_redrive(settings, (*attributes)["RedrivePolicy"], queue_arn(name)); !ok) {
+    return core.answer(reply, Unexpected<Error>(ok.error()));
   }
   std::map<std::string, std::string> tags;
   if (const Value* t = r.field("tags"); t != nullptr && t->is_object()) {
@@ -261,36 +273,8 @@ void Sqs::set_queue_attributes(const Request& r, Reply reply) {
       apply_attributes(queue.attributes, given ? *given : Value(), queue.settings.fifo, false);
   if (!attributes) return core.answer(reply, Unexpected<Error>(attributes.error()));
   QueueSettings settings = settings_of(*attributes);
-  if (settings.redrive) {
-    Queue* dlq = queue_by_arn(settings.redrive->dead_letter_target_arn);
-    std::string text = (*attributes)["RedrivePolicy"];
-    if (dlq == nullptr) {
-      return core.answer(reply, fail("InvalidParameterValue",
-                                     "Value " + text +
-                                         " for parameter RedrivePolicy is invalid. Reason: "
-                                         "Dead-letter target does not exist."));
-    }
-    if (dlq->settings.fifo != queue.settings.fifo) {
-      return core.answer(reply, fail("InvalidParameterValue",
-                                     "Value " + text +
-                                         " for parameter RedrivePolicy is invalid. Reason: "
-                                         "Dead-letter queue must be same type of queue as the "
-                                         "source."));
-    }
-    const RedriveAllowPolicy& allow = dlq->settings.redrive_allow;
-    bool allowed = allow.permission == "allowAll" ||
-                   (allow.permission == "byQueue" &&
-                    std::find(allow.source_queue_arns.begin(), allow.source_queue_arns.end(),
-                              queue.arn) != allow.source_queue_arns.end());
-    if (!allowed) {
-      return core.answer(
-          reply, fail("InvalidParameterValue",
-                      "Value " + text +
-                          " for parameter RedrivePolicy is invalid. Reason: "
-                          "Queue " +
-                          queue.arn + " is not allowed to use the dead-letter queue " + dlq->arn +
-                          " by its RedriveAllowPolicy."));
-    }
+  if (auto ok = check_redrive(settings, (*attributes)["RedrivePolicy"], queue.arn); !ok) {
+    return core.answer(reply, Unexpected<Error>(ok.error()));
   }
   queue.attributes = std::move(*attributes);
   queue.settings = settings;

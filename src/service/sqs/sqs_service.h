@@ -81,6 +81,8 @@ struct Sqs final : EmulatedService {
   Result<Queue*> queue_of_url(std::string_view url);
   Result<Queue*> requested_queue(const Request& r);
   Queue* queue_by_arn(std::string_view arn);
+  Expected<void, Error> check_redrive(const QueueSettings& settings, const std::string& text,
+                                      const std::string& source_arn);
   // Writes the queue's resource (attributes, tags, dates).
   void save_queue(const Queue& q);
 
