@@ -8,12 +8,6 @@
 // In --body, the text {n} becomes the request's sequence number (for unique execution names).
 // Prints requests/s, latency percentiles and the error count, as JSON on the last line.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -26,7 +20,13 @@
 #include <thread>
 #include <vector>
 
+#include "load_http.h"
+
 namespace {
+
+using load::connect_to;
+using load::read_response;
+using load::send_all;
 
 struct Options {
   int port = 8083;
@@ -38,60 +38,6 @@ struct Options {
 };
 
 using Clock = std::chrono::steady_clock;
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool send_all(int fd, const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, 0);
-    if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Reads one response; returns its status (0 on a broken connection). `buffer` keeps what
-// follows it.
-int read_response(int fd, std::string& buffer, std::string& body) {
-  char chunk[16384];
-  std::size_t header_end;
-  while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return 0;
-    buffer.append(chunk, static_cast<std::size_t>(n));
-  }
-  int status = std::atoi(buffer.c_str() + 9);
-  std::size_t length = 0;
-  std::string headers = buffer.substr(0, header_end);
-  std::transform(headers.begin(), headers.end(), headers.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (auto at = headers.find("content-length:"); at != std::string::npos) {
-    length = std::strtoul(headers.c_str() + at + 15, nullptr, 10);
-  }
-  while (buffer.size() < header_end + 4 + length) {
-    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return 0;
-    buffer.append(chunk, static_cast<std::size_t>(n));
-  }
-  body = buffer.substr(header_end + 4, length);
-  buffer.erase(0, header_end + 4 + length);
-  return status;
-}
 
 std::string request_for(const Options& o, long n) {
   std::string body = o.body;
