@@ -114,7 +114,10 @@ Expected<void, Error> deploy_topic(ServeClient& client, const service::SamTopic&
       required(t.where, "topic " + t.name, [&] { return client.sns("CreateTopic", create); });
   if (!created) return Unexpected<Error>(created.error());
   std::string arn = xml_text(*created, "TopicArn");
-  for (const auto& [key, value] : t.attributes) {
+  for (const auto& attribute : t.attributes) {
+    // Named, not bound: clang 14 cannot capture a structured binding in a lambda.
+    const std::string& key = attribute.first;
+    const std::string& value = attribute.second;
     if (key == "FifoTopic") continue;
     auto set = required(t.where, "topic " + t.name, [&] {
       return client.sns("SetTopicAttributes",
@@ -136,7 +139,9 @@ Expected<void, Error> deploy_subscription(ServeClient& client, const service::Sa
   });
   if (!subscribed) return Unexpected<Error>(subscribed.error());
   std::string arn = xml_text(*subscribed, "SubscriptionArn");
-  for (const auto& [key, value] : s.attributes) {
+  for (const auto& attribute : s.attributes) {
+    const std::string& key = attribute.first;
+    const std::string& value = attribute.second;
     auto set = required(s.where, what, [&] {
       return client.sns(
           "SetSubscriptionAttributes",
