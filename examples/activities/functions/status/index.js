@@ -12,35 +12,20 @@ exports.handler = async ({ executionArn }) => {
     events.push(...page.events);
     nextToken = page.nextToken;
   } while (nextToken);
-  const byId = new Map(events.map((e) => [e.id, e]));
-  // Each Notify task's plugin, from its parameters; then what became of that task.
+  // NOTIFIED once a Notify task is scheduled for a plugin; then what the iteration's last
+  // state (Reported or Failed) says of it. (Iterations run in parallel, so their events
+  // interleave: each is read from its own details, not from the event before it.)
   const plugins = {};
-  const taskOf = {};
   for (const e of events) {
     if (e.type === 'TaskScheduled') {
       const parameters = JSON.parse(e.taskScheduledEventDetails.parameters);
       const plugin = parameters.Message && parameters.Message.plugin;
-      if (plugin) {
-        plugins[plugin] = 'NOTIFIED';
-        taskOf[e.id] = plugin;
-      }
-      continue;
+      if (plugin && !(plugin in plugins)) plugins[plugin] = 'NOTIFIED';
+    } else if (e.type === 'PassStateExited' &&
+               ['Reported', 'Failed'].includes(e.stateExitedEventDetails.name)) {
+      const { plugin, status, error } = JSON.parse(e.stateExitedEventDetails.output);
+      plugins[plugin] = error === 'States.Timeout' ? 'TIMED_OUT' : status;
     }
-    // A task's events follow the one before them; walk back to its TaskScheduled.
-    let cause = e.previousEventId;
-    while (cause && !(cause in taskOf) && byId.get(cause) && byId.get(cause).type.startsWith('Task')) {
-      cause = byId.get(cause).previousEventId;
-    }
-    const plugin = taskOf[cause];
-    if (!plugin) continue;
-    taskOf[e.id] = plugin;
-    const status = {
-      TaskSubmitted: plugins[plugin],
-      TaskSucceeded: 'SUCCEEDED',
-      TaskFailed: 'FAILED',
-      TaskTimedOut: 'TIMED_OUT',
-    }[e.type];
-    if (status) plugins[plugin] = status;
   }
   return { plugins };
 };
