@@ -15,10 +15,13 @@ namespace {
 
 // How one case came out: "" when as recorded, else what differed.
 std::string decide(const json::Value& c) {
+  // A pattern is given as JSON, or as the EventPattern parameter's text (pattern_raw, or a
+  // string).
+  const json::Value* text = c.find("pattern_raw");
   const json::Value* value = c.find("pattern");
-  const json::Value* raw = c.find("pattern_raw");
-  Result<EventPattern> pattern = raw != nullptr ? EventPattern::parse(raw->as_string())
-                                                : EventPattern::compile(*value);
+  if (text == nullptr && value->is_string()) text = value;
+  Result<EventPattern> pattern = text != nullptr ? EventPattern::parse(text->as_string())
+                                                 : EventPattern::compile(*value);
   const json::Value& expect = *c.find("expect");
   if (expect.is_string() && expect.as_string() == kInvalidEventPattern) {
     if (pattern) return "the pattern compiled";
@@ -34,8 +37,10 @@ std::string decide(const json::Value& c) {
   // JSON, or lacks a required envelope field, AWS refuses with ValidationException; the
   // service refuses it when parse_test_event does, which the case then expects.
   json::Value event;
-  if (const json::Value* event_raw = c.find("event_raw")) {
-    Result<json::Value> parsed = parse_test_event(event_raw->as_string());
+  const json::Value* event_text = c.find("event_raw");
+  if (event_text == nullptr && c.find("event")->is_string()) event_text = c.find("event");
+  if (event_text != nullptr) {
+    Result<json::Value> parsed = parse_test_event(event_text->as_string());
     if (expect.is_string() && expect.as_string() == kValidationException) {
       return parsed ? "the event was accepted" : "";
     }
