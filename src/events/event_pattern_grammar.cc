@@ -64,12 +64,14 @@ Result<ValuePattern> ignore_case_affix(const json::Value& expression) {
   bool prefix = affix.name() == "prefix";
   const json::Value& operand = affix.value;
   if (operand.size() == 0) {
-    return invalid(prefix ? "Prefix expression name not found" : "Suffix expression name not found");
+    return invalid(prefix ? "Prefix expression name not found"
+                          : "Suffix expression name not found");
   }
   const json::Member& inner = operand.members()[0];
   if (inner.name() != "equals-ignore-case") {
-    return invalid(std::string(prefix ? "Unsupported prefix pattern: " : "Unsupported suffix pattern: ") +
-                   std::string(inner.name()));
+    return invalid(
+        std::string(prefix ? "Unsupported prefix pattern: " : "Unsupported suffix pattern: ") +
+        std::string(inner.name()));
   }
   if (!inner.value.is_string()) return invalid("equals-ignore-case match pattern must be a string");
   if (operand.size() > 1 || expression.size() > 1) return invalid(std::string(kOnlyOneKey));
@@ -107,8 +109,8 @@ Result<ValuePattern> anything_but_set(const json::Value& expression) {
   if (!values.is_array() && !values.is_string() && !values.is_number()) {
     return invalid("Value of anything-but must be an array or single string/number value.");
   }
-  std::span<const json::Value> items = values.is_array() ? values.as_array()
-                                                         : std::span<const json::Value>(&values, 1);
+  std::span<const json::Value> items =
+      values.is_array() ? values.as_array() : std::span<const json::Value>(&values, 1);
   std::vector<std::string> texts;
   for (const json::Value& item : items) {
     if (!item.is_string()) return invalid(std::string(not_text_reason(kind)));

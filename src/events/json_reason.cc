@@ -48,8 +48,8 @@ class Scanner {
   }
 
   bool unexpected(std::string_view expecting) {
-    return failed("Unexpected character (" + character(text_[at_]) + "): " +
-                  std::string(expecting));
+    return failed("Unexpected character (" + character(text_[at_]) +
+                  "): " + std::string(expecting));
   }
 
   bool token() {
@@ -57,7 +57,8 @@ class Scanner {
     while (at_ < text_.size() && is_token_char(text_[at_])) ++at_;
     std::string_view word = text_.substr(start, at_ - start);
     if (word == "true" || word == "false" || word == "null") return true;
-    return failed("Unrecognized token '" + std::string(word) + "': " + std::string(kExpectingValue));
+    return failed("Unrecognized token '" + std::string(word) +
+                  "': " + std::string(kExpectingValue));
   }
 
   bool string() {
@@ -185,8 +186,9 @@ class Scanner {
     } else if (is_token_char(c)) {
       ok = token();
     } else {
-      ok = unexpected("expected a valid value (JSON String, Number, Array, Object or token "
-                      "'null', 'true' or 'false')");
+      ok = unexpected(
+          "expected a valid value (JSON String, Number, Array, Object or token "
+          "'null', 'true' or 'false')");
     }
     --depth_;
     return ok;

@@ -27,10 +27,12 @@ struct Slot;
 // Lets the value maps be searched with a string_view.
 struct TextHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
-using ByValue = std::unordered_map<std::string, std::vector<const Slot*>, TextHash,
-                                   std::equal_to<>>;
+using ByValue =
+    std::unordered_map<std::string, std::vector<const Slot*>, TextHash, std::equal_to<>>;
 
 struct Slot {
   std::string id;

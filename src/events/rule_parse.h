@@ -40,9 +40,9 @@ struct RuleNode {
 // anything-but over sets of prefixes, suffixes, wildcards or case-folded strings.
 enum class RuleGrammar { SnsFilterPolicy, EventPattern };
 
-// Reads `rule`, a JSON object, in `grammar`. The error (name kInvalidRule) carries the reason in AWS's words,
-// for the first fault in document order: "Empty arrays are not allowed", "\"key\" must be an
-// object or an array", "Unrecognized match type wildcard", "Bottom must be less than top" ...
+// Reads `rule`, a JSON object, in `grammar`. The error (name kInvalidRule) carries the reason in
+// AWS's words, for the first fault in document order: "Empty arrays are not allowed", "\"key\" must
+// be an object or an array", "Unrecognized match type wildcard", "Bottom must be less than top" ...
 // An empty object at the top is left to the caller (SNS reads `{}` as no filter at all).
 [[nodiscard]] Result<RuleNode> parse_rule(const json::Value& rule,
                                           RuleGrammar grammar = RuleGrammar::SnsFilterPolicy);

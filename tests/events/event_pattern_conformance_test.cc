@@ -20,8 +20,8 @@ std::string decide(const json::Value& c) {
   const json::Value* text = c.find("pattern_raw");
   const json::Value* value = c.find("pattern");
   if (text == nullptr && value->is_string()) text = value;
-  Result<EventPattern> pattern = text != nullptr ? EventPattern::parse(text->as_string())
-                                                 : EventPattern::compile(*value);
+  Result<EventPattern> pattern =
+      text != nullptr ? EventPattern::parse(text->as_string()) : EventPattern::compile(*value);
   const json::Value& expect = *c.find("expect");
   if (expect.is_string() && expect.as_string() == kInvalidEventPattern) {
     if (pattern) return "the pattern compiled";

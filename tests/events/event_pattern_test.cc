@@ -154,18 +154,24 @@ TEST(EventPatternTest, ArraysMatchWhenAnyElementDoesAndFieldsShareAnElement) {
   EXPECT_FALSE(matches(R"({"resources": ["arn:c"]})", R"({"resources": ["arn:a", "arn:b"]})"));
   EXPECT_FALSE(matches(R"({"resources": [null]})", R"({"resources": []})"));
   const char* pattern = R"({"detail": {"items": {"sku": ["x"], "n": [2]}}})";
-  EXPECT_TRUE(matches(pattern, R"({"detail": {"items": [{"sku": "y", "n": 1}, {"sku": "x", "n": 2}]}})"));
-  EXPECT_FALSE(matches(pattern, R"({"detail": {"items": [{"sku": "x", "n": 1}, {"sku": "y", "n": 2}]}})"));
+  EXPECT_TRUE(
+      matches(pattern, R"({"detail": {"items": [{"sku": "y", "n": 1}, {"sku": "x", "n": 2}]}})"));
+  EXPECT_FALSE(
+      matches(pattern, R"({"detail": {"items": [{"sku": "x", "n": 1}, {"sku": "y", "n": 2}]}})"));
 }
 
 TEST(EventPatternTest, DottedKeysReachTheSamePathAsNesting) {
-  EXPECT_TRUE(matches(R"({"detail": {"state.status": ["on"]}})", R"({"detail": {"state": {"status": "on"}}})"));
-  EXPECT_TRUE(matches(R"({"detail": {"state": {"status": ["on"]}}})", R"({"detail": {"state.status": "on"}})"));
-  EXPECT_FALSE(matches(R"({"detail": {"state": ["on"]}})", R"({"detail": {"state": {"status": "on"}}})"));
+  EXPECT_TRUE(matches(R"({"detail": {"state.status": ["on"]}})",
+                      R"({"detail": {"state": {"status": "on"}}})"));
+  EXPECT_TRUE(matches(R"({"detail": {"state": {"status": ["on"]}}})",
+                      R"({"detail": {"state.status": "on"}})"));
+  EXPECT_FALSE(
+      matches(R"({"detail": {"state": ["on"]}})", R"({"detail": {"state": {"status": "on"}}})"));
 }
 
 TEST(EventPatternTest, AKeyGivenTwiceKeepsItsLastPatterns) {
-  const char* pattern = R"({"detail": {"location": [{"prefix": "us-"}], "location": [{"anything-but": "us-east"}]}})";
+  const char* pattern =
+      R"({"detail": {"location": [{"prefix": "us-"}], "location": [{"anything-but": "us-east"}]}})";
   EXPECT_TRUE(matches(pattern, R"({"detail": {"location": "eu-west"}})"));
   EXPECT_FALSE(matches(pattern, R"({"detail": {"location": "us-east"}})"));
 }
@@ -224,10 +230,12 @@ const InvalidCase kInvalidCases[] = {
     {R"({"k": [{"anything-but": {"equals-ignore-case": ["a", null]}}]})",
      "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."},
     {R"({"k": [{"anything-but": {"wildcard": [1]}}]})", "wildcard match pattern must be a string"},
-    {R"({"k": [{"anything-but": {"wildcard": "a**"}}]})", "Consecutive wildcard characters at pos 2"},
+    {R"({"k": [{"anything-but": {"wildcard": "a**"}}]})",
+     "Consecutive wildcard characters at pos 2"},
     {R"({"k": [{"anything-but": {"prefix": "a", "suffix": "b"}}]})",
      "Too many elements in numeric expression"},
-    {R"({"k": [{"anything-but": {"prefix": "a"}, "x": 1}]})", "Too many elements in numeric expression"},
+    {R"({"k": [{"anything-but": {"prefix": "a"}, "x": 1}]})",
+     "Too many elements in numeric expression"},
     {R"({"k": [{"anything-but": ["a", null]}]})",
      "Inside anything but list, start|null|boolean is not supported."},
     {R"({"k": [{"anything-but": ["a", 1]}]})",
@@ -246,6 +254,8 @@ const InvalidCase kInvalidCases[] = {
     {R"({"k": [{"cidr": "xxxx:db8:1234:1a00::/64"}]})",
      "Nonstandard IP address: xxxx:db8:1234:1a00::"},
     {R"({"k": [{"cidr": ["10.0.0.0/8"]}]})", "prefix match pattern must be a string"},
+    {R"({"k": [{"cidr": "xx.11.xx/8"}]})", "Nonstandard IP address: xx.11.xx"},
+    {R"({"k": [{"cidr": "bad-/64filter"}]})", "Malformed CIDR, mask bits must be an integer"},
     {R"(["not", "an", "object"])", "Filter is not an object"},
     {R"("text")", "Filter is not an object"},
     {R"(   )", "Filter is not an object"},
@@ -261,7 +271,8 @@ TEST(EventPatternValidationTest, TheFirstFaultInDocumentOrderIsReported) {
 
 TEST(EventPatternValidationTest, SnsLimitsDoNotApply) {
   std::string pattern = "{";
-  for (int i = 0; i < 8; ++i) pattern += (i ? ",\"k" : "\"k") + std::to_string(i) + "\": [1, 2, 3, 4, 5, 6]";
+  for (int i = 0; i < 8; ++i)
+    pattern += (i ? ",\"k" : "\"k") + std::to_string(i) + "\": [1, 2, 3, 4, 5, 6]";
   EXPECT_EQ(reason(pattern + "}"), "");
 }
 
@@ -273,7 +284,8 @@ TEST(EventPatternValidationTest, WildcardsAreRefusedPastAwsComplexity) {
       "sequences after a wildcard character";
   EXPECT_EQ(reason(R"({"k": [{"wildcard": "*:*:*:*:*:event-bus/*"}]})"), too_complex);
   std::string many = R"({"k": [)";
-  for (int i = 0; i < 12; ++i) many += (i ? ",{\"wildcard\": \"*a" : "{\"wildcard\": \"*a") + std::to_string(i) + "\"}";
+  for (int i = 0; i < 12; ++i)
+    many += (i ? ",{\"wildcard\": \"*a" : "{\"wildcard\": \"*a") + std::to_string(i) + "\"}";
   EXPECT_EQ(reason(many + "]}"), too_complex);
 }
 
@@ -294,8 +306,9 @@ TEST(EventPatternTextTest, TextIsReadAsAwsParserReadsIt) {
   EXPECT_EQ(reason(R"({"not": closed mark")"),
             "Unrecognized token 'closed': was expecting (JSON String, Number, Array, Object or "
             "token 'null', 'true' or 'false')");
-  EXPECT_EQ(reason(R"({"a": ["b"] "c": 1})"),
-            "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries");
+  EXPECT_EQ(
+      reason(R"({"a": ["b"] "c": 1})"),
+      "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries");
   EXPECT_EQ(reason("null"), "Filter is not an object");
 }
 
@@ -320,7 +333,8 @@ TEST(EventPatternTextTest, TestEventsNeedTheEnvelopeFields) {
 
 std::set<std::string> index_matches(const PatternIndex& index, const json::Value& event) {
   std::set<std::string> ids;
-  index.matching(event, [&ids](const std::string& id) { EXPECT_TRUE(ids.insert(id).second) << id; });
+  index.matching(event,
+                 [&ids](const std::string& id) { EXPECT_TRUE(ids.insert(id).second) << id; });
   return ids;
 }
 
@@ -348,15 +362,16 @@ std::string random_pattern(std::mt19937& random) {
   };
   std::string out = "{";
   auto add = [&out](const std::string& member) { out += (out.size() > 1 ? ", " : "") + member; };
-  std::string source = pick({"", R"("source": ["s1"])", R"("source": ["s1", "s2"])",
-                             R"("source": [{"prefix": "s"}])", R"("source": [{"anything-but": "s1"}])"});
+  std::string source =
+      pick({"", R"("source": ["s1"])", R"("source": ["s1", "s2"])",
+            R"("source": [{"prefix": "s"}])", R"("source": [{"anything-but": "s1"}])"});
   if (!source.empty()) add(source);
   std::string type = pick({"", R"("detail-type": ["t1"])", R"("detail-type": ["t1", "t2"])"});
   if (!type.empty()) add(type);
-  std::string detail = pick({"", R"("detail": {"n": [{"numeric": [">", 1]}]})",
-                             R"("detail": {"c": ["x"], "n": [2]})",
-                             R"("detail": {"c": [{"exists": false}]})",
-                             R"("detail": {"$or": [{"c": ["y"]}, {"n": [1]}]})"});
+  std::string detail =
+      pick({"", R"("detail": {"n": [{"numeric": [">", 1]}]})",
+            R"("detail": {"c": ["x"], "n": [2]})", R"("detail": {"c": [{"exists": false}]})",
+            R"("detail": {"$or": [{"c": ["y"]}, {"n": [1]}]})"});
   if (!detail.empty()) add(detail);
   if (out.size() == 1) add(R"("$or": [{"source": ["s3"]}, {"detail-type": ["t2"]}])");
   return out + "}";
@@ -367,8 +382,9 @@ std::string random_event(std::mt19937& random) {
     std::uniform_int_distribution<std::size_t> d(0, options.size() - 1);
     return std::string(*(options.begin() + d(random)));
   };
-  return "{" + pick({R"("source": "s1", )", R"("source": "s2", )", R"("source": "s3", )",
-                     R"("source": ["s1", "s2"], )", R"("source": 5, )", ""}) +
+  return "{" +
+         pick({R"("source": "s1", )", R"("source": "s2", )", R"("source": "s3", )",
+               R"("source": ["s1", "s2"], )", R"("source": 5, )", ""}) +
          pick({R"("detail-type": "t1", )", R"("detail-type": "t2", )", ""}) + R"("detail": )" +
          pick({R"({"n": 2, "c": "x"})", R"({"n": 1, "c": "y"})", R"({"n": [1, 3]})", "{}",
                R"([{"c": "x", "n": 2}, {"c": "y"}])"}) +
