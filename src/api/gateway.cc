@@ -44,6 +44,7 @@ const std::vector<Catalogued>& catalogue() {
        true},
       {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
+      {"events", "events", {}},
   };
   return kApis;
 }

@@ -5,18 +5,23 @@
 
 namespace baton::events {
 
-namespace {
-
-bool wanted(std::string_view path, std::span<const std::string> paths) {
-  return std::binary_search(paths.begin(), paths.end(), path, std::less<>());
+bool FlatEvent::wanted(std::string_view path, std::span<const std::string> paths) const {
+  return every_path_ || std::binary_search(paths.begin(), paths.end(), path, std::less<>());
 }
-
-}  // namespace
 
 FlatEvent FlatEvent::of_object(const json::Value& object, std::span<const std::string> paths) {
   FlatEvent event;
   for (const json::Member& member : object.members()) {
     event.add(std::string(member.name()), member.value, paths);
+  }
+  return event;
+}
+
+FlatEvent FlatEvent::of_whole_object(const json::Value& object) {
+  FlatEvent event;
+  event.every_path_ = true;
+  for (const json::Member& member : object.members()) {
+    event.add(std::string(member.name()), member.value, {});
   }
   return event;
 }

@@ -28,6 +28,10 @@ class FlatEvent {
   // The leaves of `object`'s members whose paths are in `paths` (sorted) or lead to one.
   static FlatEvent of_object(const json::Value& object, std::span<const std::string> paths);
 
+  // The leaves of all of `object`'s members, at every path: an event flattened once for many
+  // rules (events/event_pattern.h's PatternIndex).
+  static FlatEvent of_whole_object(const json::Value& object);
+
   // Adds `value` under `path`: a scalar is one leaf; each item of an array is a leaf (or more)
   // of the same path, in its own element; an object's members extend the path. Only paths in
   // `paths` (sorted), or leading to one, are kept.
@@ -47,11 +51,13 @@ class FlatEvent {
   };
 
   void walk(std::string& path, const json::Value& value, std::span<const std::string> paths);
+  bool wanted(std::string_view path, std::span<const std::string> paths) const;
 
   std::map<std::string, std::vector<Leaf>, std::less<>> leaves_;
   std::vector<Step> steps_;  // the trails of all leaves, back to back
   std::vector<Step> trail_;  // while walking: the elements above the current value
   std::uint32_t arrays_ = 0;
+  bool every_path_ = false;  // keep every path, whatever `paths` says
 };
 
 }  // namespace baton::events

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <utility>
 
+#include "events/event_pattern_grammar.h"
+
 namespace baton::events {
 
 namespace {
@@ -55,7 +57,15 @@ bool is_any_of(const json::Value& value) {
   });
 }
 
-Result<ValuePattern> numeric(std::span<const json::Value> terms) {
+// The bounds EventBridge's rule engine compares numbers within; SNS's reads any.
+Result<void> check_range(const json::Value& number, RuleGrammar grammar) {
+  if (grammar != RuleGrammar::EventPattern) return {};
+  std::string fault = numeric_range_fault(number.as_double());
+  if (!fault.empty()) return invalid(std::move(fault));
+  return {};
+}
+
+Result<ValuePattern> numeric(std::span<const json::Value> terms, RuleGrammar grammar) {
   // AWS names the token where it stopped; past the last term that is the closing "]".
   auto text = [&terms](std::size_t i) { return i < terms.size() ? token_text(terms[i]) : "]"; };
   auto number_at = [&terms](std::size_t i) { return i < terms.size() && terms[i].is_number(); };
@@ -68,6 +78,7 @@ Result<ValuePattern> numeric(std::span<const json::Value> terms) {
     return invalid("Unrecognized numeric range operator: " + op);
   }
   if (!number_at(1)) return invalid("Value of " + value_name + " must be numeric");
+  if (Result<void> fits = check_range(terms[1], grammar); !fits) return Unexpected(fits.error());
   NumericPattern::Bound first{terms[1].as_double(), op == "<" || op == ">"};
   NumericPattern pattern;
   if (op == "=" || op == "<" || op == "<=") {
@@ -82,6 +93,7 @@ Result<ValuePattern> numeric(std::span<const json::Value> terms) {
   std::string top_op(terms[2].as_string());
   if (top_op != "<" && top_op != "<=") return invalid("Bad numeric range operator: " + top_op);
   if (!number_at(3)) return invalid("Value of " + top_op + " must be numeric");
+  if (Result<void> fits = check_range(terms[3], grammar); !fits) return Unexpected(fits.error());
   if (terms.size() > 4) return invalid("Too many terms in numeric range expression");
   pattern.upper = NumericPattern::Bound{terms[3].as_double(), top_op == "<"};
   if (!(pattern.lower->value < pattern.upper->value)) {
@@ -90,7 +102,7 @@ Result<ValuePattern> numeric(std::span<const json::Value> terms) {
   return ValuePattern(pattern);
 }
 
-Result<ValuePattern> anything_but(const json::Value& operand) {
+Result<ValuePattern> anything_but(const json::Value& operand, RuleGrammar grammar) {
   if (operand.is_object()) {
     if (operand.size() == 0) return invalid("Anything-But expression name not found");
     const json::Member& inner = operand.members()[0];
@@ -101,9 +113,12 @@ Result<ValuePattern> anything_but(const json::Value& operand) {
     if (!inner.value.is_string()) return invalid("prefix match pattern must be a string");
     if (inner.value.as_string().empty()) return invalid("Null prefix not allowed");
     if (operand.size() > 1) return invalid("Only one key allowed in match expression");
-    return ValuePattern(AnythingButPrefixPattern{std::string(inner.value.as_string())});
+    return ValuePattern(AnythingButPrefixPattern{{std::string(inner.value.as_string())}});
   }
   if (operand.is_string() || operand.is_number()) {
+    if (operand.is_number()) {
+      if (Result<void> fits = check_range(operand, grammar); !fits) return Unexpected(fits.error());
+    }
     return ValuePattern(AnythingButPattern{{operand}});
   }
   if (!operand.is_array()) {
@@ -116,6 +131,9 @@ Result<ValuePattern> anything_but(const json::Value& operand) {
       return invalid("Inside anything but list, start|null|boolean is not supported.");
     }
     (item.is_string() ? strings : numbers) = true;
+    if (item.is_number()) {
+      if (Result<void> fits = check_range(item, grammar); !fits) return Unexpected(fits.error());
+    }
   }
   if (strings == numbers) {
     return invalid(
@@ -134,11 +152,18 @@ Result<std::string> string_operand(const json::Member& member, std::string_view 
   return std::string(member.value.as_string());
 }
 
-Result<ValuePattern> match_expression(const json::Value& expression) {
+Result<ValuePattern> match_expression(const json::Value& expression, RuleGrammar grammar) {
   if (expression.size() == 0) return invalid("Match expression name not found");
   const json::Member& first = expression.members()[0];
   std::string_view name = first.name();
   bool only_key = expression.size() == 1;
+  if (grammar == RuleGrammar::EventPattern) {
+    if ((name == "prefix" || name == "suffix") && first.value.is_object()) {
+      return ignore_case_affix(expression);
+    }
+    if (name == "wildcard") return wildcard(expression);
+    if (name == "anything-but" && first.value.is_object()) return anything_but_set(expression);
+  }
   if (name == "prefix" || name == "suffix" || name == "equals-ignore-case") {
     Result<std::string> operand = string_operand(first, name, only_key);
     if (!operand) return Unexpected(operand.error());
@@ -148,12 +173,12 @@ Result<ValuePattern> match_expression(const json::Value& expression) {
   }
   if (name == "numeric") {
     if (!first.value.is_array()) return invalid("Value of numeric must be an array.");
-    Result<ValuePattern> pattern = numeric(first.value.as_array());
+    Result<ValuePattern> pattern = numeric(first.value.as_array(), grammar);
     if (pattern && !only_key) return invalid("Too many elements in numeric expression");
     return pattern;
   }
   if (name == "anything-but") {
-    Result<ValuePattern> pattern = anything_but(first.value);
+    Result<ValuePattern> pattern = anything_but(first.value, grammar);
     if (pattern && !only_key) return invalid("Too many elements in numeric expression");
     return pattern;
   }
@@ -176,11 +201,12 @@ Result<ValuePattern> match_expression(const json::Value& expression) {
   return invalid("Unrecognized match type " + std::string(name));
 }
 
-Result<RuleNode::Field> field(std::string path, std::uint32_t depth, const json::Value& values) {
+Result<RuleNode::Field> field(std::string path, std::uint32_t depth, const json::Value& values,
+                              RuleGrammar grammar) {
   RuleNode::Field field{std::move(path), depth, {}};
   for (const json::Value& value : values.as_array()) {
     if (value.is_object()) {
-      Result<ValuePattern> pattern = match_expression(value);
+      Result<ValuePattern> pattern = match_expression(value, grammar);
       if (!pattern) return Unexpected(pattern.error());
       field.patterns.push_back(std::move(*pattern));
     } else if (value.is_array()) {
@@ -197,14 +223,14 @@ Result<RuleNode::Field> field(std::string path, std::uint32_t depth, const json:
 
 // Folds the members of `object` (its keys `depth` objects deep, under `prefix`) into `node`.
 Result<void> fold_object(const json::Value& object, const std::string& prefix, std::uint32_t depth,
-                         RuleNode& node) {
+                         RuleGrammar grammar, RuleNode& node) {
   if (object.size() == 0) return invalid("Empty objects are not allowed");
   for (const json::Member& member : object.members()) {
     if (member.name() == kOr && is_any_of(member.value)) {
       RuleNode::AnyOf any_of;
       for (const json::Value& alternative : member.value.as_array()) {
         RuleNode branch;
-        Result<void> folded = fold_object(alternative, prefix, depth, branch);
+        Result<void> folded = fold_object(alternative, prefix, depth, grammar, branch);
         if (!folded) return folded;
         any_of.alternatives.push_back(std::move(branch));
       }
@@ -214,10 +240,10 @@ Result<void> fold_object(const json::Value& object, const std::string& prefix, s
     std::string path =
         prefix.empty() ? std::string(member.name()) : prefix + "." + std::string(member.name());
     if (member.value.is_object()) {
-      Result<void> folded = fold_object(member.value, path, depth + 1, node);
+      Result<void> folded = fold_object(member.value, path, depth + 1, grammar, node);
       if (!folded) return folded;
     } else if (member.value.is_array()) {
-      Result<RuleNode::Field> parsed = field(std::move(path), depth, member.value);
+      Result<RuleNode::Field> parsed = field(std::move(path), depth, member.value, grammar);
       if (!parsed) return Unexpected(parsed.error());
       node.items.emplace_back(std::move(*parsed));
     } else {
@@ -255,10 +281,10 @@ std::vector<Branch> expand_into(const RuleNode& node, std::vector<Branch> branch
 
 }  // namespace
 
-Result<RuleNode> parse_rule(const json::Value& rule) {
+Result<RuleNode> parse_rule(const json::Value& rule, RuleGrammar grammar) {
   if (!rule.is_object()) return invalid("Filter is not an object");
   RuleNode node;
-  Result<void> folded = fold_object(rule, "", 1, node);
+  Result<void> folded = fold_object(rule, "", 1, grammar, node);
   if (!folded) return Unexpected(folded.error());
   return node;
 }

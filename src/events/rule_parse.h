@@ -35,11 +35,17 @@ struct RuleNode {
   std::vector<std::variant<Field, AnyOf>> items;  // in document order, nested objects folded in
 };
 
-// Reads `rule`, a JSON object. The error (name kInvalidRule) carries the reason in AWS's words,
-// for the first fault in document order: "Empty arrays are not allowed", "\"key\" must be an
-// object or an array", "Unrecognized match type wildcard", "Bottom must be less than top" ...
+// Which service's rule engine reads the rule: SNS filter policies keep the older grammar;
+// EventBridge's event patterns add wildcard, prefix and suffix with equals-ignore-case, and
+// anything-but over sets of prefixes, suffixes, wildcards or case-folded strings.
+enum class RuleGrammar { SnsFilterPolicy, EventPattern };
+
+// Reads `rule`, a JSON object, in `grammar`. The error (name kInvalidRule) carries the reason in
+// AWS's words, for the first fault in document order: "Empty arrays are not allowed", "\"key\" must
+// be an object or an array", "Unrecognized match type wildcard", "Bottom must be less than top" ...
 // An empty object at the top is left to the caller (SNS reads `{}` as no filter at all).
-[[nodiscard]] Result<RuleNode> parse_rule(const json::Value& rule);
+[[nodiscard]] Result<RuleNode> parse_rule(const json::Value& rule,
+                                          RuleGrammar grammar = RuleGrammar::SnsFilterPolicy);
 
 // The branches of `node`: each $or multiplies the branches built so far by its alternatives.
 // A path given twice in one branch keeps the later patterns, as AWS's rule engine does. The

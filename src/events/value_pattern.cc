@@ -48,10 +48,14 @@ struct Matcher {
     return value == p.value;
   }
   bool operator()(const PrefixPattern& p) const {
-    return value.is_string() && value.as_string().starts_with(p.prefix);
+    if (!value.is_string()) return false;
+    if (p.ignore_case) return fold_case(value.as_string()).starts_with(p.prefix);
+    return value.as_string().starts_with(p.prefix);
   }
   bool operator()(const SuffixPattern& p) const {
-    return value.is_string() && value.as_string().ends_with(p.suffix);
+    if (!value.is_string()) return false;
+    if (p.ignore_case) return fold_case(value.as_string()).ends_with(p.suffix);
+    return value.as_string().ends_with(p.suffix);
   }
   bool operator()(const EqualsIgnoreCasePattern& p) const {
     return value.is_string() && fold_case(value.as_string()) == p.folded;
@@ -61,7 +65,30 @@ struct Matcher {
                         [this](const json::Value& excluded) { return value == excluded; });
   }
   bool operator()(const AnythingButPrefixPattern& p) const {
-    return !value.is_string() || !value.as_string().starts_with(p.prefix);
+    if (!value.is_string()) return true;
+    std::string_view text = value.as_string();
+    return std::none_of(p.prefixes.begin(), p.prefixes.end(),
+                        [text](const std::string& prefix) { return text.starts_with(prefix); });
+  }
+  bool operator()(const AnythingButSuffixPattern& p) const {
+    if (!value.is_string()) return true;
+    std::string_view text = value.as_string();
+    return std::none_of(p.suffixes.begin(), p.suffixes.end(),
+                        [text](const std::string& suffix) { return text.ends_with(suffix); });
+  }
+  bool operator()(const AnythingButEqualsIgnoreCasePattern& p) const {
+    if (!value.is_string()) return true;
+    std::string folded = fold_case(value.as_string());
+    return std::find(p.folded.begin(), p.folded.end(), folded) == p.folded.end();
+  }
+  bool operator()(const WildcardPattern& p) const {
+    return value.is_string() && p.wildcard.matches(value.as_string());
+  }
+  bool operator()(const AnythingButWildcardPattern& p) const {
+    if (!value.is_string()) return true;
+    std::string_view text = value.as_string();
+    return std::none_of(p.wildcards.begin(), p.wildcards.end(),
+                        [text](const Wildcard& w) { return w.matches(text); });
   }
   bool operator()(const NumericPattern& p) const {
     return value.is_number() && in_bounds(p, value.as_double());

@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "events/ip_address.h"
+#include "events/wildcard.h"
 
 namespace baton::events {
 
@@ -23,12 +24,17 @@ struct ExactPattern {
   std::optional<IpAddress> address;
 };
 
+// A string starting with `prefix`; with `ignore_case`, `prefix` is folded (fold_case) and so is
+// the value before comparing (EventBridge's {"prefix": {"equals-ignore-case": ...}}).
 struct PrefixPattern {
   std::string prefix;
+  bool ignore_case = false;
 };
 
+// A string ending with `suffix`, as PrefixPattern.
 struct SuffixPattern {
   std::string suffix;
+  bool ignore_case = false;
 };
 
 // A string equal to `folded` once both are lower-cased.
@@ -41,9 +47,29 @@ struct AnythingButPattern {
   std::vector<json::Value> values;
 };
 
-// Any value that is not a string starting with `prefix`.
+// Any value that is not a string starting with one of `prefixes`.
 struct AnythingButPrefixPattern {
-  std::string prefix;
+  std::vector<std::string> prefixes;
+};
+
+// Any value that is not a string ending with one of `suffixes` (EventBridge only).
+struct AnythingButSuffixPattern {
+  std::vector<std::string> suffixes;
+};
+
+// Any value that is not a string equal, once folded, to one of `folded` (EventBridge only).
+struct AnythingButEqualsIgnoreCasePattern {
+  std::vector<std::string> folded;
+};
+
+// A string the wildcard matches (EventBridge only).
+struct WildcardPattern {
+  Wildcard wildcard;
+};
+
+// Any value that is not a string one of `wildcards` matches (EventBridge only).
+struct AnythingButWildcardPattern {
+  std::vector<Wildcard> wildcards;
 };
 
 // A number within the bounds; "=" is a range whose bounds are equal and closed.
@@ -69,7 +95,8 @@ struct ExistsPattern {
 using ValuePattern =
     std::variant<ExactPattern, PrefixPattern, SuffixPattern, EqualsIgnoreCasePattern,
                  AnythingButPattern, AnythingButPrefixPattern, NumericPattern, CidrPattern,
-                 ExistsPattern>;
+                 ExistsPattern, AnythingButSuffixPattern, AnythingButEqualsIgnoreCasePattern,
+                 WildcardPattern, AnythingButWildcardPattern>;
 
 // Whether a present value (a string, number, boolean or null) matches `pattern`. Exists{true}
 // matches every value and Exists{false} none: absence is decided by the field, not the value.

@@ -24,7 +24,8 @@ namespace baton::store {
 // Revision: a definition as some execution runs it, kept once by its digest. MapRun: a
 // Distributed Map's run, its parent the execution. Queue, Topic: SQS's and SNS's; Subscription:
 // its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
-// is its function). New kinds go at the end: the store keeps them by number.
+// is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus). New kinds
+// go at the end: the store keeps them by number.
 enum class Kind {
   StateMachine,
   Version,
@@ -38,6 +39,8 @@ enum class Kind {
   Subscription,
   EventSourceMapping,
   EventInvokeConfig,
+  EventBus,
+  EventRule,
 };
 
 struct Resource {

@@ -1,0 +1,95 @@
+// Event buses: the default bus every account has, and custom ones.
+
+#include "service/events/eventbridge.h"
+
+namespace baton::service::events {
+
+using json::Value;
+
+namespace {
+
+Value describe_bus(const Bus& bus) {
+  json::ObjectBuilder out;
+  out.add("Name", text(bus.name));
+  out.add("Arn", text(bus.arn));
+  if (!bus.description.empty()) out.add("Description", text(bus.description));
+  out.add("CreationTime", epoch(bus.created_ms));
+  out.add("LastModifiedTime", epoch(bus.modified_ms));
+  return out.build();
+}
+
+}  // namespace
+
+void EventBridge::create_event_bus(const Request& r, Reply reply) {
+  auto name = r.required("Name");
+  if (!name) return reply(Unexpected<Error>(name.error()));
+  auto description = r.string("Description");
+  if (!description) return reply(Unexpected<Error>(description.error()));
+  if (r.field("EventSourceName") != nullptr) {
+    return reply(validation("Partner event sources are not available: EventSourceName"));
+  }
+  if (name->find('/') != std::string::npos) {
+    return reply(validation("Event bus name must not contain '/'."));
+  }
+  if (buses.contains(*name)) {
+    return reply(fail("ResourceAlreadyExistsException", "Event bus " + *name + " already exists."));
+  }
+  Bus bus;
+  bus.name = *name;
+  bus.arn = bus_arn(*name);
+  bus.description = description->value_or("");
+  bus.created_ms = bus.modified_ms = core.now_ms();
+  save_bus(bus);
+  json::ObjectBuilder out;
+  out.add("EventBusArn", text(bus.arn));
+  if (!bus.description.empty()) out.add("Description", text(bus.description));
+  buses.emplace(bus.name, std::move(bus));
+  core.answer(reply, out.build());
+}
+
+void EventBridge::delete_event_bus(const Request& r, Reply reply) {
+  auto name = r.required("Name");
+  if (!name) return reply(Unexpected<Error>(name.error()));
+  if (*name == "default") return reply(validation("Cannot delete event bus default."));
+  // Deleting a bus that is not there succeeds, as on AWS.
+  if (auto it = buses.find(*name); it != buses.end()) {
+    for (const auto& [rule_name, rule] : it->second.rules) {
+      core.stage(store::ops::DeleteResource{store::Kind::EventRule, rule.arn});
+    }
+    core.stage(store::ops::DeleteResource{store::Kind::EventBus, it->second.arn});
+    buses.erase(it);
+  }
+  core.answer(reply, Value::object({}));
+}
+
+void EventBridge::describe_event_bus(const Request& r, Reply reply) {
+  auto bus = requested_bus(r, "Name");
+  if (!bus) return reply(Unexpected<Error>(bus.error()));
+  core.answer(reply, describe_bus(**bus));
+}
+
+void EventBridge::list_event_buses(const Request& r, Reply reply) {
+  auto prefix = r.string("NamePrefix");
+  if (!prefix) return reply(Unexpected<Error>(prefix.error()));
+  auto limit = r.integer("Limit");
+  if (!limit) return reply(Unexpected<Error>(limit.error()));
+  auto after = r.string("NextToken");
+  if (!after) return reply(Unexpected<Error>(after.error()));
+  std::size_t most = static_cast<std::size_t>(limit->value_or(100));
+  std::vector<Value> listed;
+  std::string next;
+  for (auto it = buses.upper_bound(after->value_or("")); it != buses.end(); ++it) {
+    if (!it->first.starts_with(prefix->value_or(""))) continue;
+    if (listed.size() == most) {
+      next = listed.empty() ? std::string() : std::string(listed.back().find("Name")->as_string());
+      break;
+    }
+    listed.push_back(describe_bus(it->second));
+  }
+  json::ObjectBuilder out;
+  out.add("EventBuses", Value::array(std::move(listed)));
+  if (!next.empty()) out.add("NextToken", text(next));
+  core.answer(reply, out.build());
+}
+
+}  // namespace baton::service::events

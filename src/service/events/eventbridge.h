@@ -1,0 +1,125 @@
+#pragma once
+
+// The EventBridge service: buses (store::Kind::EventBus) and their rules (Kind::EventRule, the
+// bus as parent, targets in the rule's record), kept in the store and indexed in memory; each
+// bus holds its rules' compiled patterns in a PatternIndex, so PutEvents reads nothing from the
+// store and tests only the rules an event can match. Delivery to targets (queues, topics,
+// functions, state machines, other buses) goes through Core::call in the PutEvents' own group:
+// an event is accepted together with every delivery it causes, or not at all. Internal to
+// events/; it lives on the service thread.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asl/path.h"
+#include "core/error.h"
+#include "core/json.h"
+#include "core/random.h"
+#include "events/event_pattern.h"
+#include "service/core.h"
+
+namespace baton::service::events {
+
+// AWS's limits.
+inline constexpr std::size_t kMaxTargetsPerRule = 5;
+inline constexpr std::size_t kMaxPutEventsBytes = 256 * 1024;
+// How many buses an event may cross (bus-to-bus targets), so that a cycle ends.
+inline constexpr int kMaxBusHops = 5;
+
+struct Target {
+  std::string id;
+  std::string arn;
+  json::Value record;  // the Target as PutTargets gave it
+  std::optional<asl::Path> input_path;
+};
+
+struct Rule {
+  std::string name;
+  std::string arn;
+  std::string bus;  // the bus's name
+  bool enabled = true;
+  std::string pattern_text;
+  std::string description;
+  std::string role_arn;
+  std::int64_t created_ms = 0;
+  std::vector<Target> targets;
+
+  const Target* target(std::string_view id) const;
+};
+
+struct Bus {
+  std::string name;
+  std::string arn;
+  std::string description;
+  std::int64_t created_ms = 0;
+  std::int64_t modified_ms = 0;
+  std::map<std::string, Rule> rules;  // by name
+  baton::events::PatternIndex index;  // the enabled rules' patterns, by rule name
+};
+
+struct EventBridge final : EmulatedService {
+  explicit EventBridge(Core& c);
+
+  std::string_view name() const override { return "events"; }
+  std::string_view title() const override { return "EventBridge API"; }
+  const std::vector<Operation>& operations() const override { return table; }
+  std::string_view unavailable_error() const override { return "InternalException"; }
+  Expected<void, Error> recover() override;
+
+  // Buses (buses.cc).
+  void create_event_bus(const Request& r, Reply reply);
+  void delete_event_bus(const Request& r, Reply reply);
+  void describe_event_bus(const Request& r, Reply reply);
+  void list_event_buses(const Request& r, Reply reply);
+  // Rules and targets (rules.cc, targets.cc).
+  void put_rule(const Request& r, Reply reply);
+  void describe_rule(const Request& r, Reply reply);
+  void delete_rule(const Request& r, Reply reply);
+  void list_rules(const Request& r, Reply reply);
+  void enable_rule(const Request& r, Reply reply);
+  void disable_rule(const Request& r, Reply reply);
+  void put_targets(const Request& r, Reply reply);
+  void remove_targets(const Request& r, Reply reply);
+  void list_targets_by_rule(const Request& r, Reply reply);
+  void list_rule_names_by_target(const Request& r, Reply reply);
+  // Events (put_events.cc).
+  void put_events(const Request& r, Reply reply);
+  void test_event_pattern(const Request& r, Reply reply);
+
+  // The bus a request names by EventBusName (a name or an ARN; the default bus when absent).
+  // Errors: ResourceNotFoundException.
+  Result<Bus*> requested_bus(const Request& r, std::string_view field = "EventBusName");
+  Bus* bus_named(std::string_view name_or_arn);
+  // The rule a request names by `field` on its bus. Errors: ResourceNotFoundException.
+  Result<Rule*> requested_rule(const Request& r, std::string_view field);
+  void set_enabled(const Request& r, Reply reply, bool enabled);
+  void save_bus(const Bus& bus);
+  void save_rule(const Rule& rule);
+  void index_rule(Bus& bus, const Rule& rule);
+  json::Value describe(const Rule& rule) const;
+
+  // Sends `event` (an accepted envelope) to every target of every enabled rule it matches.
+  void route(const Bus& bus, const json::Value& event, int hops);
+  void deliver(const Rule& rule, const Target& target, const json::Value& event, int hops);
+  // Sends what could not be delivered to the target's dead-letter queue, if it has one.
+  void to_dead_letter(const std::string& rule_arn, const Target& target, const std::string& body,
+                      const Error& error);
+
+  std::string bus_arn(std::string_view name) const;
+  std::string rule_arn(std::string_view bus, std::string_view name) const;
+
+  Core& core;
+  const std::vector<Operation> table;
+  std::map<std::string, Bus> buses;  // by name
+  Random random;
+};
+
+json::Value text(std::string_view s);
+Unexpected<Error> not_found(const std::string& message);
+Unexpected<Error> validation(const std::string& message);
+
+}  // namespace baton::service::events

@@ -1,0 +1,150 @@
+// Rules: an event pattern on a bus, enabled or not. PutRule replaces what it names, keeping the
+// rule's targets; the bus's index holds the patterns of its enabled rules.
+
+#include "service/events/eventbridge.h"
+
+namespace baton::service::events {
+
+using json::Value;
+
+namespace {
+
+Value rule_summary(const Rule& rule) {
+  json::ObjectBuilder out;
+  out.add("Name", text(rule.name));
+  out.add("Arn", text(rule.arn));
+  out.add("EventPattern", text(rule.pattern_text));
+  out.add("State", text(rule.enabled ? "ENABLED" : "DISABLED"));
+  if (!rule.description.empty()) out.add("Description", text(rule.description));
+  if (!rule.role_arn.empty()) out.add("RoleArn", text(rule.role_arn));
+  out.add("EventBusName", text(rule.bus));
+  return out.build();
+}
+
+}  // namespace
+
+Value EventBridge::describe(const Rule& rule) const {
+  Value summary = rule_summary(rule);
+  json::ObjectBuilder out;
+  for (const json::Member& m : summary.members()) out.add(m.name(), m.value);
+  out.add("CreatedBy", text(core.options.partition.account));
+  return out.build();
+}
+
+void EventBridge::put_rule(const Request& r, Reply reply) {
+  auto bus = requested_bus(r);
+  if (!bus) return reply(Unexpected<Error>(bus.error()));
+  auto name = r.required("Name");
+  if (!name) return reply(Unexpected<Error>(name.error()));
+  auto pattern_text = r.string("EventPattern");
+  if (!pattern_text) return reply(Unexpected<Error>(pattern_text.error()));
+  auto schedule = r.string("ScheduleExpression");
+  if (!schedule) return reply(Unexpected<Error>(schedule.error()));
+  auto state = r.string("State");
+  if (!state) return reply(Unexpected<Error>(state.error()));
+  auto description = r.string("Description");
+  if (!description) return reply(Unexpected<Error>(description.error()));
+  auto role = r.string("RoleArn");
+  if (!role) return reply(Unexpected<Error>(role.error()));
+  if (*schedule) {
+    return reply(validation(
+        "Parameter ScheduleExpression is not supported by this endpoint: scheduled rules are "
+        "not run here; use an EventPattern."));
+  }
+  if (!*pattern_text) {
+    return reply(validation("Parameter(s) EventPattern or ScheduleExpression must be specified."));
+  }
+  auto pattern = baton::events::EventPattern::parse(**pattern_text);
+  if (!pattern) return reply(Unexpected<Error>(pattern.error()));
+  std::string wanted_state = state->value_or("ENABLED");
+  if (wanted_state != "ENABLED" && wanted_state != "DISABLED" &&
+      wanted_state != "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS") {
+    return reply(validation("1 validation error detected: Value '" + wanted_state +
+                            "' at 'state' failed to satisfy constraint: Member must satisfy "
+                            "enum value set: [ENABLED, DISABLED, "
+                            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]"));
+  }
+  Bus& b = **bus;
+  auto [it, added] = b.rules.try_emplace(*name);
+  Rule& rule = it->second;
+  if (added) {
+    rule.name = *name;
+    rule.arn = rule_arn(b.name, *name);
+    rule.bus = b.name;
+    rule.created_ms = core.now_ms();
+  }
+  rule.pattern_text = **pattern_text;
+  rule.enabled = wanted_state != "DISABLED";
+  rule.description = description->value_or("");
+  rule.role_arn = role->value_or("");
+  b.index.erase(rule.name);
+  if (rule.enabled) b.index.put(rule.name, std::move(*pattern));
+  save_rule(rule);
+  core.answer(reply, json::ObjectBuilder().add("RuleArn", text(rule.arn)).build());
+}
+
+void EventBridge::describe_rule(const Request& r, Reply reply) {
+  auto rule = requested_rule(r, "Name");
+  if (!rule) return reply(Unexpected<Error>(rule.error()));
+  core.answer(reply, describe(**rule));
+}
+
+void EventBridge::delete_rule(const Request& r, Reply reply) {
+  auto bus = requested_bus(r);
+  if (!bus) return reply(Unexpected<Error>(bus.error()));
+  auto name = r.required("Name");
+  if (!name) return reply(Unexpected<Error>(name.error()));
+  auto it = (*bus)->rules.find(*name);
+  // Deleting a rule that is not there succeeds, as on AWS.
+  if (it == (*bus)->rules.end()) return core.answer(reply, Value::object({}));
+  if (!it->second.targets.empty()) {
+    return reply(validation("Rule can't be deleted since it has targets."));
+  }
+  core.stage(store::ops::DeleteResource{store::Kind::EventRule, it->second.arn});
+  (*bus)->index.erase(*name);
+  (*bus)->rules.erase(it);
+  core.answer(reply, Value::object({}));
+}
+
+void EventBridge::list_rules(const Request& r, Reply reply) {
+  auto bus = requested_bus(r);
+  if (!bus) return reply(Unexpected<Error>(bus.error()));
+  auto prefix = r.string("NamePrefix");
+  if (!prefix) return reply(Unexpected<Error>(prefix.error()));
+  auto limit = r.integer("Limit");
+  if (!limit) return reply(Unexpected<Error>(limit.error()));
+  auto after = r.string("NextToken");
+  if (!after) return reply(Unexpected<Error>(after.error()));
+  std::size_t most = static_cast<std::size_t>(limit->value_or(100));
+  const auto& rules = (*bus)->rules;
+  std::vector<Value> listed;
+  std::string next;
+  for (auto it = rules.upper_bound(after->value_or("")); it != rules.end(); ++it) {
+    if (!it->first.starts_with(prefix->value_or(""))) continue;
+    if (listed.size() == most) {
+      next = std::prev(it)->first;
+      break;
+    }
+    listed.push_back(rule_summary(it->second));
+  }
+  json::ObjectBuilder out;
+  out.add("Rules", Value::array(std::move(listed)));
+  if (!next.empty()) out.add("NextToken", text(next));
+  core.answer(reply, out.build());
+}
+
+void EventBridge::set_enabled(const Request& r, Reply reply, bool enabled) {
+  auto rule = requested_rule(r, "Name");
+  if (!rule) return reply(Unexpected<Error>(rule.error()));
+  Rule& found = **rule;
+  found.enabled = enabled;
+  index_rule(buses.at(found.bus), found);
+  save_rule(found);
+  core.answer(reply, Value::object({}));
+}
+
+void EventBridge::enable_rule(const Request& r, Reply reply) { set_enabled(r, reply, true); }
+
+void EventBridge::disable_rule(const Request& r, Reply reply) { set_enabled(r, reply, false); }
+
+}  // namespace baton::service::events

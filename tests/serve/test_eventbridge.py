@@ -1,0 +1,248 @@
+"""EventBridge through boto3 (its JSON 1.1 protocol) against `baton serve`: buses, rules and
+targets with AWS's errors, TestEventPattern, PutEvents with its per-entry errors, delivery to
+queues (the event envelope, Input, InputPath, FIFO group), topics, state machines and other
+buses, the dead-letter queue of a target that cannot be reached, and rules kept across a
+restart.
+
+usage: python3 tests/serve/test_eventbridge.py PATH_TO_BATON
+"""
+
+import json
+import re
+import unittest
+
+import boto3
+from botocore.config import Config
+
+import harness
+
+REGION = harness.REGION
+ACCOUNT = harness.ACCOUNT
+
+
+def client(server, service):
+    return boto3.session.Session().client(
+        service, endpoint_url=server.endpoint, region_name=REGION,
+        config=Config(retries={"max_attempts": 1}))
+
+
+def order_event(**detail):
+    return {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": json.dumps(detail)}
+
+
+class EventBridgeTest(harness.ServerTest):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.events = client(cls.server, "events")
+        cls.sqs = client(cls.server, "sqs")
+        cls.sns = client(cls.server, "sns")
+
+    @classmethod
+    def tearDownClass(cls):
+        for c in (cls.events, cls.sqs, cls.sns):
+            c.close()
+        super().tearDownClass()
+
+    def queue(self, name, **attributes):
+        url = self.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return url, arn
+
+    def receive(self, url, count=1):
+        got = []
+        for _ in range(10):
+            answer = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                              WaitTimeSeconds=1, MessageAttributeNames=["All"])
+            got += answer.get("Messages", [])
+            if len(got) >= count:
+                break
+        return got
+
+    def test_buses(self):
+        default = self.events.describe_event_bus()
+        self.assertEqual(default["Name"], "default")
+        self.assertEqual(default["Arn"], f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default")
+        # (Debian's botocore predates CreateEventBus's Description.)
+        arn = self.events.create_event_bus(Name="bus-a")["EventBusArn"]
+        self.assertEqual(arn, f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/bus-a")
+        self.assertEqual(self.events.describe_event_bus(Name=arn)["Name"], "bus-a")
+        message = self.error("ResourceAlreadyExistsException", self.events.create_event_bus,
+                             Name="bus-a")
+        self.assertEqual(message, "Event bus bus-a already exists.")
+        names = [b["Name"] for b in self.events.list_event_buses(NamePrefix="bus-")["EventBuses"]]
+        self.assertEqual(names, ["bus-a"])
+        self.assertEqual(self.error("ValidationException", self.events.delete_event_bus,
+                                    Name="default"), "Cannot delete event bus default.")
+        self.events.delete_event_bus(Name="bus-a")
+        self.events.delete_event_bus(Name="bus-a")  # not there: still succeeds
+        self.assertEqual(self.error("ResourceNotFoundException", self.events.describe_event_bus,
+                                    Name="bus-a"), "Event bus bus-a does not exist.")
+
+    def test_rules_and_their_errors(self):
+        self.events.create_event_bus(Name="rules-bus")
+        message = self.error("InvalidEventPatternException", self.events.put_rule,
+                             Name="bad", EventPattern='{"source": []}')
+        self.assertTrue(message.startswith("Event pattern is not valid. Reason: "), message)
+        self.error("ValidationException", self.events.put_rule, Name="none")
+        arn = self.events.put_rule(Name="r1", EventBusName="rules-bus",
+                                   EventPattern='{"source": ["shop.orders"]}',
+                                   Description="orders")["RuleArn"]
+        self.assertEqual(arn, f"arn:aws:events:{REGION}:{ACCOUNT}:rule/rules-bus/r1")
+        described = self.events.describe_rule(Name="r1", EventBusName="rules-bus")
+        self.assertEqual((described["State"], described["Description"], described["EventBusName"]),
+                         ("ENABLED", "orders", "rules-bus"))
+        self.events.disable_rule(Name="r1", EventBusName="rules-bus")
+        listed = self.events.list_rules(EventBusName="rules-bus")["Rules"]
+        self.assertEqual([(r["Name"], r["State"]) for r in listed], [("r1", "DISABLED")])
+        message = self.error("ResourceNotFoundException", self.events.describe_rule,
+                             Name="r1")  # on the default bus: not there
+        self.assertEqual(message, "Rule r1 does not exist on EventBus default.")
+        _, queue_arn = self.queue("rules-q")
+        self.events.put_targets(Rule="r1", EventBusName="rules-bus",
+                                Targets=[{"Id": "q", "Arn": queue_arn}])
+        self.assertEqual(self.events.list_rule_names_by_target(
+            TargetArn=queue_arn, EventBusName="rules-bus")["RuleNames"], ["r1"])
+        self.assertEqual(self.error("ValidationException", self.events.delete_rule,
+                                    Name="r1", EventBusName="rules-bus"),
+                         "Rule can't be deleted since it has targets.")
+        self.error("LimitExceededException", self.events.put_targets, Rule="r1",
+                   EventBusName="rules-bus",
+                   Targets=[{"Id": f"t{i}", "Arn": queue_arn} for i in range(5)])
+        self.error("ValidationException", self.events.put_targets, Rule="r1",
+                   EventBusName="rules-bus",
+                   Targets=[{"Id": "x", "Arn": queue_arn, "Input": "{not json"}])
+        self.events.remove_targets(Rule="r1", EventBusName="rules-bus", Ids=["q"])
+        self.events.delete_rule(Name="r1", EventBusName="rules-bus")
+        self.assertEqual(self.events.list_rules(EventBusName="rules-bus")["Rules"], [])
+
+    def test_test_event_pattern(self):
+        event = json.dumps({"id": "1", "account": ACCOUNT, "source": "shop.orders",
+                            "time": "2026-12-05T10:00:00Z", "region": REGION, "resources": [],
+                            "detail-type": "OrderPlaced", "detail": {"total": 120}})
+        pattern = '{"source": ["shop.orders"], "detail": {"total": [{"numeric": [">", 100]}]}}'
+        self.assertTrue(self.events.test_event_pattern(EventPattern=pattern, Event=event)["Result"])
+        low = event.replace('"total": 120', '"total": 80')
+        self.assertFalse(self.events.test_event_pattern(EventPattern=pattern, Event=low)["Result"])
+        self.assertEqual(self.error("ValidationException", self.events.test_event_pattern,
+                                    EventPattern=pattern, Event='{"source": "x"}'),
+                         "Parameter Event is not valid.")
+
+    def test_put_events_to_a_queue(self):
+        url, arn = self.queue("orders-q")
+        _, whole_arn = self.queue("orders-whole")
+        self.events.put_rule(Name="big-orders", EventPattern=json.dumps(
+            {"source": ["shop.orders"], "detail": {"total": [{"numeric": [">=", 100]}]}}))
+        self.events.put_targets(Rule="big-orders", Targets=[
+            {"Id": "detail", "Arn": arn, "InputPath": "$.detail"},
+            {"Id": "whole", "Arn": whole_arn},
+            {"Id": "constant", "Arn": arn, "Input": '{"fixed": true}'}])
+        answer = self.events.put_events(Entries=[
+            dict(order_event(total=150, id="o-1"), Resources=["arn:aws:shop:order/o-1"]),
+            order_event(total=20, id="o-2"),
+            {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": "[1, 2]"},
+            {"Source": "shop.orders", "DetailType": "OrderPlaced"},
+            dict(order_event(total=500), EventBusName="no-such-bus")])
+        self.assertEqual(answer["FailedEntryCount"], 3)
+        entries = answer["Entries"]
+        self.assertTrue(re.fullmatch(r"[0-9a-f-]{36}", entries[0]["EventId"]))
+        self.assertEqual(entries[2]["ErrorCode"], "MalformedDetail")
+        self.assertEqual(entries[3], {
+            "ErrorCode": "InvalidArgument",
+            "ErrorMessage": "Parameter Detail is not valid. Reason: Detail is a required argument."})
+        self.assertEqual(entries[4]["ErrorCode"], "ResourceNotFoundException")
+        bodies = sorted(m["Body"] for m in self.receive(url, 2))
+        self.assertEqual([json.loads(b) for b in bodies], [{"fixed": True},
+                                                           {"total": 150, "id": "o-1"}])
+        whole_url = self.sqs.get_queue_url(QueueName="orders-whole")["QueueUrl"]
+        [message] = self.receive(whole_url)
+        event = json.loads(message["Body"])
+        self.assertEqual(event["id"], entries[0]["EventId"])
+        self.assertEqual((event["version"], event["source"], event["detail-type"],
+                          event["account"], event["region"], event["resources"]),
+                         ("0", "shop.orders", "OrderPlaced", ACCOUNT, REGION,
+                          ["arn:aws:shop:order/o-1"]))
+        self.assertTrue(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"]))
+        self.assertEqual(event["detail"], {"total": 150, "id": "o-1"})
+
+    def test_targets_topic_state_machine_and_bus(self):
+        url, arn = self.queue("via-topic")
+        topic = self.sns.create_topic(Name="order-topic")["TopicArn"]
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                           Attributes={"RawMessageDelivery": "true"})
+        machine = self.sfn.create_state_machine(
+            name="on-order", roleArn=f"arn:aws:iam::{ACCOUNT}:role/r",
+            definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass",
+                                                                     "End": True}}}))
+        self.events.create_event_bus(Name="downstream")
+        bus_url, bus_queue = self.queue("downstream-q")
+        self.events.put_rule(Name="all-orders", EventBusName="downstream",
+                             EventPattern='{"detail-type": ["Refund"]}')
+        self.events.put_targets(Rule="all-orders", EventBusName="downstream",
+                                Targets=[{"Id": "q", "Arn": bus_queue}])
+        self.events.put_rule(Name="refunds", EventPattern='{"detail-type": ["Refund"]}')
+        self.events.put_targets(Rule="refunds", Targets=[
+            {"Id": "topic", "Arn": topic},
+            {"Id": "machine", "Arn": machine["stateMachineArn"], "InputPath": "$.detail"},
+            {"Id": "bus", "Arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/downstream"}])
+        self.events.put_events(Entries=[{"Source": "shop.refunds", "DetailType": "Refund",
+                                         "Detail": '{"amount": 12}'}])
+        [published] = self.receive(url)
+        self.assertEqual(json.loads(published["Body"])["detail"], {"amount": 12})
+        [forwarded] = self.receive(bus_url)
+        self.assertEqual(json.loads(forwarded["Body"])["detail-type"], "Refund")
+        executions = harness.wait_for(lambda: self.sfn.list_executions(
+            stateMachineArn=machine["stateMachineArn"])["executions"], what="an execution")
+        started = self.sfn.describe_execution(executionArn=executions[0]["executionArn"])
+        self.assertEqual(json.loads(started["input"]), {"amount": 12})
+
+    def test_unreachable_target_goes_to_its_dead_letter_queue(self):
+        dlq_url, dlq_arn = self.queue("events-dlq")
+        self.events.put_rule(Name="lost", EventPattern='{"source": ["lost.source"]}')
+        self.events.put_targets(Rule="lost", Targets=[{
+            "Id": "gone", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:no-such-queue",
+            "DeadLetterConfig": {"Arn": dlq_arn}}])
+        self.events.put_events(Entries=[{"Source": "lost.source", "DetailType": "X",
+                                         "Detail": "{}"}])
+        [dead] = self.receive(dlq_url)
+        attributes = {k: v["StringValue"] for k, v in dead["MessageAttributes"].items()}
+        self.assertEqual(attributes["RULE_ARN"], f"arn:aws:events:{REGION}:{ACCOUNT}:rule/lost")
+        self.assertEqual(attributes["TARGET_ARN"],
+                         f"arn:aws:sqs:{REGION}:{ACCOUNT}:no-such-queue")
+        self.assertIn("ERROR_CODE", attributes)
+        self.assertEqual(json.loads(dead["Body"])["source"], "lost.source")
+
+
+class RestartTest(unittest.TestCase):
+
+    def test_rules_and_targets_survive_a_restart(self):
+        with harness.Server(harness.BATON) as server:
+            events, sqs = client(server, "events"), client(server, "sqs")
+            url = sqs.create_queue(QueueName="kept")["QueueUrl"]
+            events.create_event_bus(Name="kept-bus")
+            events.put_rule(Name="kept-rule", EventBusName="kept-bus",
+                            EventPattern='{"source": ["a"]}')
+            events.put_targets(Rule="kept-rule", EventBusName="kept-bus", Targets=[
+                {"Id": "q", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:kept"}])
+            events.disable_rule(Name="kept-rule", EventBusName="kept-bus")
+            events.close()
+            sqs.close()
+            server.stop()
+            server.start()
+            events, sqs = client(server, "events"), client(server, "sqs")
+            rule = events.describe_rule(Name="kept-rule", EventBusName="kept-bus")
+            self.assertEqual(rule["State"], "DISABLED")
+            events.enable_rule(Name="kept-rule", EventBusName="kept-bus")
+            events.put_events(Entries=[{"Source": "a", "DetailType": "t", "Detail": "{}",
+                                        "EventBusName": "kept-bus"}])
+            got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2).get("Messages", [])
+            self.assertEqual(len(got), 1)
+            events.close()
+            sqs.close()
+
+
+if __name__ == "__main__":
+    harness.baton_binary()
+    unittest.main()
