@@ -74,7 +74,12 @@ class EventPattern {
   Rule rule_;
 };
 
-// Many rules' patterns, each under an id the caller chooses (a rule's ARN).
+// Many rules' patterns, each under an id the caller chooses (a rule's ARN). A pattern that
+// requires exact string values of "source" (or else "detail-type") in every $or alternative is
+// filed under those values and tested only against events carrying one of them; the rest are
+// tested against every event. The event is flattened once for all the patterns it is tested
+// against. put and erase need the one owner; matching may run on many threads at once between
+// changes.
 class PatternIndex {
  public:
   PatternIndex();
