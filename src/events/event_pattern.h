@@ -52,7 +52,9 @@ class EventPattern {
   // Validates `pattern` (a JSON object) against AWS's grammar and compiles it. Errors:
   // InvalidEventPatternException, worded as AWS words them: "Event pattern is not valid.
   // Reason: <reason>" (e.g. "Event pattern is not valid. Reason: Empty arrays are not
-  // allowed").
+  // allowed"); ValidationException past kMaxEventPatternBytes; InternalFailure for an
+  // anything-but over an empty set ({"anything-but": {"prefix": []}}), which AWS's rule engine
+  // accepts and AWS then fails on.
   [[nodiscard]] static Result<EventPattern> compile(const json::Value& pattern);
 
   // As compile, from the EventPattern parameter's text (which must be JSON; AWS's reason for
