@@ -34,11 +34,6 @@ EntryError required(std::string_view parameter) {
                                  std::string(parameter) + " is a required argument."};
 }
 
-std::string string_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 void EventBridge::put_events(const Request& r, Reply reply) {
