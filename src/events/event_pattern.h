@@ -52,7 +52,9 @@ class EventPattern {
   // Validates `pattern` (a JSON object) against AWS's grammar and compiles it. Errors:
   // InvalidEventPatternException, worded as AWS words them: "Event pattern is not valid.
   // Reason: <reason>" (e.g. "Event pattern is not valid. Reason: Empty arrays are not
-  // allowed").
+  // allowed"); ValidationException past kMaxEventPatternBytes; InternalFailure for an
+  // anything-but over an empty set ({"anything-but": {"prefix": []}}), which AWS's rule engine
+  // accepts and AWS then fails on.
   [[nodiscard]] static Result<EventPattern> compile(const json::Value& pattern);
 
   // As compile, from the EventPattern parameter's text (which must be JSON; AWS's reason for
@@ -74,7 +76,12 @@ class EventPattern {
   Rule rule_;
 };
 
-// Many rules' patterns, each under an id the caller chooses (a rule's ARN).
+// Many rules' patterns, each under an id the caller chooses (a rule's ARN). A pattern that
+// requires exact string values of "source" (or else "detail-type") in every $or alternative is
+// filed under those values and tested only against events carrying one of them; the rest are
+// tested against every event. The event is flattened once for all the patterns it is tested
+// against. put and erase need the one owner; matching may run on many threads at once between
+// changes.
 class PatternIndex {
  public:
   PatternIndex();

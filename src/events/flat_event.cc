@@ -12,7 +12,10 @@ bool FlatEvent::wanted(std::string_view path, std::span<const std::string> paths
 FlatEvent FlatEvent::of_object(const json::Value& object, std::span<const std::string> paths) {
   FlatEvent event;
   for (const json::Member& member : object.members()) {
-    event.add(std::string(member.name()), member.value, paths);
+    // Most members are not wanted: decide before building a path.
+    if (!event.wanted(member.name(), paths)) continue;
+    std::string path(member.name());
+    event.walk(path, member.value, paths);
   }
   return event;
 }

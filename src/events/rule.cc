@@ -39,7 +39,7 @@ bool pick(const FlatEvent& event, std::span<const Candidates> fields,
 }
 
 bool branch_matches(const Branch& branch, const FlatEvent& event) {
-  std::vector<Candidates> fields;
+  std::vector<Candidates> fields;  // the fields whose matching leaves all sit in arrays
   for (const FieldPattern& field : branch.fields) {
     std::span<const FlatEvent::Leaf> leaves = event.leaves(field.path);
     if (leaves.empty()) {
@@ -47,12 +47,21 @@ bool branch_matches(const Branch& branch, const FlatEvent& event) {
       return false;
     }
     Candidates candidates;
+    bool outside_arrays = false;
     for (const FlatEvent::Leaf& leaf : leaves) {
-      if (any_pattern_matches(field, leaf.value)) candidates.push_back(&leaf);
+      if (!any_pattern_matches(field, leaf.value)) continue;
+      // A leaf in no array goes with any other: the field needs no search.
+      if (leaf.step_count == 0) {
+        outside_arrays = true;
+        break;
+      }
+      candidates.push_back(&leaf);
     }
+    if (outside_arrays) continue;
     if (candidates.empty()) return false;
     fields.push_back(std::move(candidates));
   }
+  if (fields.empty()) return true;
   // Fewest choices first: the search narrows soonest.
   std::sort(fields.begin(), fields.end(),
             [](const Candidates& a, const Candidates& b) { return a.size() < b.size(); });

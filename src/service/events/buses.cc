@@ -69,27 +69,9 @@ void EventBridge::describe_event_bus(const Request& r, Reply reply) {
 }
 
 void EventBridge::list_event_buses(const Request& r, Reply reply) {
-  auto prefix = r.string("NamePrefix");
-  if (!prefix) return reply(Unexpected<Error>(prefix.error()));
-  auto limit = r.integer("Limit");
-  if (!limit) return reply(Unexpected<Error>(limit.error()));
-  auto after = r.string("NextToken");
-  if (!after) return reply(Unexpected<Error>(after.error()));
-  std::size_t most = static_cast<std::size_t>(limit->value_or(100));
-  std::vector<Value> listed;
-  std::string next;
-  for (auto it = buses.upper_bound(after->value_or("")); it != buses.end(); ++it) {
-    if (!it->first.starts_with(prefix->value_or(""))) continue;
-    if (listed.size() == most) {
-      next = listed.empty() ? std::string() : std::string(listed.back().find("Name")->as_string());
-      break;
-    }
-    listed.push_back(describe_bus(it->second));
-  }
-  json::ObjectBuilder out;
-  out.add("EventBuses", Value::array(std::move(listed)));
-  if (!next.empty()) out.add("NextToken", text(next));
-  core.answer(reply, out.build());
+  auto page = name_page<Bus>(r, buses, "EventBuses", describe_bus);
+  if (!page) return reply(Unexpected<Error>(page.error()));
+  core.answer(reply, std::move(*page));
 }
 
 }  // namespace baton::service::events

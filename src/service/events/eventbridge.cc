@@ -13,16 +13,16 @@ namespace {
 
 constexpr std::string_view kDefaultBus = "default";
 
-std::string string_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 std::unique_ptr<EmulatedService> make(Core& core) { return std::make_unique<EventBridge>(core); }
 
 Value text(std::string_view s) { return Value::string(s); }
+
+std::string string_member(const Value& object, std::string_view name) {
+  const Value* v = object.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
 
 Unexpected<Error> not_found(const std::string& message) {
   return fail("ResourceNotFoundException", message);

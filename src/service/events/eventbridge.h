@@ -9,6 +9,7 @@
 // events/; it lives on the service thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -119,6 +120,40 @@ struct EventBridge final : EmulatedService {
 };
 
 json::Value text(std::string_view s);
+// A string member of an object, or "" when it has none.
+std::string string_member(const json::Value& object, std::string_view name);
+
+// One page of a listing by name (ListEventBuses, ListRules): the request's NamePrefix, Limit
+// and NextToken (the last name of the page before) read from `r`, answered as {list_name:
+// [item...], NextToken}. Errors: the request's.
+template <class Item>
+Result<json::Value> name_page(const Request& r, const std::map<std::string, Item>& items,
+                              std::string_view list_name,
+                              const std::function<json::Value(const Item&)>& describe) {
+  auto prefix = r.string("NamePrefix");
+  if (!prefix) return Unexpected<Error>(prefix.error());
+  auto limit = r.integer("Limit");
+  if (!limit) return Unexpected<Error>(limit.error());
+  auto after = r.string("NextToken");
+  if (!after) return Unexpected<Error>(after.error());
+  std::size_t most = static_cast<std::size_t>(limit->value_or(100));
+  std::vector<json::Value> listed;
+  std::string last;
+  std::string next;
+  for (auto it = items.upper_bound(after->value_or("")); it != items.end(); ++it) {
+    if (!it->first.starts_with(prefix->value_or(""))) continue;
+    if (listed.size() == most) {
+      next = last;
+      break;
+    }
+    listed.push_back(describe(it->second));
+    last = it->first;
+  }
+  json::ObjectBuilder out;
+  out.add(list_name, json::Value::array(std::move(listed)));
+  if (!next.empty()) out.add("NextToken", text(next));
+  return out.build();
+}
 Unexpected<Error> not_found(const std::string& message);
 Unexpected<Error> validation(const std::string& message);
 

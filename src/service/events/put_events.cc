@@ -34,11 +34,6 @@ EntryError required(std::string_view parameter) {
                                  std::string(parameter) + " is a required argument."};
 }
 
-std::string string_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 void EventBridge::put_events(const Request& r, Reply reply) {
@@ -248,17 +243,8 @@ void EventBridge::test_event_pattern(const Request& r, Reply reply) {
   if (!event_text) return reply(Unexpected<Error>(event_text.error()));
   auto pattern = baton::events::EventPattern::parse(*pattern_text);
   if (!pattern) return reply(Unexpected<Error>(pattern.error()));
-  auto event = json::parse(*event_text);
-  bool complete = event && event->is_object();
-  // The fields every event has, as AWS requires them of the one tested.
-  for (std::string_view field : {"id", "account", "source", "time", "region", "detail-type"}) {
-    if (complete && event->find(field) == nullptr) complete = false;
-  }
-  if (complete) {
-    const Value* resources = event->find("resources");
-    complete = resources != nullptr && resources->is_array();
-  }
-  if (!complete) return reply(validation("Parameter Event is not valid."));
+  auto event = baton::events::parse_test_event(*event_text);
+  if (!event) return reply(Unexpected<Error>(event.error()));
   core.answer(
       reply, json::ObjectBuilder().add("Result", Value::boolean(pattern->matches(*event))).build());
 }

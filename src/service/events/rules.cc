@@ -109,28 +109,9 @@ void EventBridge::delete_rule(const Request& r, Reply reply) {
 void EventBridge::list_rules(const Request& r, Reply reply) {
   auto bus = requested_bus(r);
   if (!bus) return reply(Unexpected<Error>(bus.error()));
-  auto prefix = r.string("NamePrefix");
-  if (!prefix) return reply(Unexpected<Error>(prefix.error()));
-  auto limit = r.integer("Limit");
-  if (!limit) return reply(Unexpected<Error>(limit.error()));
-  auto after = r.string("NextToken");
-  if (!after) return reply(Unexpected<Error>(after.error()));
-  std::size_t most = static_cast<std::size_t>(limit->value_or(100));
-  const auto& rules = (*bus)->rules;
-  std::vector<Value> listed;
-  std::string next;
-  for (auto it = rules.upper_bound(after->value_or("")); it != rules.end(); ++it) {
-    if (!it->first.starts_with(prefix->value_or(""))) continue;
-    if (listed.size() == most) {
-      next = std::prev(it)->first;
-      break;
-    }
-    listed.push_back(rule_summary(it->second));
-  }
-  json::ObjectBuilder out;
-  out.add("Rules", Value::array(std::move(listed)));
-  if (!next.empty()) out.add("NextToken", text(next));
-  core.answer(reply, out.build());
+  auto page = name_page<Rule>(r, (*bus)->rules, "Rules", rule_summary);
+  if (!page) return reply(Unexpected<Error>(page.error()));
+  core.answer(reply, std::move(*page));
 }
 
 void EventBridge::set_enabled(const Request& r, Reply reply, bool enabled) {

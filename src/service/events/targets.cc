@@ -9,11 +9,6 @@ using json::Value;
 
 namespace {
 
-std::string string_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 // Reads one entry of PutTargets' Targets. Errors: ValidationException naming the target.
 Result<Target> read_target(const Value& entry) {
   Target t;
