@@ -93,4 +93,18 @@ bool valid_role_arn(std::string_view arn) {
          arn.find(":role/") != std::string_view::npos && arn.size() <= 256;
 }
 
+std::string queue_url(std::string_view queue_arn) {
+  // arn:PARTITION:sqs:REGION:ACCOUNT:NAME
+  std::string_view field[5];
+  std::size_t start = 0;
+  for (std::string_view& f : field) {
+    std::size_t colon = queue_arn.find(':', start);
+    if (colon == std::string_view::npos) return std::string(queue_arn);
+    f = queue_arn.substr(start, colon - start);
+    start = colon + 1;
+  }
+  return "https://sqs." + std::string(field[3]) + ".amazonaws.com/" + std::string(field[4]) + "/" +
+         std::string(queue_arn.substr(start));
+}
+
 }  // namespace baton::service

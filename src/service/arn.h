@@ -45,4 +45,8 @@ bool valid_name(std::string_view name);
 // An IAM role ARN: arn:<partition>:iam::<account>:role/<name>.
 bool valid_role_arn(std::string_view arn);
 
+// An SQS queue's URL from its ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), as SQS answers it; the ARN
+// itself when it is not one. What services hand SQS when they send to a queue they know by ARN.
+std::string queue_url(std::string_view queue_arn);
+
 }  // namespace baton::service

@@ -106,7 +106,7 @@ Result<Rule*> EventBridge::requested_rule(const Request& r, std::string_view fie
   return &it->second;
 }
 
-void EventBridge::save_bus(const Bus& bus) {
+store::Resource EventBridge::bus_resource(const Bus& bus) const {
   store::Resource resource;
   resource.kind = store::Kind::EventBus;
   resource.arn = bus.arn;
@@ -116,7 +116,11 @@ void EventBridge::save_bus(const Bus& bus) {
   if (!bus.description.empty()) record.add("Description", text(bus.description));
   record.add("LastModified", Value::integer(bus.modified_ms));
   resource.record = record.build();
-  core.stage(store::ops::PutResource{std::move(resource)});
+  return resource;
+}
+
+void EventBridge::save_bus(const Bus& bus) {
+  core.stage(store::ops::PutResource{bus_resource(bus)});
 }
 
 void EventBridge::save_rule(const Rule& rule) {
@@ -175,15 +179,8 @@ Expected<void, Error> EventBridge::recover() {
     bus.name = std::string(kDefaultBus);
     bus.arn = bus_arn(kDefaultBus);
     bus.created_ms = bus.modified_ms = core.now_ms();
-    store::Resource resource;
-    resource.kind = store::Kind::EventBus;
-    resource.arn = bus.arn;
-    resource.name = bus.name;
-    resource.created_ms = bus.created_ms;
-    resource.record =
-        json::ObjectBuilder().add("LastModified", Value::integer(bus.created_ms)).build();
     store::WriteBatch batch;
-    batch.ops.push_back(store::ops::PutResource{std::move(resource)});
+    batch.ops.push_back(store::ops::PutResource{bus_resource(bus)});
     if (auto saved = store.commit(batch); !saved) return saved;
     buses.emplace(bus.name, std::move(bus));
   }
@@ -204,15 +201,13 @@ Expected<void, Error> EventBridge::recover() {
         rule.role_arn = string_member(r.record, "RoleArn");
         if (const Value* targets = r.record.find("Targets"); targets && targets->is_array()) {
           for (const Value& t : targets->as_array()) {
-            Target target;
-            target.id = string_member(t, "Id");
-            target.arn = string_member(t, "Arn");
-            target.record = t;
-            if (std::string path = string_member(t, "InputPath"); !path.empty()) {
-              if (auto compiled = asl::Path::compile(path))
-                target.input_path = std::move(*compiled);
+            auto target = read_target(t);
+            // Accepted when it was put; a failure now is a store written by another version.
+            if (!target) {
+              core.warn("EventBridge rule " + rule.arn + ": " + target.error().cause);
+              continue;
             }
-            rule.targets.push_back(std::move(target));
+            rule.targets.push_back(std::move(*target));
           }
         }
         index_rule(bus, rule);

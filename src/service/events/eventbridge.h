@@ -98,6 +98,7 @@ struct EventBridge final : EmulatedService {
   // The rule a request names by `field` on its bus. Errors: ResourceNotFoundException.
   Result<Rule*> requested_rule(const Request& r, std::string_view field);
   void set_enabled(const Request& r, Reply reply, bool enabled);
+  store::Resource bus_resource(const Bus& bus) const;
   void save_bus(const Bus& bus);
   void save_rule(const Rule& rule);
   void index_rule(Bus& bus, const Rule& rule);
@@ -120,6 +121,9 @@ struct EventBridge final : EmulatedService {
 };
 
 json::Value text(std::string_view s);
+// Reads one target as PutTargets takes it (and as the store keeps it). Errors:
+// ValidationException naming the target.
+Result<Target> read_target(const json::Value& entry);
 // A string member of an object, or "" when it has none.
 std::string string_member(const json::Value& object, std::string_view name);
 

@@ -12,12 +12,6 @@ using json::Value;
 
 namespace {
 
-std::string write_json(const Value& v) {
-  std::string out;
-  json::write(v, out);
-  return out;
-}
-
 // "2026-12-05T18:00:00Z": events carry whole seconds.
 std::string event_time(std::int64_t ms) {
   std::string full = format_rfc3339_millis(Timestamp::from_millis(ms - ms % 1000));
@@ -136,12 +130,12 @@ void EventBridge::deliver(const Rule& rule, const Target& target, const Value& e
     scope.input = &event;
     auto selected = target.input_path->evaluate_on(event, scope);
     if (!selected) {
-      return to_dead_letter(rule.arn, target, write_json(event),
+      return to_dead_letter(rule.arn, target, json::to_string(event),
                             Error{"InvalidInputPath", selected.error().message});
     }
-    body = write_json(*selected);
+    body = json::to_string(*selected);
   } else {
-    body = write_json(event);
+    body = json::to_string(event);
   }
   // The answer may come after this rule changed: what a dead letter needs is copied.
   auto failed = [this, rule_arn = rule.arn, target, body](Result<Value> done) {
@@ -151,8 +145,7 @@ void EventBridge::deliver(const Rule& rule, const Target& target, const Value& e
   std::string id = string_member(event, "id");
   if (arn.starts_with("arn:aws:sqs:")) {
     json::ObjectBuilder request;
-    std::string name = arn.substr(arn.rfind(':') + 1);
-    request.add("QueueUrl", text("/" + core.options.partition.account + "/" + name));
+    request.add("QueueUrl", text(queue_url(arn)));
     request.add("MessageBody", text(body));
     if (const Value* sqs = target.record.find("SqsParameters"); sqs != nullptr) {
       if (std::string group = string_member(*sqs, "MessageGroupId"); !group.empty()) {
@@ -223,10 +216,9 @@ void EventBridge::to_dead_letter(const std::string& rule_arn, const Target& targ
                          .add("ERROR_CODE", attribute(error.name))
                          .add("ERROR_MESSAGE", attribute(error.cause))
                          .build();
-  std::string name = arn.substr(arn.rfind(':') + 1);
   core.call("sqs", "SendMessage",
             json::ObjectBuilder()
-                .add("QueueUrl", text("/" + core.options.partition.account + "/" + name))
+                .add("QueueUrl", text(queue_url(arn)))
                 .add("MessageBody", text(body))
                 .add("MessageAttributes", std::move(attributes))
                 .build(),

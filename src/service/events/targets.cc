@@ -7,9 +7,6 @@ namespace baton::service::events {
 
 using json::Value;
 
-namespace {
-
-// Reads one entry of PutTargets' Targets. Errors: ValidationException naming the target.
 Result<Target> read_target(const Value& entry) {
   Target t;
   t.id = string_member(entry, "Id");
@@ -45,8 +42,6 @@ Result<Target> read_target(const Value& entry) {
   }
   return t;
 }
-
-}  // namespace
 
 void EventBridge::put_targets(const Request& r, Reply reply) {
   auto rule = requested_rule(r, "Rule");

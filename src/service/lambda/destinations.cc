@@ -69,13 +69,6 @@ DestinationKind destination_kind(std::string_view arn) {
   return DestinationKind::Unknown;
 }
 
-std::string queue_url(std::string_view queue_arn) {
-  auto parts = split_arn(queue_arn);
-  if (!parts) return std::string(queue_arn);
-  return "https://sqs." + parts->region + ".amazonaws.com/" + parts->account + "/" +
-         parts->resource;
-}
-
 Value destination_record(const InvocationOutcome& outcome, std::int64_t now_ms) {
   json::ObjectBuilder record;
   record.add("version", Value::string("1.0"));

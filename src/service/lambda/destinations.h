@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/json.h"
+#include "service/arn.h"
 #include "service/core.h"
 
 namespace baton::service::lambda {
@@ -19,9 +20,6 @@ enum class DestinationKind { Queue, Topic, Function, EventBus, Unknown };
 // The kind of resource an ARN names: arn:aws:sqs:..., arn:aws:sns:..., arn:aws:lambda:...:function:
 // ..., arn:aws:events:...:event-bus/...
 DestinationKind destination_kind(std::string_view arn);
-
-// An SQS queue's URL from its ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), as SQS answers it.
-std::string queue_url(std::string_view queue_arn);
 
 // What an Event invoke came to, as a destination record describes it.
 struct InvocationOutcome {

@@ -124,21 +124,6 @@ Result<std::size_t> check_attributes(const Value& attributes) {
   return bytes;
 }
 
-// The queue URL SQS answers to for a queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME).
-std::string queue_url(std::string_view arn) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= arn.size(); ++i) {
-    if (i == arn.size() || arn[i] == ':') {
-      parts.push_back(arn.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (parts.size() < 6) return std::string(arn);
-  return "https://sqs." + std::string(parts[3]) + ".amazonaws.com/" + std::string(parts[4]) + "/" +
-         std::string(parts[5]);
-}
-
 // SQS takes no String.Array: a raw delivery carries it as a String.
 Value sqs_attributes(const Value& attributes) {
   json::ObjectBuilder out;
