@@ -1,8 +1,8 @@
 """EventBridge through boto3 (its JSON 1.1 protocol) against `baton serve`: buses, rules and
 targets with AWS's errors, TestEventPattern, PutEvents with its per-entry errors, delivery to
-queues (the event envelope, Input, InputPath, FIFO group), topics, state machines and other
-buses, the dead-letter queue of a target that cannot be reached, and rules kept across a
-restart.
+queues (the event envelope, Input, InputPath, InputTransformer, FIFO group), topics, state
+machines and other buses, the dead-letter queue of a target that cannot be reached, the status
+changes of executions on the default bus, and rules kept across a restart.
 
 usage: python3 tests/serve/test_eventbridge.py PATH_TO_BATON
 """
@@ -213,6 +213,82 @@ class EventBridgeTest(harness.ServerTest):
                          f"arn:aws:sqs:{REGION}:{ACCOUNT}:no-such-queue")
         self.assertIn("ERROR_CODE", attributes)
         self.assertEqual(json.loads(dead["Body"])["source"], "lost.source")
+
+    def test_input_transformer(self):
+        url, arn = self.queue("transformed-q")
+        self.events.put_rule(Name="transform", EventPattern='{"source": ["ec2.sim"]}')
+        paths = {"instance": "$.detail.instance-id", "state": "$.detail.state",
+                 "tags": "$.detail.tags"}
+        self.events.put_targets(Rule="transform", Targets=[
+            {"Id": "json", "Arn": arn, "InputTransformer": {
+                "InputPathsMap": paths,
+                "InputTemplate": '{"instance": <instance>, "says": "<instance> is <state>", '
+                                 '"tags": <tags>, "rule": <aws.events.rule-name>, '
+                                 '"original": <aws.events.event.json>}'}},
+            {"Id": "text", "Arn": arn, "InputTransformer": {
+                "InputPathsMap": paths, "InputTemplate": "<instance> is in state <state>"}}])
+        self.events.put_events(Entries=[{"Source": "ec2.sim", "DetailType": "State",
+                                         "Detail": json.dumps({"instance-id": "i-1",
+                                                               "state": "RUNNING",
+                                                               "tags": {"team": "a"}})}])
+        bodies = sorted((m["Body"] for m in self.receive(url, 2)), key=len)
+        self.assertEqual(bodies[0], "i-1 is in state RUNNING")
+        made = json.loads(bodies[1])
+        self.assertEqual({k: made[k] for k in ("instance", "says", "tags", "rule")},
+                         {"instance": "i-1", "says": "i-1 is RUNNING", "tags": {"team": "a"},
+                          "rule": "transform"})
+        self.assertEqual(made["original"]["detail"]["state"], "RUNNING")
+        message = self.error("ValidationException", self.events.put_targets, Rule="transform",
+                             Targets=[{"Id": "bad", "Arn": arn, "InputTransformer": {
+                                 "InputPathsMap": {"k": "$.id"},
+                                 "InputTemplate": '{<k>: 1}'}}])
+        self.assertIn("Target bad", message)
+
+    def test_executions_announce_their_status_on_the_default_bus(self):
+        url, arn = self.queue("status-changes")
+        self.events.put_rule(Name="sfn-status", EventPattern=json.dumps({
+            "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
+            "detail": {"status": ["RUNNING", "SUCCEEDED", "FAILED"]}}))
+        self.events.put_targets(Rule="sfn-status", Targets=[{"Id": "q", "Arn": arn}])
+        role = f"arn:aws:iam::{ACCOUNT}:role/r"
+        ok = self.sfn.create_state_machine(name="announce-ok", roleArn=role, definition=json.dumps(
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"r": 1}, "End": True}}}))
+        bad = self.sfn.create_state_machine(name="announce-bad", roleArn=role, definition=json.dumps(
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Oops", "Cause": "why"}}}))
+        express = self.sfn.create_state_machine(
+            name="announce-express", roleArn=role, type="EXPRESS", definition=json.dumps(
+                {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))
+        run = self.sfn.start_execution(stateMachineArn=ok["stateMachineArn"], name="one",
+                                       input='{"a": 1}')
+        self.sfn.start_execution(stateMachineArn=bad["stateMachineArn"], name="two")
+        self.sfn.start_execution(stateMachineArn=express["stateMachineArn"], name="three")
+        events = [json.loads(m["Body"]) for m in self.receive(url, 4)]
+        by_status = {(e["detail"]["name"], e["detail"]["status"]): e for e in events}
+        # Standard executions only, as on AWS.
+        self.assertEqual(sorted(by_status), [("one", "RUNNING"), ("one", "SUCCEEDED"),
+                                             ("two", "FAILED"), ("two", "RUNNING")])
+        done = by_status[("one", "SUCCEEDED")]
+        self.assertEqual((done["source"], done["detail-type"], done["resources"]),
+                         ("aws.states", "Step Functions Execution Status Change",
+                          [run["executionArn"]]))
+        detail = done["detail"]
+        self.assertEqual((detail["executionArn"], detail["stateMachineArn"]),
+                         (run["executionArn"], ok["stateMachineArn"]))
+        self.assertEqual((json.loads(detail["input"]), json.loads(detail["output"])),
+                         ({"a": 1}, {"r": 1}))
+        self.assertIsInstance(detail["startDate"], int)
+        self.assertGreaterEqual(detail["stopDate"], detail["startDate"])
+        self.assertEqual(detail["outputDetails"], {"included": True})
+        started = by_status[("one", "RUNNING")]["detail"]
+        self.assertEqual((started["stopDate"], started["output"]), (None, None))
+        failed = by_status[("two", "FAILED")]["detail"]
+        self.assertEqual((failed["error"], failed["cause"], failed["redriveStatus"]),
+                         ("Oops", "why", "REDRIVABLE"))
+        # PutEvents may not claim an AWS source.
+        answer = self.events.put_events(Entries=[{
+            "Source": "aws.states", "DetailType": "Step Functions Execution Status Change",
+            "Detail": "{}"}])
+        self.assertEqual(answer["Entries"][0]["ErrorCode"], "NotAuthorizedForSourceException")
 
 
 class RestartTest(unittest.TestCase):

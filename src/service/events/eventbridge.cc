@@ -4,6 +4,7 @@
 #include "service/events/eventbridge.h"
 
 #include "service/events/events.h"
+#include "service/service_events.h"
 
 namespace baton::service::events {
 
@@ -58,6 +59,7 @@ EventBridge::EventBridge(Core& c)
           operation("ListRuleNamesByTarget", this, &EventBridge::list_rule_names_by_target, true),
           operation("PutEvents", this, &EventBridge::put_events),
           operation("TestEventPattern", this, &EventBridge::test_event_pattern, true),
+          operation(kPutServiceEvent, this, &EventBridge::put_service_event),
       },
       random(os_entropy()) {}
 

@@ -22,6 +22,7 @@
 #include "core/random.h"
 #include "events/event_pattern.h"
 #include "service/core.h"
+#include "service/events/input_transformer.h"
 
 namespace baton::service::events {
 
@@ -36,6 +37,7 @@ struct Target {
   std::string arn;
   json::Value record;  // the Target as PutTargets gave it
   std::optional<asl::Path> input_path;
+  std::optional<InputTransformer> transformer;
 };
 
 struct Rule {
@@ -90,6 +92,11 @@ struct EventBridge final : EmulatedService {
   // Events (put_events.cc).
   void put_events(const Request& r, Reply reply);
   void test_event_pattern(const Request& r, Reply reply);
+  void put_service_event(const Request& r, Reply reply);
+
+  // An event's envelope, as AWS's targets receive it. Returns it with its new id.
+  json::Value envelope(const std::string& source, const std::string& detail_type,
+                       json::Value detail, std::vector<json::Value> resources, std::int64_t at_ms);
 
   // The bus a request names by EventBusName (a name or an ARN; the default bus when absent).
   // Errors: ResourceNotFoundException.

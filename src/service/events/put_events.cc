@@ -44,7 +44,6 @@ void EventBridge::put_events(const Request& r, Reply reply) {
   if (total > kMaxPutEventsBytes) {
     return reply(validation("Total size of the entries in the request is over the limit."));
   }
-  const Partition& p = core.options.partition;
   std::vector<Value> answers;
   std::int64_t failed = 0;
   for (const Value& e : entries->as_array()) {
@@ -88,25 +87,47 @@ void EventBridge::put_events(const Request& r, Reply reply) {
     if (const Value* listed = e.find("Resources"); listed != nullptr && listed->is_array()) {
       for (const Value& item : listed->as_array()) resources.push_back(item);
     }
-    std::string id = uuid_v4(random);
-    Value event = json::ObjectBuilder()
-                      .add("version", text("0"))
-                      .add("id", text(id))
-                      .add("detail-type", text(detail_type))
-                      .add("source", text(source))
-                      .add("account", text(p.account))
-                      .add("time", text(event_time(at)))
-                      .add("region", text(p.region))
-                      .add("resources", Value::array(std::move(resources)))
-                      .add("detail", std::move(*detail))
-                      .build();
+    Value event = envelope(source, detail_type, std::move(*detail), std::move(resources), at);
     route(*bus, event, 0);
-    answers.push_back(json::ObjectBuilder().add("EventId", text(id)).build());
+    answers.push_back(json::ObjectBuilder().add("EventId", *event.find("id")).build());
   }
   core.answer(reply, json::ObjectBuilder()
                          .add("FailedEntryCount", Value::integer(failed))
                          .add("Entries", Value::array(std::move(answers)))
                          .build());
+}
+
+Value EventBridge::envelope(const std::string& source, const std::string& detail_type, Value detail,
+                            std::vector<Value> resources, std::int64_t at_ms) {
+  const Partition& p = core.options.partition;
+  return json::ObjectBuilder()
+      .add("version", text("0"))
+      .add("id", text(uuid_v4(random)))
+      .add("detail-type", text(detail_type))
+      .add("source", text(source))
+      .add("account", text(p.account))
+      .add("time", text(event_time(at_ms)))
+      .add("region", text(p.region))
+      .add("resources", Value::array(std::move(resources)))
+      .add("detail", std::move(detail))
+      .build();
+}
+
+void EventBridge::put_service_event(const Request& r, Reply reply) {
+  const Value* detail = r.field("Detail");
+  const Value* listed = r.field("Resources");
+  std::vector<Value> resources;
+  if (listed != nullptr && listed->is_array()) {
+    for (const Value& item : listed->as_array()) resources.push_back(item);
+  }
+  Bus* bus = bus_named("default");
+  if (bus == nullptr || detail == nullptr || !detail->is_object()) {
+    return reply(validation("PutServiceEvent takes a Detail object; the default bus must exist."));
+  }
+  Value event = envelope(string_member(r.body(), "Source"), string_member(r.body(), "DetailType"),
+                         *detail, std::move(resources), core.now_ms());
+  route(*bus, event, 0);
+  core.answer(reply, json::ObjectBuilder().add("EventId", *event.find("id")).build());
 }
 
 void EventBridge::route(const Bus& bus, const Value& event, int hops) {
@@ -134,6 +155,9 @@ void EventBridge::deliver(const Rule& rule, const Target& target, const Value& e
                             Error{"InvalidInputPath", selected.error().message});
     }
     body = json::to_string(*selected);
+  } else if (target.transformer) {
+    body = target.transformer->apply(
+        event, TransformContext{rule.arn, rule.name, event_time(core.now_ms())});
   } else {
     body = json::to_string(event);
   }

@@ -1,5 +1,5 @@
 // A rule's targets: what an event matching it is sent to, and in what form (the event, a
-// constant Input, or the part an InputPath selects).
+// constant Input, the part an InputPath selects, or what an InputTransformer makes of it).
 
 #include "service/events/eventbridge.h"
 
@@ -21,8 +21,10 @@ Result<Target> read_target(const Value& entry) {
     return validation(where +
                       "Only one of Input, InputPath, or InputTransformer must be provided.");
   }
-  if (entry.find("InputTransformer") != nullptr) {
-    return validation(where + "InputTransformer is not supported by this endpoint yet.");
+  if (const Value* spec = entry.find("InputTransformer"); spec != nullptr) {
+    auto transformer = InputTransformer::read(*spec, where);
+    if (!transformer) return Unexpected<Error>(transformer.error());
+    t.transformer = std::move(*transformer);
   }
   if (const Value* input = entry.find("Input"); input != nullptr) {
     if (!input->is_string() || !json::parse(input->as_string())) {

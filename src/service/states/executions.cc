@@ -80,6 +80,7 @@ Result<LiveExecution*> StepFunctions::launch(std::string arn,
         arn, std::string(record.find("stateMachineArn")->as_string()), "RUNNING", start_ms,
         map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
         Value()}});
+    emit_status_change(record);
   }
   live.emplace(arn, std::move(owned));
   engine::events::ExecutionStarted start{.time = Timestamp::from_millis(start_ms),
@@ -176,6 +177,7 @@ void StepFunctions::finish(LiveExecution& e) {
         record.find("startDate")->as_int64(),
         map_run != nullptr && map_run->is_string() ? std::string(map_run->as_string()) : "", record,
         engine::encode_state(e.state)}});
+    emit_status_change(record);
   }
   auto waiting = std::move(e.on_end);
   e.on_end.clear();
@@ -309,6 +311,7 @@ Expected<void, Error> StepFunctions::redrive(const store::Execution& stored) {
   core.stage(store::ops::PutExecution{store::Execution{stored.arn, stored.state_machine_arn,
                                                        "RUNNING", stored.start_ms,
                                                        stored.map_run_arn, e->record, Value()}});
+  emit_status_change(e->record);
   LiveExecution* live_execution = e.get();
   live[stored.arn] = std::move(e);
   return apply(*live_execution, engine::events::RedriveRequested{Timestamp::from_millis(now)});

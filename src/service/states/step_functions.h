@@ -79,6 +79,9 @@ struct StepFunctions final : EmulatedService {
   Expected<void, Error> apply(LiveExecution& e, const engine::Event& event);
   void carry_out(LiveExecution& e, engine::Command& command);
   void finish(LiveExecution& e);
+  // Puts "Step Functions Execution Status Change" for a STANDARD execution's record on the
+  // default event bus, in the group that changes its status (status_events.cc).
+  void emit_status_change(const json::Value& record);
   // Takes an ended execution up again (RedriveExecution).
   // A stored execution made live again: its definition (by revision) and its state. Errors:
   // `missing` when the definition is not kept, or the state's decoding error.
