@@ -290,6 +290,42 @@ class EventBridgeTest(harness.ServerTest):
             "Detail": "{}"}])
         self.assertEqual(answer["Entries"][0]["ErrorCode"], "NotAuthorizedForSourceException")
 
+    def test_workflow_puts_events(self):
+        url, arn = self.queue("from-workflows")
+        self.events.put_rule(Name="from-sfn", EventPattern='{"source": ["my.workflow"]}')
+        self.events.put_targets(Rule="from-sfn", Targets=[{"Id": "q", "Arn": arn}])
+        role = f"arn:aws:iam::{ACCOUNT}:role/r"
+        task = {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents", "End": True,
+                "Parameters": {"Entries": [{"Source": "my.workflow", "DetailType": "Done",
+                                            "Detail": {"order.$": "$.order"},
+                                            "Resources": ["arn:aws:shop:order/1"]}]}}
+        machine = self.sfn.create_state_machine(name="puts-events", roleArn=role, definition=
+                                                json.dumps({"StartAt": "T", "States": {"T": task}}))
+        run = self.sfn.start_execution(stateMachineArn=machine["stateMachineArn"],
+                                       input='{"order": 7}')
+        done = harness.wait_for(lambda: (lambda d: d if d["status"] != "RUNNING" else None)(
+            self.sfn.describe_execution(executionArn=run["executionArn"])), what="the end")
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        output = json.loads(done["output"])
+        self.assertEqual(output["FailedEntryCount"], 0)
+        [message] = self.receive(url)
+        event = json.loads(message["Body"])
+        self.assertEqual(event["id"], output["Entries"][0]["EventId"])
+        self.assertEqual(event["detail"], {"order": 7})
+        self.assertEqual(event["resources"], ["arn:aws:shop:order/1", run["executionArn"],
+                                              machine["stateMachineArn"]])
+        # An entry EventBridge refuses fails the task.
+        task["Parameters"]["Entries"][0]["EventBusName"] = "no-such-bus"
+        failing = self.sfn.create_state_machine(
+            name="puts-events-badly", roleArn=role,
+            definition=json.dumps({"StartAt": "T", "States": {"T": task}}))
+        run = self.sfn.start_execution(stateMachineArn=failing["stateMachineArn"],
+                                       input='{"order": 8}')
+        done = harness.wait_for(lambda: (lambda d: d if d["status"] != "RUNNING" else None)(
+            self.sfn.describe_execution(executionArn=run["executionArn"])), what="the end")
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "EventBridge.FailedEntry"))
+        self.assertIn("ResourceNotFoundException", done["cause"])
+
 
 class RestartTest(unittest.TestCase):
 

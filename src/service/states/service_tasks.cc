@@ -1,8 +1,8 @@
 // Task states that call another emulated service through the one call interface: the
-// optimized integrations (sqs:sendMessage, sns:publish) and the AWS SDK integrations
-// (aws-sdk:sqs:*, aws-sdk:sns:*, ...). The call runs in the group of the step that scheduled
-// it, so what it changes (the message sent) commits with that step; an answer given at once
-// completes the task in the same commit.
+// optimized integrations (sqs:sendMessage, sns:publish, events:putEvents) and the AWS SDK
+// integrations (aws-sdk:sqs:*, aws-sdk:sns:*, ...). The call runs in the group of the step that
+// scheduled it, so what it changes (the message sent) commits with that step; an answer given at
+// once completes the task in the same commit.
 
 #include "service/states/service_tasks.h"
 
@@ -27,7 +27,33 @@ struct Optimized {
 constexpr Optimized kOptimized[] = {
     {"sqs", "sendMessage", "SendMessage", "MessageBody"},
     {"sns", "publish", "Publish", "Message"},
+    {"events", "putEvents", "PutEvents", ""},
 };
+
+// events:putEvents sends each entry's Detail as JSON text and appends the execution's and its
+// state machine's ARNs to the entry's Resources, as Step Functions does.
+Value put_events_request(const Value& request, const std::vector<std::string>& resources) {
+  const Value* entries = request.find("Entries");
+  if (entries == nullptr || !entries->is_array()) return request;
+  std::vector<Value> out;
+  for (const Value& entry : entries->as_array()) {
+    if (!entry.is_object()) {
+      out.push_back(entry);
+      continue;
+    }
+    Value e = entry;
+    if (const Value* detail = e.find("Detail"); detail != nullptr && !detail->is_string()) {
+      e = json::with_member(e, "Detail", Value::string(json::to_string(*detail)));
+    }
+    std::vector<Value> listed;
+    if (const Value* given = e.find("Resources"); given != nullptr && given->is_array()) {
+      listed.assign(given->as_array().begin(), given->as_array().end());
+    }
+    for (const std::string& arn : resources) listed.push_back(Value::string(arn));
+    out.push_back(json::with_member(e, "Resources", Value::array(std::move(listed))));
+  }
+  return json::with_member(request, "Entries", Value::array(std::move(out)));
+}
 
 // An AWS SDK integration's service name -> baton's service (its signing name).
 std::string_view served_name(std::string_view sdk_service) {
@@ -71,7 +97,8 @@ std::string request_id_for(const std::string& token) {
 
 }  // namespace
 
-std::optional<ServiceCall> service_call(const asl::Resource& r, const Value& payload) {
+std::optional<ServiceCall> service_call(const asl::Resource& r, const Value& payload,
+                                        const std::vector<std::string>& resources) {
   bool sdk = r.service.starts_with("aws-sdk:");
   ServiceCall call;
   call.sdk = sdk;
@@ -93,8 +120,10 @@ std::optional<ServiceCall> service_call(const asl::Resource& r, const Value& pay
     call.service = std::string(found->service);
     call.error_service = call.service;
     call.operation = std::string(found->operation);
+    if (call.service == "events") call.request = put_events_request(call.request, resources);
     // A JSON value where the API takes text is sent as its JSON text.
-    if (const Value* v = call.request.find(found->text_parameter);
+    if (const Value* v =
+            found->text_parameter.empty() ? nullptr : call.request.find(found->text_parameter);
         v != nullptr && !v->is_string()) {
       call.request = json::with_member(call.request, found->text_parameter,
                                        Value::string(json::to_string(*v)));
@@ -117,6 +146,15 @@ engine::Event service_call_event(const ServiceCall& call, const engine::commands
         now, task.token, error_prefix(call.error_service, call.sdk) + "." + name, std::move(cause)};
   }
   if (call.sdk) return engine::events::TaskSucceeded{now, task.token, *answer};
+  if (call.service == "events") {
+    // An entry EventBridge refused fails the task, with the answer as its cause.
+    const Value* failed = answer->find("FailedEntryCount");
+    if (failed != nullptr && failed->is_int64() && failed->as_int64() > 0) {
+      return engine::events::TaskFailed{now, task.token, "EventBridge.FailedEntry",
+                                        json::to_string(*answer)};
+    }
+    return engine::events::TaskSucceeded{now, task.token, *answer};
+  }
   // The optimized integrations answer what the AWS SDK for Java reads from the query
   // protocol's XML answer, with its HTTP metadata.
   std::string length = std::to_string(json::serialized_size(*answer) + 180);

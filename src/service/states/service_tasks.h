@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "asl/definition.h"
 #include "core/error.h"
@@ -25,13 +26,16 @@ struct ServiceCall {
 };
 
 // The call a task resource makes, or nothing when it names no optimized integration baton
-// carries out this way (aws-sdk: resources always name one).
-std::optional<ServiceCall> service_call(const asl::Resource& resource, const json::Value& payload);
+// carries out this way (aws-sdk: resources always name one). `resources`: the ARNs
+// events:putEvents appends to each entry's Resources (the execution's, its state machine's).
+std::optional<ServiceCall> service_call(const asl::Resource& resource, const json::Value& payload,
+                                        const std::vector<std::string>& resources = {});
 
 // The task's outcome from the service's answer. Errors are named as Step Functions names them:
 // "SQS.QueueDoesNotExistException" (optimized), "Sqs.QueueDoesNotExistException" (AWS SDK),
-// with a cause quoting the service's message. The optimized integrations' results carry
-// SdkHttpMetadata and SdkResponseMetadata.
+// with a cause quoting the service's message. The optimized integrations of query-protocol
+// services (SQS, SNS) carry SdkHttpMetadata and SdkResponseMetadata in their results;
+// events:putEvents fails with EventBridge.FailedEntry when an entry was refused.
 engine::Event service_call_event(const ServiceCall& call, const engine::commands::InvokeTask& task,
                                  const Result<json::Value>& answer, Timestamp now);
 

@@ -153,7 +153,10 @@ void StepFunctions::dispatch_task(LiveExecution& e, const engine::commands::Invo
   if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
     return dispatch_lambda_task(e, task);
   }
-  if (auto call = service_call(r, task.payload); call && core.serves(call->service)) {
+  const Value* machine = e.record.find("stateMachineArn");
+  std::vector<std::string> resources{e.arn};
+  if (machine != nullptr && machine->is_string()) resources.emplace_back(machine->as_string());
+  if (auto call = service_call(r, task.payload, resources); call && core.serves(call->service)) {
     return dispatch_service_task(e, task, std::move(*call));
   }
   if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
