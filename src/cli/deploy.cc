@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/deploy_events.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "core/crypto.h"
@@ -124,8 +125,10 @@ int deploy(const DeployOptions& options) {
     return kExitUsage;
   }
   ServeClient client(options.endpoint);
-  if (auto ok = deploy_queues_and_topics(client, *project); !ok) {
-    std::cerr << "baton deploy: " << ok.error().cause << "\n";
+  auto stores = deploy_queues_and_topics(client, *project);
+  if (stores) stores = deploy_event_buses(client, *project);
+  if (!stores) {
+    std::cerr << "baton deploy: " << stores.error().cause << "\n";
     return kExitFailed;
   }
   for (const auto& [name, function] : project->functions) {
@@ -140,8 +143,10 @@ int deploy(const DeployOptions& options) {
       return kExitFailed;
     }
   }
-  if (auto ok = deploy_triggers(client, *project); !ok) {
-    std::cerr << "baton deploy: " << ok.error().cause << "\n";
+  auto triggers = deploy_triggers(client, *project);
+  if (triggers) triggers = deploy_rules(client, *project);
+  if (!triggers) {
+    std::cerr << "baton deploy: " << triggers.error().cause << "\n";
     return kExitFailed;
   }
   return kExitOk;

@@ -35,23 +35,26 @@ Result<ServeAnswer> ServeClient::lambda(const std::string& method, const std::st
 }
 
 Result<ServeAnswer> ServeClient::states(const std::string& operation, const Value& body) {
+  return json_api("application/x-amz-json-1.0", "AWSStepFunctions." + operation, body);
+}
+
+Result<ServeAnswer> ServeClient::json_api(const char* content_type, const std::string& target,
+                                          const Value& body) {
   net::HttpClientRequest r;
   r.method = "POST";
   r.url = endpoint_ + "/";
-  r.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-  r.headers.emplace_back("X-Amz-Target", "AWSStepFunctions." + operation);
+  r.headers.emplace_back("Content-Type", content_type);
+  r.headers.emplace_back("X-Amz-Target", target);
   r.body = json::to_string(body);
   return send(endpoint_, r);
 }
 
 Result<ServeAnswer> ServeClient::sqs(const std::string& operation, const Value& body) {
-  net::HttpClientRequest r;
-  r.method = "POST";
-  r.url = endpoint_ + "/";
-  r.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-  r.headers.emplace_back("X-Amz-Target", "AmazonSQS." + operation);
-  r.body = json::to_string(body);
-  return send(endpoint_, r);
+  return json_api("application/x-amz-json-1.0", "AmazonSQS." + operation, body);
+}
+
+Result<ServeAnswer> ServeClient::events(const std::string& operation, const Value& body) {
+  return json_api("application/x-amz-json-1.1", "AWSEvents." + operation, body);
 }
 
 Result<ServeAnswer> ServeClient::sns(

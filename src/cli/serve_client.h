@@ -1,8 +1,8 @@
 #pragma once
 
 // A client of a running `baton serve` for the CLI's project commands (deploy, teardown): its
-// Lambda API (REST paths), its Step Functions and SQS APIs (awsJson1_0), answers as JSON; and
-// its SNS API (the query protocol), answers as XML text.
+// Lambda API (REST paths), its Step Functions, SQS (awsJson1_0) and EventBridge (awsJson1_1)
+// APIs, answers as JSON; and its SNS API (the query protocol), answers as XML text.
 
 #include <string>
 #include <utility>
@@ -31,6 +31,8 @@ class ServeClient {
   [[nodiscard]] Result<ServeAnswer> states(const std::string& operation, const json::Value& body);
   // An SQS API call: AmazonSQS.<operation> with `body`.
   [[nodiscard]] Result<ServeAnswer> sqs(const std::string& operation, const json::Value& body);
+  // An EventBridge API call: AWSEvents.<operation> with `body` (awsJson1_1).
+  [[nodiscard]] Result<ServeAnswer> events(const std::string& operation, const json::Value& body);
   // An SNS API call: Action=<action> with `parameters` (name, value pairs in the query
   // protocol's flattened form: "Attributes.entry.1.key").
   [[nodiscard]] Result<ServeAnswer> sns(
@@ -38,6 +40,9 @@ class ServeClient {
       const std::vector<std::pair<std::string, std::string>>& parameters);
 
  private:
+  // A call of a JSON-protocol API: X-Amz-Target `target`, `body` as JSON.
+  Result<ServeAnswer> json_api(const char* content_type, const std::string& target,
+                               const json::Value& body);
   std::string endpoint_;
 };
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/deploy_events.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "net/http_client.h"
@@ -91,8 +92,10 @@ int teardown(const TeardownOptions& options) {
       return kExitFailed;
     }
   }
-  if (auto ok = teardown_triggers(client, *project); !ok) {
-    std::cerr << "baton teardown: " << ok.error().cause << "\n";
+  auto triggers = teardown_rules(client, *project);
+  if (triggers) triggers = teardown_triggers(client, *project);
+  if (!triggers) {
+    std::cerr << "baton teardown: " << triggers.error().cause << "\n";
     return kExitFailed;
   }
   for (const auto& [name, function] : project->functions) {
@@ -101,8 +104,10 @@ int teardown(const TeardownOptions& options) {
       return kExitFailed;
     }
   }
-  if (auto ok = teardown_queues_and_topics(client, *project); !ok) {
-    std::cerr << "baton teardown: " << ok.error().cause << "\n";
+  auto stores = teardown_queues_and_topics(client, *project);
+  if (stores) stores = teardown_event_buses(client, *project);
+  if (!stores) {
+    std::cerr << "baton teardown: " << stores.error().cause << "\n";
     return kExitFailed;
   }
   return kExitOk;

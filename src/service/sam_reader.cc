@@ -111,6 +111,14 @@ std::string Reader::state_machine_name(const std::string& logical_id) const {
   return logical_id;
 }
 
+std::string Reader::bus_name(const std::string& logical_id) const {
+  return named(logical_id, "Name", 256);
+}
+
+std::string Reader::rule_name(const std::string& logical_id) const {
+  return named(logical_id, "Name", 64);
+}
+
 std::string Reader::queue_url(const std::string& logical_id) const {
   return "https://sqs." + std::string(kRegion) + ".amazonaws.com/" + std::string(kAccount) + "/" +
          queue_name(logical_id);
@@ -136,6 +144,8 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
   if (type == "AWS::Serverless::StateMachine" || type == "AWS::StepFunctions::StateMachine") {
     return arn("states", "stateMachine:" + state_machine_name(name));
   }
+  if (type == "AWS::Events::EventBus") return bus_name(name);
+  if (type == "AWS::Events::Rule") return rule_name(name);
   if (is_resource(name)) return function_name(name);
   return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
 }
@@ -159,10 +169,25 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
              type == "AWS::StepFunctions::StateMachine") {
     if (attribute == "Arn") return arn("states", "stateMachine:" + state_machine_name(id));
     if (attribute == "Name") return state_machine_name(id);
+  } else if (type == "AWS::Events::EventBus") {
+    if (attribute == "Arn") return arn("events", "event-bus/" + bus_name(id));
+    if (attribute == "Name") return bus_name(id);
+  } else if (type == "AWS::Events::Rule") {
+    if (attribute == "Arn") {
+      // A rule of a bus other than the default is named under it.
+      std::string bus = "default";
+      if (const YAML::Node b = root_["Resources"][id]["Properties"]["EventBusName"]; b) {
+        auto given = scalar(b, where);
+        if (!given) return given;
+        bus = given->substr(given->rfind('/') + 1);
+      }
+      return arn("events", "rule/" + (bus == "default" ? "" : bus + "/") + rule_name(id));
+    }
   }
   return invalid(where, "!GetAtt " + spec +
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
-                            ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name)");
+                            ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
+                            "EventBus.Arn, .Name; Rule.Arn)");
 }
 
 Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {

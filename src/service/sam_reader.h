@@ -35,6 +35,8 @@ class Reader {
   std::string queue_name(const std::string& logical_id) const;
   std::string topic_name(const std::string& logical_id) const;
   std::string state_machine_name(const std::string& logical_id) const;
+  std::string bus_name(const std::string& logical_id) const;
+  std::string rule_name(const std::string& logical_id) const;
   // A queue's URL as AWS gives it: baton's SQS takes it whatever the host.
   std::string queue_url(const std::string& logical_id) const;
   std::string arn(std::string_view service, const std::string& resource) const;
@@ -63,5 +65,9 @@ Result<json::Value> to_json(const YAML::Node& node, const Reader& reader, const 
 // The queues, topics, subscriptions, queue policies and event source mappings of the template,
 // and those a function's Events (Type SQS, SNS) make, into `project`.
 Result<void> read_messaging(const YAML::Node& resources, const Reader& reader, SamProject& project);
+
+// The event buses and rules of the template, and the rules functions' and state machines'
+// Events (Type EventBridgeRule, CloudWatchEvent, Schedule) make, into `project`.
+Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamProject& project);
 
 }  // namespace baton::service::sam

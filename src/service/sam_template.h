@@ -58,6 +58,20 @@ struct SamQueuePolicy {
   std::string policy;
 };
 
+// An AWS::Events::EventBus.
+struct SamEventBus {
+  std::string where;
+  std::string name;
+};
+
+// An EventBridge rule: an AWS::Events::Rule, or one a function's or state machine's event
+// (EventBridgeRule, CloudWatchEvent, Schedule) makes.
+struct SamRule {
+  std::string where;
+  json::Value rule;                  // PutRule's request: Name, EventBusName, EventPattern ...
+  std::vector<json::Value> targets;  // PutTargets' Targets
+};
+
 struct SamProject {
   std::string template_path;
   // AWS::Serverless::Function and AWS::Lambda::Function resources, by function name. The
@@ -69,6 +83,8 @@ struct SamProject {
   std::vector<SamSubscription> subscriptions;
   std::vector<SamEventSourceMapping> event_source_mappings;
   std::vector<SamQueuePolicy> queue_policies;
+  std::vector<SamEventBus> event_buses;
+  std::vector<SamRule> rules;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.

@@ -1,0 +1,146 @@
+// `baton deploy` and `baton teardown` of event buses and rules, through baton serve's
+// EventBridge API.
+
+#include "cli/deploy_events.h"
+
+#include <iostream>
+#include <set>
+
+namespace baton::cli {
+
+namespace {
+
+using json::Value;
+
+std::string member(const Value& object, std::string_view name) {
+  const Value* v = object.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+bool is_error(const ServeAnswer& a, std::string_view name) {
+  return member(a.body, "__type").ends_with(name);
+}
+
+// The rule's name and bus, as the API takes them.
+Value rule_key(const Value& rule) {
+  json::ObjectBuilder b;
+  b.add("Name", Value::string(member(rule, "Name")));
+  if (std::string bus = member(rule, "EventBusName"); !bus.empty()) {
+    b.add("EventBusName", Value::string(bus));
+  }
+  return b.build();
+}
+
+Value with_rule(const Value& rule, std::string_view key, Value value) {
+  json::ObjectBuilder b;
+  b.add("Rule", Value::string(member(rule, "Name")));
+  if (std::string bus = member(rule, "EventBusName"); !bus.empty()) {
+    b.add("EventBusName", Value::string(bus));
+  }
+  b.add(key, std::move(value));
+  return b.build();
+}
+
+// Runs an EventBridge call and requires a 2xx answer; errors name the template's place.
+Result<ServeAnswer> call(ServeClient& client, const std::string& error, const std::string& where,
+                         const std::string& operation, const Value& body) {
+  auto a = client.events(operation, body);
+  if (!a) return a;
+  if (a->status >= 300) return fail(error, where + ": " + operation + ": " + message_of(*a));
+  return a;
+}
+
+// The ids of the targets the rule has now.
+Result<std::vector<std::string>> target_ids(ServeClient& client, const service::SamRule& r) {
+  auto listed = call(client, "DeployFailed", r.where, "ListTargetsByRule",
+                     with_rule(r.rule, "Limit", Value::integer(100)));
+  if (!listed) return Unexpected<Error>(listed.error());
+  std::vector<std::string> ids;
+  if (const Value* targets = listed->body.find("Targets"); targets != nullptr) {
+    for (const Value& t : targets->as_array()) ids.push_back(member(t, "Id"));
+  }
+  return ids;
+}
+
+}  // namespace
+
+Expected<void, Error> deploy_event_buses(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamEventBus& bus : project.event_buses) {
+    auto created = client.events(
+        "CreateEventBus", json::ObjectBuilder().add("Name", Value::string(bus.name)).build());
+    if (!created) return Unexpected<Error>(created.error());
+    if (created->status >= 300 && !is_error(*created, "ResourceAlreadyExistsException")) {
+      return fail("DeployFailed",
+                  bus.where + ": event bus " + bus.name + ": " + message_of(*created));
+    }
+    std::cout << "event bus " << bus.name << (created->status < 300 ? " created" : " kept") << "\n";
+  }
+  return {};
+}
+
+Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamRule& r : project.rules) {
+    std::string name = member(r.rule, "Name");
+    auto put = call(client, "DeployFailed", r.where, "PutRule", r.rule);
+    if (!put) return Unexpected<Error>(put.error());
+    auto before = target_ids(client, r);
+    if (!before) return Unexpected<Error>(before.error());
+    std::set<std::string> wanted;
+    for (const Value& t : r.targets) wanted.insert(member(t, "Id"));
+    std::vector<Value> gone;
+    for (const std::string& id : *before) {
+      if (!wanted.contains(id)) gone.push_back(Value::string(id));
+    }
+    if (!gone.empty()) {
+      auto removed = call(client, "DeployFailed", r.where, "RemoveTargets",
+                          with_rule(r.rule, "Ids", Value::array(std::move(gone))));
+      if (!removed) return Unexpected<Error>(removed.error());
+    }
+    if (!r.targets.empty()) {
+      auto targets = call(client, "DeployFailed", r.where, "PutTargets",
+                          with_rule(r.rule, "Targets", Value::array(r.targets)));
+      if (!targets) return Unexpected<Error>(targets.error());
+    }
+    std::cout << "rule " << name << ": " << member(put->body, "RuleArn") << " (" << r.targets.size()
+              << (r.targets.size() == 1 ? " target" : " targets") << ")\n";
+  }
+  return {};
+}
+
+Expected<void, Error> teardown_rules(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamRule& r : project.rules) {
+    std::string name = member(r.rule, "Name");
+    auto described = client.events("DescribeRule", rule_key(r.rule));
+    if (!described) return Unexpected<Error>(described.error());
+    if (described->status >= 300 && is_error(*described, "ResourceNotFoundException")) {
+      std::cout << "rule " << name << " is not there\n";
+      continue;
+    }
+    auto ids = target_ids(client, r);
+    if (!ids) return Unexpected<Error>(ids.error());
+    if (!ids->empty()) {
+      std::vector<Value> listed;
+      for (const std::string& id : *ids) listed.push_back(Value::string(id));
+      auto removed = call(client, "TeardownFailed", r.where, "RemoveTargets",
+                          with_rule(r.rule, "Ids", Value::array(std::move(listed))));
+      if (!removed) return Unexpected<Error>(removed.error());
+    }
+    auto deleted = call(client, "TeardownFailed", r.where, "DeleteRule", rule_key(r.rule));
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    std::cout << "rule " << name << " deleted\n";
+  }
+  return {};
+}
+
+Expected<void, Error> teardown_event_buses(ServeClient& client,
+                                           const service::SamProject& project) {
+  for (const service::SamEventBus& bus : project.event_buses) {
+    auto deleted = call(client, "TeardownFailed", bus.where, "DeleteEventBus",
+                        json::ObjectBuilder().add("Name", Value::string(bus.name)).build());
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    std::cout << "event bus " << bus.name << " deleted\n";
+  }
+  return {};
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,150 @@
+// The EventBridge resources of a SAM template: AWS::Events::EventBus, AWS::Events::Rule, and the
+// rules that a function's or state machine's Events of Type EventBridgeRule, CloudWatchEvent
+// and Schedule make, as SAM makes them (one rule per event, the function or state machine its
+// target).
+
+#include "service/sam_reader.h"
+
+namespace baton::service::sam {
+
+namespace {
+
+using json::Value;
+
+std::string text_member(const Value& object, std::string_view name) {
+  const Value* v = object.find(name);
+  if (v == nullptr || v->is_null()) return "";
+  return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
+}
+
+// PutRule's request from the members a rule and an event share.
+Value rule_request(const std::string& name, const Value& properties, std::string_view pattern_key,
+                   std::string_view schedule_key) {
+  json::ObjectBuilder b;
+  b.add("Name", Value::string(name));
+  if (std::string bus = text_member(properties, "EventBusName"); !bus.empty()) {
+    b.add("EventBusName", Value::string(bus));
+  }
+  // An EventPattern is JSON in the template and text in the API.
+  if (std::string pattern = text_member(properties, pattern_key); !pattern.empty()) {
+    b.add("EventPattern", Value::string(pattern));
+  }
+  if (std::string schedule = text_member(properties, schedule_key); !schedule.empty()) {
+    b.add("ScheduleExpression", Value::string(schedule));
+  }
+  for (std::string_view key : {"Description", "State", "RoleArn"}) {
+    if (std::string v = text_member(properties, key); !v.empty()) b.add(key, Value::string(v));
+  }
+  return b.build();
+}
+
+// The target an event makes of its function or state machine, with what the event says of the
+// input, dead-letter queue and retries.
+Value event_target(const std::string& default_id, const std::string& arn, const Value& properties) {
+  json::ObjectBuilder t;
+  std::string id = default_id;
+  if (const Value* target = properties.find("Target"); target != nullptr && target->is_object()) {
+    if (std::string given = text_member(*target, "Id"); !given.empty()) id = given;
+  }
+  t.add("Id", Value::string(id));
+  t.add("Arn", Value::string(arn));
+  for (std::string_view key : {"Input", "InputPath"}) {
+    if (std::string v = text_member(properties, key); !v.empty()) t.add(key, Value::string(v));
+  }
+  for (std::string_view key : {"InputTransformer", "RetryPolicy"}) {
+    if (const Value* v = properties.find(key); v != nullptr && v->is_object()) t.add(key, *v);
+  }
+  if (const Value* dlq = properties.find("DeadLetterConfig"); dlq != nullptr && dlq->is_object()) {
+    if (std::string queue = text_member(*dlq, "Arn"); !queue.empty()) {
+      t.add("DeadLetterConfig", json::ObjectBuilder().add("Arn", Value::string(queue)).build());
+    }
+  }
+  return t.build();
+}
+
+// A function's or state machine's Events of the EventBridge kinds. `kind` names its target
+// ("Lambda", "StepFunctions") in the target ids SAM makes.
+Result<void> read_resource_events(const std::string& id, const Value& events,
+                                  const std::string& arn, std::string_view kind,
+                                  const Reader& reader, SamProject& project) {
+  for (const json::Member& event : events.members()) {
+    std::string name(event.name());
+    std::string where = "/Resources/" + id + "/Properties/Events/" + name;
+    std::string type = text_member(event.value, "Type");
+    bool pattern = type == "EventBridgeRule" || type == "CloudWatchEvent";
+    if (!pattern && type != "Schedule") continue;
+    const Value* found = event.value.find("Properties");
+    Value properties = found != nullptr && found->is_object() ? *found : Value::object({});
+    if (pattern && properties.find("Pattern") == nullptr) {
+      return reader.invalid(where + "/Properties/Pattern", "is required");
+    }
+    if (!pattern && properties.find("Schedule") == nullptr) {
+      return reader.invalid(where + "/Properties/Schedule", "is required");
+    }
+    std::string rule = text_member(properties, pattern ? "RuleName" : "Name");
+    if (rule.empty()) {
+      rule = reader.stack() + "-" + id + name;
+      if (rule.size() > 64) rule.resize(64);
+    }
+    Value request = rule_request(rule, properties, "Pattern", "Schedule");
+    // Schedule's Enabled: false is a disabled rule.
+    if (const Value* enabled = properties.find("Enabled");
+        enabled != nullptr && enabled->is_bool() && !enabled->as_bool()) {
+      request = json::with_member(request, "State", Value::string("DISABLED"));
+    }
+    project.rules.push_back(
+        {where,
+         request,
+         {event_target(id + name + std::string(kind) + "Target", arn, properties)}});
+  }
+  return {};
+}
+
+Result<Value> properties_of(const YAML::Node& resource, const Reader& reader,
+                            const std::string& where) {
+  if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
+    return to_json(props, reader, where + "/Properties");
+  }
+  return Value::object({});
+}
+
+}  // namespace
+
+Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamProject& project) {
+  for (const auto& entry : resources) {
+    std::string id = entry.first.Scalar();
+    std::string where = "/Resources/" + id;
+    std::string type = reader.type_of(id);
+    bool events_resource = type == "AWS::Events::EventBus" || type == "AWS::Events::Rule";
+    bool has_events =
+        type == "AWS::Serverless::Function" || type == "AWS::Serverless::StateMachine";
+    if (!events_resource && !has_events) continue;
+    auto properties = properties_of(entry.second, reader, where);
+    if (!properties) return Unexpected<Error>(properties.error());
+    if (type == "AWS::Events::EventBus") {
+      project.event_buses.push_back({where, reader.bus_name(id)});
+    } else if (type == "AWS::Events::Rule") {
+      SamRule rule{
+          where,
+          rule_request(reader.rule_name(id), *properties, "EventPattern", "ScheduleExpression"),
+          {}};
+      if (const Value* targets = properties->find("Targets");
+          targets != nullptr && targets->is_array()) {
+        for (const Value& t : targets->as_array()) rule.targets.push_back(t);
+      }
+      project.rules.push_back(std::move(rule));
+    } else if (const Value* events = properties->find("Events");
+               events != nullptr && events->is_object()) {
+      bool function = type == "AWS::Serverless::Function";
+      std::string arn = function
+                            ? reader.arn("lambda", "function:" + reader.function_name(id))
+                            : reader.arn("states", "stateMachine:" + reader.state_machine_name(id));
+      auto read = read_resource_events(id, *events, arn, function ? "Lambda" : "StepFunctions",
+                                       reader, project);
+      if (!read) return read;
+    }
+  }
+  return {};
+}
+
+}  // namespace baton::service::sam

@@ -1,0 +1,149 @@
+"""`baton deploy` and `baton teardown` of EventBridge resources: an AWS::Events::EventBus, an
+AWS::Events::Rule with a queue target and an InputTransformer, and a state machine's
+EventBridgeRule event, as a SAM template declares them; deployed, used, deployed again with a
+target fewer, and torn down.
+
+usage: python3 tests/serve/test_deploy_events.py PATH_TO_BATON
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+import boto3
+from botocore.config import Config
+
+import harness
+
+ACCOUNT = harness.ACCOUNT
+REGION = harness.REGION
+
+TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersBus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: orders
+  AuditQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: audit
+  SpareQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: spare
+  AuditRule:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: audit-orders
+      EventBusName: !Ref OrdersBus
+      EventPattern:
+        source: [shop.orders]
+      Targets:
+        - Id: audit
+          Arn: !GetAtt AuditQueue.Arn
+          InputTransformer:
+            InputPathsMap:
+              order: $.detail.order
+            InputTemplate: '{"audited": <order>, "rule": <aws.events.rule-name>}'
+%(spare)s
+  Fulfil:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: fulfil
+      Definition:
+        StartAt: Done
+        States:
+          Done: {Type: Pass, End: true}
+      Events:
+        OnOrder:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !GetAtt OrdersBus.Name
+            Pattern:
+              source: [shop.orders]
+              detail:
+                order: [{numeric: [">", 10]}]
+            InputPath: $.detail
+Outputs:
+  RuleArn:
+    Value: !GetAtt AuditRule.Arn
+"""
+
+SPARE = """        - Id: spare
+          Arn: !GetAtt SpareQueue.Arn"""
+
+
+def baton(*args):
+    return subprocess.run([harness.BATON, *args], capture_output=True, text=True, timeout=120)
+
+
+class DeployEventsTest(harness.ServerTest):
+
+    def client(self, service):
+        return boto3.session.Session().client(
+            service, endpoint_url=self.server.endpoint, region_name=REGION,
+            config=Config(retries={"max_attempts": 1}))
+
+    def write(self, folder, spare):
+        with open(os.path.join(folder, "template.yaml"), "w") as f:
+            f.write(TEMPLATE % {"spare": SPARE if spare else ""})
+
+    def test_deploy_use_redeploy_teardown(self):
+        events, sqs = self.client("events"), self.client("sqs")
+        self.addCleanup(events.close)
+        self.addCleanup(sqs.close)
+        with tempfile.TemporaryDirectory() as folder:
+            project = os.path.join(folder, "shop")
+            os.mkdir(project)
+            self.write(project, spare=True)
+            done = baton("deploy", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn("event bus orders created", done.stdout)
+            self.assertIn(f"rule audit-orders: arn:aws:events:{REGION}:{ACCOUNT}:rule/orders/"
+                          "audit-orders (2 targets)", done.stdout)
+            rules = sorted(r["Name"] for r in events.list_rules(EventBusName="orders")["Rules"])
+            self.assertEqual(rules, ["audit-orders", "shop-FulfilOnOrder"])
+            [target] = events.list_targets_by_rule(Rule="shop-FulfilOnOrder",
+                                                   EventBusName="orders")["Targets"]
+            self.assertEqual((target["Id"], target["Arn"], target["InputPath"]),
+                             ("FulfilOnOrderStepFunctionsTarget",
+                              f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:fulfil", "$.detail"))
+
+            events.put_events(Entries=[{"Source": "shop.orders", "DetailType": "Placed",
+                                        "Detail": '{"order": 42}', "EventBusName": "orders"}])
+            url = sqs.get_queue_url(QueueName="audit")["QueueUrl"]
+            got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)["Messages"]
+            self.assertEqual(json.loads(got[0]["Body"]),
+                             {"audited": 42, "rule": "audit-orders"})
+            runs = harness.wait_for(lambda: self.sfn.list_executions(
+                stateMachineArn=harness.machine_arn("fulfil"))["executions"], what="a run")
+            run = self.sfn.describe_execution(executionArn=runs[0]["executionArn"])
+            self.assertEqual(json.loads(run["input"]), {"order": 42})
+
+            # Deployed again without the spare target: the rule loses it.
+            self.write(project, spare=False)
+            again = baton("deploy", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn("event bus orders kept", again.stdout)
+            ids = [t["Id"] for t in events.list_targets_by_rule(
+                Rule="audit-orders", EventBusName="orders")["Targets"]]
+            self.assertEqual(ids, ["audit"])
+
+            gone = baton("teardown", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(gone.returncode, 0, gone.stderr)
+            self.assertIn("rule audit-orders deleted", gone.stdout)
+            self.assertIn("event bus orders deleted", gone.stdout)
+            self.assertNotIn("orders", [b["Name"] for b in events.list_event_buses()["EventBuses"]])
+            again = baton("teardown", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn("rule audit-orders is not there", again.stdout)
+
+
+if __name__ == "__main__":
+    harness.baton_binary()
+    unittest.main()
