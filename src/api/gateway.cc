@@ -6,6 +6,7 @@
 #include "api/auth.h"
 #include "api/protocol.h"
 #include "core/random.h"
+#include "core/time.h"
 
 namespace baton::api {
 
@@ -190,6 +191,7 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
     return health(respond);
   }
   if (request.method == "GET" && path == kSnsSigningCertPath) return sns_certificate(respond);
+  if (path == "/_baton/clock") return clock(request, respond);
   std::string id = next_request_id();
   Route found = route(request);
   std::int64_t started = now_us();
@@ -314,6 +316,43 @@ void Gateway::sns_certificate(const net::Responder& respond) {
                   ok.body = std::string(pem->as_string());
                   respond(std::move(ok));
                 });
+}
+
+void Gateway::clock(const net::HttpRequest& request, const net::Responder& respond) {
+  net::HttpResponse out;
+  out.header("Content-Type", "application/json");
+  auto refuse = [&](int status, const std::string& message) {
+    out.status = status;
+    out.body =
+        json::to_string(json::ObjectBuilder().add("message", json::Value::string(message)).build());
+    respond(std::move(out));
+  };
+  if (options_.clock == nullptr) {
+    return refuse(404,
+                  "baton serve runs on the system's clock: start it with --clock-control "
+                  "to move its clock forward");
+  }
+  if (request.method == "POST") {
+    auto body = json::parse(request.body);
+    const json::Value* advance = body && body->is_object() ? body->find("advanceSeconds") : nullptr;
+    if (advance == nullptr || !advance->is_number() || advance->as_double() < 0) {
+      return refuse(400,
+                    "the body must be {\"advanceSeconds\": N}, N >= 0: the clock only "
+                    "moves forward");
+    }
+    options_.clock->advance_millis(static_cast<std::int64_t>(advance->as_double() * 1000));
+    service_.wake();
+  } else if (request.method != "GET") {
+    return refuse(405, "GET reads the clock; POST {\"advanceSeconds\": N} moves it forward");
+  }
+  out.status = 200;
+  out.body = json::to_string(
+      json::ObjectBuilder()
+          .add("now", json::Value::string(format_rfc3339_millis(options_.clock->now())))
+          .add("offsetSeconds",
+               json::Value::number(static_cast<double>(options_.clock->offset_millis()) / 1000.0))
+          .build());
+  respond(std::move(out));
 }
 
 void Gateway::health(const net::Responder& respond) const {

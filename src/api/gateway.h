@@ -49,6 +49,8 @@ struct GatewayOptions {
   // SigV4 signature by one of them, for `region`; without, requests are taken signed or not.
   std::optional<std::map<std::string, std::string>> credentials;
   std::string region = "us-east-1";
+  // With --clock-control: the clock GET and POST /_baton/clock read and move forward.
+  ShiftedClock* clock = nullptr;
 };
 
 class Gateway {
@@ -71,6 +73,9 @@ class Gateway {
 
  private:
   void health(const net::Responder& respond) const;
+  // GET /_baton/clock: {"now", "offsetSeconds"}; POST with {"advanceSeconds": N} moves it N
+  // seconds forward first. 404 when baton serve runs on the system's clock alone.
+  void clock(const net::HttpRequest& request, const net::Responder& respond);
   // GET kSnsSigningCertPath: the certificate SNS's message signatures verify with.
   void sns_certificate(const net::Responder& respond);
   // Checks the signature (with --auth sigv4) and decodes an aws-chunked body in place. The

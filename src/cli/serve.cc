@@ -45,6 +45,7 @@ struct ServeOptions {
   SandboxOptions sandboxes;
   bool synchronous_full = false;
   bool check = false;
+  bool clock_control = false;
   std::string tls_cert;  // with tls_key: the API speaks HTTPS
   std::string tls_key;
   std::string auth;         // "none", "sigv4"; "": none on a loopback address
@@ -251,7 +252,7 @@ int serve(const ServeOptions& options) {
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     service_options.endpoint_url = scheme + "://" + host + ":" + std::to_string(api_socket->port);
   }
-  SystemClock clock;
+  ShiftedClock clock;
   service::Service service(std::move(*store), service_options, clock);
   auto apis = api::served_apis(service);
   if (!apis) return serve_error(apis.error().cause);
@@ -261,6 +262,7 @@ int serve(const ServeOptions& options) {
   gateway_options.store = "sqlite:" + db_path;
   gateway_options.credentials = credentials;
   gateway_options.region = options.region;
+  if (options.clock_control) gateway_options.clock = &clock;
   api::Gateway api(service, std::move(*apis), gateway_options);
   gateway = &api;
   if (auto started = service.start(); !started) {
@@ -370,6 +372,9 @@ Run register_serve(CLI::App& app) {
                     "Check the whole database for damage (SQLite's integrity_check), report, "
                     "and exit: 0 when it is sound. Start-up always runs a quicker check");
   add_sandbox_options(*command, options->sandboxes);
+  command->add_flag("--clock-control", options->clock_control,
+                    "Let POST /_baton/clock {\"advanceSeconds\": N} move baton's clock forward, "
+                    "to reach schedules and timeouts without waiting (for tests)");
   command->add_flag("--fsync-full", options->synchronous_full,
                     "Make every commit survive power loss, not only a crash of baton (slower)");
   CLI::Option* tls_cert =

@@ -28,4 +28,16 @@ void VirtualClock::advance_millis(std::int64_t millis) {
   now_ = Timestamp::from_millis(now_.millis() + millis);
 }
 
+Timestamp ShiftedClock::now() {
+  return Timestamp::from_millis(system_.now().millis() + offset_ms_.load());
+}
+
+void ShiftedClock::sleep_until(Timestamp t) {
+  system_.sleep_until(Timestamp::from_millis(t.millis() - offset_ms_.load()));
+}
+
+void ShiftedClock::advance_millis(std::int64_t millis) {
+  if (millis > 0) offset_ms_.fetch_add(millis);
+}
+
 }  // namespace baton

@@ -34,6 +34,10 @@ void Service::call(std::string_view service, std::string_view operation, json::V
   core_->call(service, operation, std::move(request), std::move(reply), std::move(abandoned));
 }
 
+void Service::wake() {
+  core_->post([] {}, false);
+}
+
 bool Service::implements(std::string_view service, std::string_view operation) const {
   return core_->implements(service, operation);
 }

@@ -93,6 +93,9 @@ class Service {
   bool serves(std::string_view service) const;
   // Whether the store refuses writes (a commit failed; retried every second).
   bool degraded() const;
+  // Has the service thread look at its clock again (it moved: a ShiftedClock advanced), firing
+  // what is due. Any thread.
+  void wake();
 
  private:
   std::unique_ptr<Core> core_;
