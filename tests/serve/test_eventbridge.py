@@ -10,8 +10,10 @@ usage: python3 tests/serve/test_eventbridge.py PATH_TO_BATON
 import json
 import re
 import unittest
+import urllib.request
 
 import boto3
+import botocore.exceptions
 from botocore.config import Config
 
 import harness
@@ -325,6 +327,87 @@ class EventBridgeTest(harness.ServerTest):
             self.sfn.describe_execution(executionArn=run["executionArn"])), what="the end")
         self.assertEqual((done["status"], done["error"]), ("FAILED", "EventBridge.FailedEntry"))
         self.assertIn("ResourceNotFoundException", done["cause"])
+
+
+def advance_clock(server, seconds):
+    request = urllib.request.Request(server.endpoint + "/_baton/clock", method="POST",
+                                     data=json.dumps({"advanceSeconds": seconds}).encode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+class ScheduledRuleTest(unittest.TestCase):
+    """Scheduled rules on a clock the test moves (baton serve --clock-control)."""
+
+    def test_rate_and_cron_rules_fire_on_time(self):
+        with harness.Server(harness.BATON, args=["--clock-control"]) as server:
+            events, sqs = client(server, "events"), client(server, "sqs")
+            url = sqs.create_queue(QueueName="ticks")["QueueUrl"]
+            queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:ticks"
+            arn = events.put_rule(Name="every-5", ScheduleExpression="rate(5 minutes)")["RuleArn"]
+            events.put_targets(Rule="every-5", Targets=[{"Id": "q", "Arn": queue_arn}])
+            described = events.describe_rule(Name="every-5")
+            self.assertEqual(described["ScheduleExpression"], "rate(5 minutes)")
+            self.assertNotIn("EventPattern", described)
+            self.assertEqual(sqs.receive_message(QueueUrl=url).get("Messages", []), [])
+
+            def ticks(count):
+                got = []
+                for _ in range(20):
+                    got += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                               WaitTimeSeconds=1).get("Messages", [])
+                    if len(got) >= count:
+                        break
+                return [json.loads(m["Body"]) for m in got]
+
+            advance_clock(server, 301)
+            [tick] = ticks(1)
+            self.assertEqual((tick["source"], tick["detail-type"], tick["detail"],
+                              tick["resources"]),
+                             ("aws.events", "Scheduled Event", {}, [arn]))
+            advance_clock(server, 600)
+            later = ticks(2)
+            self.assertEqual(len(later), 2)
+            times = sorted(e["time"] for e in [tick] + later)
+            self.assertEqual(len(set(times)), 3)
+
+            # Disabled, it does not fire; enabled again, it does not catch up on what it missed.
+            events.disable_rule(Name="every-5")
+            advance_clock(server, 900)
+            self.assertEqual(ticks(0), [])
+            events.enable_rule(Name="every-5")
+            self.assertEqual(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+                             .get("Messages", []), [])
+            events.remove_targets(Rule="every-5", Ids=["q"])
+            events.delete_rule(Name="every-5")
+
+            # cron: 10:15 UTC every day.
+            events.put_rule(Name="daily", ScheduleExpression="cron(15 10 * * ? *)")
+            events.put_targets(Rule="daily", Targets=[{"Id": "q", "Arn": queue_arn,
+                                                       "Input": '{"daily": true}'}])
+            advance_clock(server, 24 * 3600)
+            [daily] = ticks(1)
+            self.assertEqual(daily, {"daily": True})
+
+            code, message = self.error_of(events.put_rule, Name="bad",
+                                          ScheduleExpression="rate(1 minutes)")
+            self.assertEqual(code, "ValidationException")
+            self.assertTrue(message.startswith("Parameter ScheduleExpression is not valid."),
+                            message)
+            events.create_event_bus(Name="custom")
+            self.assertEqual(self.error_of(events.put_rule, Name="bad", EventBusName="custom",
+                                           ScheduleExpression="rate(1 minute)"),
+                             ("ValidationException",
+                              "ScheduleExpression is supported only on the default event bus."))
+            events.close()
+            sqs.close()
+
+    def error_of(self, call, **kwargs):
+        try:
+            call(**kwargs)
+        except botocore.exceptions.ClientError as e:
+            return e.response["Error"]["Code"], e.response["Error"]["Message"]
+        self.fail("no error")
 
 
 class RestartTest(unittest.TestCase):

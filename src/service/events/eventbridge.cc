@@ -135,7 +135,12 @@ void EventBridge::save_rule(const Rule& rule) {
   std::vector<Value> targets;
   for (const Target& t : rule.targets) targets.push_back(t.record);
   json::ObjectBuilder record;
-  record.add("EventPattern", text(rule.pattern_text));
+  if (!rule.pattern_text.empty()) record.add("EventPattern", text(rule.pattern_text));
+  if (rule.schedule) {
+    record.add("ScheduleExpression", text(rule.schedule->text()));
+    record.add("ScheduleFrom", Value::integer(rule.schedule_from_ms));
+    record.add("FiredThrough", Value::integer(rule.fired_through_ms));
+  }
   record.add("State", text(rule.enabled ? "ENABLED" : "DISABLED"));
   if (!rule.description.empty()) record.add("Description", text(rule.description));
   if (!rule.role_arn.empty()) record.add("RoleArn", text(rule.role_arn));
@@ -146,7 +151,7 @@ void EventBridge::save_rule(const Rule& rule) {
 
 void EventBridge::index_rule(Bus& bus, const Rule& rule) {
   bus.index.erase(rule.name);
-  if (!rule.enabled) return;
+  if (!rule.enabled || rule.pattern_text.empty()) return;
   auto pattern = baton::events::EventPattern::parse(rule.pattern_text);
   // Accepted when it was put; a failure now is a store written by another version.
   if (!pattern) {
@@ -201,6 +206,23 @@ Expected<void, Error> EventBridge::recover() {
         rule.enabled = string_member(r.record, "State") != "DISABLED";
         rule.description = string_member(r.record, "Description");
         rule.role_arn = string_member(r.record, "RoleArn");
+        if (std::string schedule = string_member(r.record, "ScheduleExpression");
+            !schedule.empty()) {
+          auto parsed = baton::events::ScheduleExpression::parse(
+              schedule, baton::events::ScheduleFlavour::Rule);
+          // Accepted when it was put; a failure now is a store written by another version.
+          if (!parsed) {
+            core.warn("EventBridge rule " + rule.arn + ": " + parsed.error().cause);
+          } else {
+            rule.schedule = std::move(*parsed);
+          }
+          auto integer = [&](std::string_view key) {
+            const Value* v = r.record.find(key);
+            return v != nullptr && v->is_int64() ? v->as_int64() : 0;
+          };
+          rule.schedule_from_ms = integer("ScheduleFrom");
+          rule.fired_through_ms = integer("FiredThrough");
+        }
         if (const Value* targets = r.record.find("Targets"); targets && targets->is_array()) {
           for (const Value& t : targets->as_array()) {
             auto target = read_target(t);
@@ -213,7 +235,7 @@ Expected<void, Error> EventBridge::recover() {
           }
         }
         index_rule(bus, rule);
-        bus.rules.emplace(rule.name, std::move(rule));
+        arm(bus.rules.emplace(rule.name, std::move(rule)).first->second);
       }
       page.after = next;
     } while (!next.empty());

@@ -21,6 +21,7 @@
 #include "core/json.h"
 #include "core/random.h"
 #include "events/event_pattern.h"
+#include "events/schedule_expression.h"
 #include "service/core.h"
 #include "service/events/input_transformer.h"
 
@@ -50,6 +51,13 @@ struct Rule {
   std::string role_arn;
   std::int64_t created_ms = 0;
   std::vector<Target> targets;
+  // A scheduled rule's ScheduleExpression; rate() counts from schedule_from_ms (when it was
+  // set). fired_through_ms: the last fire delivered (kept, so a restart neither repeats nor
+  // forgets one). A timer armed for an earlier `generation` of the rule does nothing.
+  std::optional<baton::events::ScheduleExpression> schedule;
+  std::int64_t schedule_from_ms = 0;
+  std::int64_t fired_through_ms = 0;
+  std::uint64_t generation = 0;
 
   const Target* target(std::string_view id) const;
 };
@@ -109,6 +117,10 @@ struct EventBridge final : EmulatedService {
   void save_bus(const Bus& bus);
   void save_rule(const Rule& rule);
   void index_rule(Bus& bus, const Rule& rule);
+  // Scheduled rules (scheduled_rules.cc): the timer of the rule's next fire, and the fire.
+  void arm(Rule& rule);
+  void fire(const std::string& bus, const std::string& name, std::uint64_t generation,
+            std::int64_t at_ms);
   json::Value describe(const Rule& rule) const;
 
   // Sends `event` (an accepted envelope) to every target of every enabled rule it matches.

@@ -1,5 +1,6 @@
-// Rules: an event pattern on a bus, enabled or not. PutRule replaces what it names, keeping the
-// rule's targets; the bus's index holds the patterns of its enabled rules.
+// Rules: an event pattern on a bus, or a schedule (scheduled_rules.cc), enabled or not. PutRule
+// replaces what it names, keeping the rule's targets; the bus's index holds the patterns of its
+// enabled rules.
 
 #include "service/events/eventbridge.h"
 
@@ -13,7 +14,8 @@ Value rule_summary(const Rule& rule) {
   json::ObjectBuilder out;
   out.add("Name", text(rule.name));
   out.add("Arn", text(rule.arn));
-  out.add("EventPattern", text(rule.pattern_text));
+  if (!rule.pattern_text.empty()) out.add("EventPattern", text(rule.pattern_text));
+  if (rule.schedule) out.add("ScheduleExpression", text(rule.schedule->text()));
   out.add("State", text(rule.enabled ? "ENABLED" : "DISABLED"));
   if (!rule.description.empty()) out.add("Description", text(rule.description));
   if (!rule.role_arn.empty()) out.add("RoleArn", text(rule.role_arn));
@@ -46,16 +48,25 @@ void EventBridge::put_rule(const Request& r, Reply reply) {
   if (!description) return reply(Unexpected<Error>(description.error()));
   auto role = r.string("RoleArn");
   if (!role) return reply(Unexpected<Error>(role.error()));
-  if (*schedule) {
-    return reply(validation(
-        "Parameter ScheduleExpression is not supported by this endpoint: scheduled rules are "
-        "not run here; use an EventPattern."));
-  }
-  if (!*pattern_text) {
+  if (!*pattern_text && !*schedule) {
     return reply(validation("Parameter(s) EventPattern or ScheduleExpression must be specified."));
   }
-  auto pattern = baton::events::EventPattern::parse(**pattern_text);
-  if (!pattern) return reply(Unexpected<Error>(pattern.error()));
+  std::optional<baton::events::EventPattern> pattern;
+  if (*pattern_text) {
+    auto compiled = baton::events::EventPattern::parse(**pattern_text);
+    if (!compiled) return reply(Unexpected<Error>(compiled.error()));
+    pattern = std::move(*compiled);
+  }
+  std::optional<baton::events::ScheduleExpression> expression;
+  if (*schedule) {
+    if ((*bus)->name != "default") {
+      return reply(validation("ScheduleExpression is supported only on the default event bus."));
+    }
+    auto parsed =
+        baton::events::ScheduleExpression::parse(**schedule, baton::events::ScheduleFlavour::Rule);
+    if (!parsed) return reply(Unexpected<Error>(parsed.error()));
+    expression = std::move(*parsed);
+  }
   std::string wanted_state = state->value_or("ENABLED");
   if (wanted_state != "ENABLED" && wanted_state != "DISABLED" &&
       wanted_state != "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS") {
@@ -73,12 +84,24 @@ void EventBridge::put_rule(const Request& r, Reply reply) {
     rule.bus = b.name;
     rule.created_ms = core.now_ms();
   }
-  rule.pattern_text = **pattern_text;
+  rule.pattern_text = pattern_text->value_or("");
+  bool was_enabled = rule.enabled && !added;
   rule.enabled = wanted_state != "DISABLED";
   rule.description = description->value_or("");
   rule.role_arn = role->value_or("");
   b.index.erase(rule.name);
-  if (rule.enabled) b.index.put(rule.name, std::move(*pattern));
+  if (rule.enabled && pattern) b.index.put(rule.name, std::move(*pattern));
+  // A new or changed schedule counts from now.
+  bool same = rule.schedule && expression && rule.schedule->text() == expression->text();
+  if (!same) {
+    rule.schedule_from_ms = core.now_ms();
+    rule.fired_through_ms = 0;
+  } else if (rule.enabled && !was_enabled) {
+    // What came due while it was disabled is not fired.
+    rule.fired_through_ms = std::max(rule.fired_through_ms, core.now_ms());
+  }
+  rule.schedule = std::move(expression);
+  arm(rule);
   save_rule(rule);
   core.answer(reply, json::ObjectBuilder().add("RuleArn", text(rule.arn)).build());
 }
@@ -118,8 +141,12 @@ void EventBridge::set_enabled(const Request& r, Reply reply, bool enabled) {
   auto rule = requested_rule(r, "Name");
   if (!rule) return reply(Unexpected<Error>(rule.error()));
   Rule& found = **rule;
+  // What came due while it was disabled is not fired.
+  if (enabled && !found.enabled)
+    found.fired_through_ms = std::max(found.fired_through_ms, core.now_ms());
   found.enabled = enabled;
   index_rule(buses.at(found.bus), found);
+  arm(found);
   save_rule(found);
   core.answer(reply, Value::object({}));
 }
