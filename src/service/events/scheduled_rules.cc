@@ -26,7 +26,8 @@ void EventBridge::arm(Rule& rule) {
   ++rule.generation;
   if (!rule.enabled || !rule.schedule) return;
   const auto& zone = baton::events::TimeZone::utc();
-  std::int64_t after = std::max(rule.fired_through_ms, rule.schedule_from_ms - 1);
+  // A rule's rate() first fires one period after the rule is put.
+  std::int64_t after = std::max(rule.fired_through_ms, rule.schedule_from_ms);
   std::optional<std::int64_t> next = rule.schedule->next_after(after, rule.schedule_from_ms, zone);
   if (!next) return;
   std::int64_t now = core.now_ms();
