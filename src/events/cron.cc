@@ -268,7 +268,7 @@ class CronParser {
     std::size_t hash = t.find('#');
     if (hash != std::string_view::npos) {
       int day = 0;
-      std::string_view nth = t.substr(hash + 1);
+      std::string_view nth = std::string_view(t).substr(hash + 1);
       if (t.find_first_of(",-/*") != std::string_view::npos) {
         return fail_field(kDayOfWeek, "'" + text + "': '#' takes one weekday, alone, as 6#3");
       }
