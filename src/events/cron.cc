@@ -26,7 +26,7 @@ struct Field {
   int max;
   const char* const* names;  // for min..max, or null
   const char* values;        // how an error names the values
-  int max_increment;         // Quartz's bound: "0/60" is refused
+  int max_increment;         // Quartz's bound: "0/60" is refused; 0 where AWS lists no '/'
   bool cyclic;               // whether a backwards range wraps around
 };
 
@@ -34,7 +34,7 @@ constexpr Field kMinutes{1, "Minutes", 0, 59, nullptr, "0-59", 59, true};
 constexpr Field kHours{2, "Hours", 0, 23, nullptr, "0-23", 23, true};
 constexpr Field kDayOfMonth{3, "Day-of-month", 1, 31, nullptr, "1-31", 31, true};
 constexpr Field kMonth{4, "Month", 1, 12, kMonthNames, "1-12 or JAN-DEC", 12, true};
-constexpr Field kDayOfWeek{5, "Day-of-week", 1, 7, kDayNames, "1-7 or SUN-SAT", 7, true};
+constexpr Field kDayOfWeek{5, "Day-of-week", 1, 7, kDayNames, "1-7 or SUN-SAT", 0, true};
 constexpr Field kYear{6, "Year", 1970, 2199, nullptr, "1970-2199", 229, false};
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -178,7 +178,7 @@ class CronParser {
     std::size_t slash = item.find('/');
     std::string_view base = item.substr(0, slash);
     if (slash != std::string_view::npos) {
-      if (&field == &kDayOfWeek) return fail_field(field, "it takes no increments ('/')");
+      if (field.max_increment == 0) return fail_field(field, "it takes no increments ('/')");
       std::string_view increment = item.substr(slash + 1);
       if (!all_digits(increment) || increment.size() > 4) {
         return fail_field(field,
@@ -268,7 +268,7 @@ class CronParser {
     std::size_t hash = t.find('#');
     if (hash != std::string_view::npos) {
       int day = 0;
-      std::string_view nth = t.substr(hash + 1);
+      std::string_view nth = std::string_view(t).substr(hash + 1);
       if (t.find_first_of(",-/*") != std::string_view::npos) {
         return fail_field(kDayOfWeek, "'" + text + "': '#' takes one weekday, alone, as 6#3");
       }

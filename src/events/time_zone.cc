@@ -276,10 +276,13 @@ LocalInstants TimeZone::from_local(std::int64_t local_seconds) const {
 std::int64_t TimeZone::latest_local_until(std::int64_t utc_seconds) const {
   std::int64_t t = clamp_instant(utc_seconds);
   std::vector<OffsetChange> changes;
-  std::int32_t offset = changes_in(t - kWindow, t, changes);
+  std::int64_t start = t - kWindow;
+  std::int32_t offset = changes_in(start, t, changes);
   std::int64_t latest = t + offset_at(t);
   for (const OffsetChange& change : changes) {
-    latest = std::max(latest, change.at - 1 + offset);  // the last second before the change
+    // The last second of each span before `t`; two changes at one instant leave an empty span.
+    if (change.at > start) latest = std::max(latest, change.at - 1 + offset);
+    start = change.at;
     offset = change.offset;
   }
   return latest;

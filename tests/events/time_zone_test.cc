@@ -54,7 +54,10 @@ struct Tzif {
       out += '\0';
     }
     out += std::string("XXX\0", 4);
-    for (std::uint32_t i = 0; i < leap_count; ++i) put(out, 0, time_size + 4);
+    for (std::uint32_t i = 0; i < leap_count; ++i) {
+      put(out, 0, time_size);
+      put(out, 1, 4);
+    }
   }
   std::string bytes() const {
     std::string out;
@@ -300,6 +303,16 @@ TEST(TimeZoneFooterTest, DaylightSavingTimeAllYearNeverChanges) {
     EXPECT_EQ(z.offset_at(t), -4 * kHour) << iso(t);
   }
   EXPECT_EQ(z.from_local(civil(2025, 1, 1, 0, 30)).kind, Kind::Unique);
+}
+
+// Daylight saving time here starts (to +0) the instant it ends (to +1): the clocks never show +1.
+TEST(TimeZoneFooterTest, TwoChangesAtOneInstantLeaveNothingBetween) {
+  TimeZone z = footer_only("AAA-1BBB0,J100/1,J100/0");
+  std::int64_t change = civil(2023, 4, 10);  // J100, at 01:00 +1 and at 00:00 +0
+  EXPECT_EQ(z.offset_at(change - 1), 0);
+  EXPECT_EQ(z.offset_at(change), 0);
+  EXPECT_EQ(z.latest_local_until(change + 600), change + 600);
+  EXPECT_EQ(z.from_local(change + 600).kind, Kind::Unique);
 }
 
 TEST(TimeZoneFooterTest, SouthernZonesKeepDaylightSavingTimeOverNewYear) {
