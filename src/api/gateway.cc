@@ -46,6 +46,7 @@ const std::vector<Catalogued>& catalogue() {
       {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
       {"events", "events", {}},
+      {"scheduler", "scheduler", {}},
   };
   return kApis;
 }

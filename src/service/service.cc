@@ -4,6 +4,7 @@
 
 #include "service/core.h"
 #include "service/events/events.h"
+#include "service/scheduler/scheduler.h"
 #include "service/lambda/lambda.h"
 #include "service/probe/probe.h"
 #include "service/sns/sns.h"
@@ -20,6 +21,7 @@ Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Cl
   core_->register_service(sqs::make(*core_));
   core_->register_service(sns::make(*core_));
   core_->register_service(events::make(*core_));
+  core_->register_service(scheduler::make(*core_));
   if (core_->options.test_services) core_->register_service(probe::make_bucket(*core_));
 }
 

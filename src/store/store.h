@@ -24,7 +24,8 @@ namespace baton::store {
 // Revision: a definition as some execution runs it, kept once by its digest. MapRun: a
 // Distributed Map's run, its parent the execution. Queue, Topic: SQS's and SNS's; Subscription:
 // its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
-// is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus). New kinds
+// is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus).
+// ScheduleGroup, Schedule: EventBridge Scheduler's (a schedule's parent is its group). New kinds
 // go at the end: the store keeps them by number.
 enum class Kind {
   StateMachine,
@@ -41,6 +42,8 @@ enum class Kind {
   EventInvokeConfig,
   EventBus,
   EventRule,
+  ScheduleGroup,
+  Schedule,
 };
 
 struct Resource {
