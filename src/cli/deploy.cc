@@ -145,6 +145,7 @@ int deploy(const DeployOptions& options) {
   }
   auto triggers = deploy_triggers(client, *project);
   if (triggers) triggers = deploy_rules(client, *project);
+  if (triggers) triggers = deploy_schedules(client, *project);
   if (!triggers) {
     std::cerr << "baton deploy: " << triggers.error().cause << "\n";
     return kExitFailed;

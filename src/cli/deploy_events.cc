@@ -6,6 +6,8 @@
 #include <iostream>
 #include <set>
 
+#include "net/http_client.h"
+
 namespace baton::cli {
 
 namespace {
@@ -65,6 +67,17 @@ Result<std::vector<std::string>> target_ids(ServeClient& client, const service::
 }  // namespace
 
 Expected<void, Error> deploy_event_buses(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamScheduleGroup& g : project.schedule_groups) {
+    auto created =
+        client.rest("POST", "/schedule-groups/" + net::url_encode(g.name), Value::object({}));
+    if (!created) return Unexpected<Error>(created.error());
+    if (created->status >= 300 && created->status != 409) {
+      return fail("DeployFailed",
+                  g.where + ": schedule group " + g.name + ": " + message_of(*created));
+    }
+    std::cout << "schedule group " << g.name << (created->status < 300 ? " created" : " kept")
+              << "\n";
+  }
   for (const service::SamEventBus& bus : project.event_buses) {
     auto created = client.events(
         "CreateEventBus", json::ObjectBuilder().add("Name", Value::string(bus.name)).build());
@@ -107,6 +120,52 @@ Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProjec
   return {};
 }
 
+namespace {
+
+std::string schedule_path(const service::SamSchedule& s) {
+  return "/schedules/" + net::url_encode(s.name);
+}
+
+std::string group_query(const service::SamSchedule& s) {
+  return s.group.empty() ? "" : "?groupName=" + net::url_encode(s.group);
+}
+
+}  // namespace
+
+Expected<void, Error> deploy_schedules(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamSchedule& s : project.schedules) {
+    auto found = client.rest("GET", schedule_path(s) + group_query(s), Value());
+    if (!found) return Unexpected<Error>(found.error());
+    Value body = s.request;
+    if (!s.group.empty()) body = json::with_member(body, "GroupName", Value::string(s.group));
+    bool exists = found->status < 300;
+    auto put = client.rest(exists ? "PUT" : "POST", schedule_path(s), body);
+    if (!put) return Unexpected<Error>(put.error());
+    if (put->status >= 300) {
+      return fail("DeployFailed", s.where + ": schedule " + s.name + ": " + message_of(*put));
+    }
+    std::cout << "schedule " << s.name << " " << (exists ? "updated" : "created") << ": "
+              << member(put->body, "ScheduleArn") << "\n";
+  }
+  return {};
+}
+
+Expected<void, Error> teardown_schedules(ServeClient& client, const service::SamProject& project) {
+  for (const service::SamSchedule& s : project.schedules) {
+    auto deleted = client.rest("DELETE", schedule_path(s) + group_query(s), Value());
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    if (deleted->status == 404) {
+      std::cout << "schedule " << s.name << " is not there\n";
+      continue;
+    }
+    if (deleted->status >= 300) {
+      return fail("TeardownFailed", s.where + ": schedule " + s.name + ": " + message_of(*deleted));
+    }
+    std::cout << "schedule " << s.name << " deleted\n";
+  }
+  return {};
+}
+
 Expected<void, Error> teardown_rules(ServeClient& client, const service::SamProject& project) {
   for (const service::SamRule& r : project.rules) {
     std::string name = member(r.rule, "Name");
@@ -134,6 +193,16 @@ Expected<void, Error> teardown_rules(ServeClient& client, const service::SamProj
 
 Expected<void, Error> teardown_event_buses(ServeClient& client,
                                            const service::SamProject& project) {
+  for (const service::SamScheduleGroup& g : project.schedule_groups) {
+    auto deleted = client.rest("DELETE", "/schedule-groups/" + net::url_encode(g.name), Value());
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    if (deleted->status >= 300 && deleted->status != 404) {
+      return fail("TeardownFailed",
+                  g.where + ": schedule group " + g.name + ": " + message_of(*deleted));
+    }
+    std::cout << "schedule group " << g.name
+              << (deleted->status < 300 ? " deleted" : " is not there") << "\n";
+  }
   for (const service::SamEventBus& bus : project.event_buses) {
     auto deleted = call(client, "TeardownFailed", bus.where, "DeleteEventBus",
                         json::ObjectBuilder().add("Name", Value::string(bus.name)).build());

@@ -1,8 +1,9 @@
 #pragma once
 
-// `baton deploy`'s and `baton teardown`'s EventBridge resources: buses come with the queues and
-// topics (before what names them), rules and their targets with the other triggers (after the
-// functions and state machines they start); teardown removes rules first and buses last.
+// `baton deploy`'s and `baton teardown`'s EventBridge and Scheduler resources: buses and
+// schedule groups come with the queues and topics (before what names them), rules and
+// schedules with the other triggers (after the functions and state machines they start);
+// teardown removes rules and schedules first, buses and groups last.
 
 #include "cli/serve_client.h"
 #include "core/error.h"
@@ -16,6 +17,12 @@ namespace baton::cli {
 // before made that the template no longer has removed.
 [[nodiscard]] Expected<void, Error> deploy_rules(ServeClient& client,
                                                  const service::SamProject& project);
+
+// Each schedule created, or updated when a deploy before made it.
+[[nodiscard]] Expected<void, Error> deploy_schedules(ServeClient& client,
+                                                     const service::SamProject& project);
+[[nodiscard]] Expected<void, Error> teardown_schedules(ServeClient& client,
+                                                       const service::SamProject& project);
 
 [[nodiscard]] Expected<void, Error> teardown_rules(ServeClient& client,
                                                    const service::SamProject& project);

@@ -24,8 +24,8 @@ Result<ServeAnswer> send(const std::string& endpoint, const net::HttpClientReque
 
 }  // namespace
 
-Result<ServeAnswer> ServeClient::lambda(const std::string& method, const std::string& path,
-                                        const Value& body) {
+Result<ServeAnswer> ServeClient::rest(const std::string& method, const std::string& path,
+                                      const Value& body) {
   net::HttpClientRequest r;
   r.method = method;
   r.url = endpoint_ + path;

@@ -26,7 +26,13 @@ class ServeClient {
   // A Lambda API call: `method` on `path` (e.g. /2015-03-31/functions/NAME), `body` as JSON
   // unless it is null.
   [[nodiscard]] Result<ServeAnswer> lambda(const std::string& method, const std::string& path,
-                                           const json::Value& body);
+                                           const json::Value& body) {
+    return rest(method, path, body);
+  }
+  // A call of a rest-json API (Lambda's, Scheduler's): `method` on `path`, `body` as JSON unless
+  // it is null; the gateway knows the API by its path.
+  [[nodiscard]] Result<ServeAnswer> rest(const std::string& method, const std::string& path,
+                                         const json::Value& body);
   // A Step Functions API call: AWSStepFunctions.<operation> with `body`.
   [[nodiscard]] Result<ServeAnswer> states(const std::string& operation, const json::Value& body);
   // An SQS API call: AmazonSQS.<operation> with `body`.

@@ -93,6 +93,7 @@ int teardown(const TeardownOptions& options) {
     }
   }
   auto triggers = teardown_rules(client, *project);
+  if (triggers) triggers = teardown_schedules(client, *project);
   if (triggers) triggers = teardown_triggers(client, *project);
   if (!triggers) {
     std::cerr << "baton teardown: " << triggers.error().cause << "\n";

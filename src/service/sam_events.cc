@@ -1,8 +1,9 @@
-// The EventBridge resources of a SAM template: AWS::Events::EventBus, AWS::Events::Rule, and the
-// rules that a function's or state machine's Events of Type EventBridgeRule, CloudWatchEvent
-// and Schedule make, as SAM makes them (one rule per event, the function or state machine its
-// target).
+// The EventBridge resources of a SAM template: AWS::Events::EventBus, AWS::Events::Rule,
+// AWS::Scheduler::ScheduleGroup, AWS::Scheduler::Schedule, and the rules and schedules that a
+// function's or state machine's Events of Type EventBridgeRule, CloudWatchEvent, Schedule and
+// ScheduleV2 make, as SAM makes them (one per event, the function or state machine its target).
 
+#include "core/time.h"
 #include "service/sam_reader.h"
 
 namespace baton::service::sam {
@@ -62,6 +63,56 @@ Value event_target(const std::string& default_id, const std::string& arn, const 
   return t.build();
 }
 
+// CreateSchedule's body from an AWS::Scheduler::Schedule's properties or a ScheduleV2 event's:
+// the same members, dates as epoch seconds. Errors: a date that is not ISO 8601.
+Result<Value> schedule_request(const Value& properties, const std::string& where,
+                               const Reader& reader) {
+  json::ObjectBuilder b;
+  for (const json::Member& m : properties.members()) {
+    std::string_view key = m.name();
+    if (key == "Name" || key == "GroupName" || key == "OmitName") continue;
+    if (key == "StartDate" || key == "EndDate") {
+      auto at = m.value.is_string() ? parse_rfc3339(m.value.as_string()) : std::nullopt;
+      if (!at) return reader.invalid(where + "/" + std::string(key), "is not an ISO 8601 date");
+      b.add(key, Value::number(static_cast<double>(at->millis()) / 1000.0));
+      continue;
+    }
+    b.add(key, m.value);
+  }
+  if (properties.find("FlexibleTimeWindow") == nullptr) {
+    b.add("FlexibleTimeWindow", json::ObjectBuilder().add("Mode", Value::string("OFF")).build());
+  }
+  return b.build();
+}
+
+// A ScheduleV2 event's schedule, its target the function or state machine.
+Result<SamSchedule> event_schedule(const std::string& name, const std::string& where,
+                                   const std::string& arn, const Value& properties,
+                                   const Reader& reader) {
+  json::ObjectBuilder schedule;
+  json::ObjectBuilder target;
+  target.add("Arn", Value::string(arn));
+  std::string role = text_member(properties, "RoleArn");
+  // IAM's ARNs have no region.
+  std::string made = "arn:aws:iam::" + std::string(kAccount) + ":role/" + name;
+  target.add("RoleArn", Value::string(role.empty() ? made : role));
+  for (const json::Member& m : properties.members()) {
+    std::string_view key = m.name();
+    if (key == "Input" || key == "RetryPolicy" || key == "DeadLetterConfig") {
+      target.add(key, m.value);
+    } else if (key != "RoleArn" && key != "PermissionsBoundary") {
+      schedule.add(key, m.value);
+    }
+  }
+  schedule.add("Target", target.build());
+  Value spec = schedule.build();
+  auto request = schedule_request(spec, where + "/Properties", reader);
+  if (!request) return Unexpected<Error>(request.error());
+  std::string given = text_member(properties, "Name");
+  return SamSchedule{where, given.empty() ? name : given, text_member(properties, "GroupName"),
+                     std::move(*request)};
+}
+
 // A function's or state machine's Events of the EventBridge kinds. `kind` names its target
 // ("Lambda", "StepFunctions") in the target ids SAM makes.
 Result<void> read_resource_events(const std::string& id, const Value& events,
@@ -72,9 +123,20 @@ Result<void> read_resource_events(const std::string& id, const Value& events,
     std::string where = "/Resources/" + id + "/Properties/Events/" + name;
     std::string type = text_member(event.value, "Type");
     bool pattern = type == "EventBridgeRule" || type == "CloudWatchEvent";
-    if (!pattern && type != "Schedule") continue;
     const Value* found = event.value.find("Properties");
     Value properties = found != nullptr && found->is_object() ? *found : Value::object({});
+    if (type == "ScheduleV2") {
+      if (properties.find("ScheduleExpression") == nullptr) {
+        return reader.invalid(where + "/Properties/ScheduleExpression", "is required");
+      }
+      std::string schedule = reader.stack() + "-" + id + name;
+      if (schedule.size() > 64) schedule.resize(64);
+      auto made = event_schedule(schedule, where, arn, properties, reader);
+      if (!made) return Unexpected<Error>(made.error());
+      project.schedules.push_back(std::move(*made));
+      continue;
+    }
+    if (!pattern && type != "Schedule") continue;
     if (pattern && properties.find("Pattern") == nullptr) {
       return reader.invalid(where + "/Properties/Pattern", "is required");
     }
@@ -115,13 +177,23 @@ Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamP
     std::string id = entry.first.Scalar();
     std::string where = "/Resources/" + id;
     std::string type = reader.type_of(id);
-    bool events_resource = type == "AWS::Events::EventBus" || type == "AWS::Events::Rule";
+    bool events_resource = type == "AWS::Events::EventBus" || type == "AWS::Events::Rule" ||
+                           type.starts_with("AWS::Scheduler::");
     bool has_events =
         type == "AWS::Serverless::Function" || type == "AWS::Serverless::StateMachine";
     if (!events_resource && !has_events) continue;
     auto properties = properties_of(entry.second, reader, where);
     if (!properties) return Unexpected<Error>(properties.error());
-    if (type == "AWS::Events::EventBus") {
+    if (type == "AWS::Scheduler::ScheduleGroup") {
+      std::string name = text_member(*properties, "Name");
+      project.schedule_groups.push_back({where, name.empty() ? reader.rule_name(id) : name});
+    } else if (type == "AWS::Scheduler::Schedule") {
+      auto request = schedule_request(*properties, where + "/Properties", reader);
+      if (!request) return Unexpected<Error>(request.error());
+      std::string name = text_member(*properties, "Name");
+      project.schedules.push_back({where, name.empty() ? reader.rule_name(id) : name,
+                                   text_member(*properties, "GroupName"), std::move(*request)});
+    } else if (type == "AWS::Events::EventBus") {
       project.event_buses.push_back({where, reader.bus_name(id)});
     } else if (type == "AWS::Events::Rule") {
       SamRule rule{

@@ -146,6 +146,9 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
   }
   if (type == "AWS::Events::EventBus") return bus_name(name);
   if (type == "AWS::Events::Rule") return rule_name(name);
+  if (type == "AWS::Scheduler::ScheduleGroup" || type == "AWS::Scheduler::Schedule") {
+    return rule_name(name);
+  }
   if (is_resource(name)) return function_name(name);
   return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
 }
@@ -172,6 +175,8 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   } else if (type == "AWS::Events::EventBus") {
     if (attribute == "Arn") return arn("events", "event-bus/" + bus_name(id));
     if (attribute == "Name") return bus_name(id);
+  } else if (type == "AWS::Scheduler::ScheduleGroup") {
+    if (attribute == "Arn") return arn("scheduler", "schedule-group/" + rule_name(id));
   } else if (type == "AWS::Events::Rule") {
     if (attribute == "Arn") {
       // A rule of a bus other than the default is named under it.
@@ -187,7 +192,7 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   return invalid(where, "!GetAtt " + spec +
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
                             ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
-                            "EventBus.Arn, .Name; Rule.Arn)");
+                            "EventBus.Arn, .Name; Rule.Arn; ScheduleGroup.Arn)");
 }
 
 Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {

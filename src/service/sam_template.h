@@ -72,6 +72,21 @@ struct SamRule {
   std::vector<json::Value> targets;  // PutTargets' Targets
 };
 
+// An AWS::Scheduler::ScheduleGroup.
+struct SamScheduleGroup {
+  std::string where;
+  std::string name;
+};
+
+// An EventBridge Scheduler schedule: an AWS::Scheduler::Schedule, or one a function's or state
+// machine's event of Type ScheduleV2 makes.
+struct SamSchedule {
+  std::string where;
+  std::string name;
+  std::string group;    // "" for the default group
+  json::Value request;  // CreateSchedule's body: ScheduleExpression, Target, ...
+};
+
 struct SamProject {
   std::string template_path;
   // AWS::Serverless::Function and AWS::Lambda::Function resources, by function name. The
@@ -85,6 +100,8 @@ struct SamProject {
   std::vector<SamQueuePolicy> queue_policies;
   std::vector<SamEventBus> event_buses;
   std::vector<SamRule> rules;
+  std::vector<SamScheduleGroup> schedule_groups;
+  std::vector<SamSchedule> schedules;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.

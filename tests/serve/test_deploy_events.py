@@ -1,7 +1,8 @@
-"""`baton deploy` and `baton teardown` of EventBridge resources: an AWS::Events::EventBus, an
-AWS::Events::Rule with a queue target and an InputTransformer, and a state machine's
-EventBridgeRule event, as a SAM template declares them; deployed, used, deployed again with a
-target fewer, and torn down.
+"""`baton deploy` and `baton teardown` of EventBridge and Scheduler resources: an
+AWS::Events::EventBus, an AWS::Events::Rule with a queue target and an InputTransformer, an
+AWS::Scheduler::ScheduleGroup and Schedule, and a state machine's EventBridgeRule and ScheduleV2
+events, as a SAM template declares them; deployed, used, deployed again with a target fewer,
+and torn down.
 
 usage: python3 tests/serve/test_deploy_events.py PATH_TO_BATON
 """
@@ -51,6 +52,24 @@ Resources:
               order: $.detail.order
             InputTemplate: '{"audited": <order>, "rule": <aws.events.rule-name>}'
 %(spare)s
+  Nightly:
+    Type: AWS::Scheduler::ScheduleGroup
+    Properties:
+      Name: nightly
+  AuditSchedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      Name: audit-daily
+      GroupName: !Ref Nightly
+      ScheduleExpression: cron(0 3 * * ? *)
+      ScheduleExpressionTimezone: Europe/Paris
+      FlexibleTimeWindow:
+        Mode: "OFF"
+      StartDate: "2030-01-01T00:00:00Z"
+      Target:
+        Arn: !GetAtt AuditQueue.Arn
+        RoleArn: arn:aws:iam::123456789012:role/scheduler
+        Input: '{"audit": "daily"}'
   Fulfil:
     Type: AWS::Serverless::StateMachine
     Properties:
@@ -69,6 +88,12 @@ Resources:
               detail:
                 order: [{numeric: [">", 10]}]
             InputPath: $.detail
+        Hourly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 hour)
+            State: DISABLED
+            Input: '{"hourly": true}'
 Outputs:
   RuleArn:
     Value: !GetAtt AuditRule.Arn
@@ -106,6 +131,17 @@ class DeployEventsTest(harness.ServerTest):
             self.assertIn("event bus orders created", done.stdout)
             self.assertIn(f"rule audit-orders: arn:aws:events:{REGION}:{ACCOUNT}:rule/orders/"
                           "audit-orders (2 targets)", done.stdout)
+            self.assertIn("schedule group nightly created", done.stdout)
+            scheduler = self.client("scheduler")
+            self.addCleanup(scheduler.close)
+            daily = scheduler.get_schedule(Name="audit-daily", GroupName="nightly")
+            self.assertEqual((daily["ScheduleExpression"], daily["ScheduleExpressionTimezone"],
+                              daily["Target"]["Input"], daily["StartDate"].year),
+                             ("cron(0 3 * * ? *)", "Europe/Paris", '{"audit": "daily"}', 2030))
+            hourly = scheduler.get_schedule(Name="shop-FulfilHourly")
+            self.assertEqual((hourly["State"], hourly["Target"]["Arn"], hourly["Target"]["Input"]),
+                             ("DISABLED", f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:fulfil",
+                              '{"hourly": true}'))
             rules = sorted(r["Name"] for r in events.list_rules(EventBusName="orders")["Rules"])
             self.assertEqual(rules, ["audit-orders", "shop-FulfilOnOrder"])
             [target] = events.list_targets_by_rule(Rule="shop-FulfilOnOrder",
@@ -130,6 +166,7 @@ class DeployEventsTest(harness.ServerTest):
             again = baton("deploy", project, "--endpoint", self.server.endpoint)
             self.assertEqual(again.returncode, 0, again.stderr)
             self.assertIn("event bus orders kept", again.stdout)
+            self.assertIn("schedule audit-daily updated", again.stdout)
             ids = [t["Id"] for t in events.list_targets_by_rule(
                 Rule="audit-orders", EventBusName="orders")["Targets"]]
             self.assertEqual(ids, ["audit"])
@@ -138,6 +175,9 @@ class DeployEventsTest(harness.ServerTest):
             self.assertEqual(gone.returncode, 0, gone.stderr)
             self.assertIn("rule audit-orders deleted", gone.stdout)
             self.assertIn("event bus orders deleted", gone.stdout)
+            self.assertIn("schedule shop-FulfilHourly deleted", gone.stdout)
+            self.assertNotIn("nightly", [g["Name"] for g in
+                                         scheduler.list_schedule_groups()["ScheduleGroups"]])
             self.assertNotIn("orders", [b["Name"] for b in events.list_event_buses()["EventBuses"]])
             again = baton("teardown", project, "--endpoint", self.server.endpoint)
             self.assertEqual(again.returncode, 0, again.stderr)
