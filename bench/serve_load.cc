@@ -5,7 +5,8 @@
 //   serve_load --port P --query sns --body 'Action=Publish&TopicArn=...&Message=m{n}'
 //              [--clients 32] [--count 100000] [--name-prefix run-]
 //
-// In --body, the text {n} becomes the request's sequence number (for unique execution names).
+// In --body, the text {n} becomes the request's sequence number (for unique execution names),
+// and {n%K} that number modulo K (to spread requests over K event types, say).
 // Prints requests/s, latency percentiles and the error count, as JSON on the last line.
 
 #include <algorithm>
@@ -43,6 +44,11 @@ std::string request_for(const Options& o, long n) {
   std::string body = o.body;
   for (std::size_t at; (at = body.find("{n}")) != std::string::npos;) {
     body.replace(at, 3, std::to_string(n));
+  }
+  for (std::size_t at; (at = body.find("{n%")) != std::string::npos;) {
+    std::size_t end = body.find('}', at);
+    long modulo = std::max(1L, std::atol(body.c_str() + at + 3));
+    body.replace(at, end - at + 1, std::to_string(n % modulo));
   }
   std::string headers =
       o.query.empty()
