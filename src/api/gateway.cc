@@ -7,6 +7,8 @@
 #include "api/protocol.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "events/cloudevent.h"
+#include "service/service_events.h"
 
 namespace baton::api {
 
@@ -193,6 +195,9 @@ void Gateway::handle(net::HttpRequest&& request, net::Responder respond) {
   }
   if (request.method == "GET" && path == kSnsSigningCertPath) return sns_certificate(respond);
   if (path == "/_baton/clock") return clock(request, respond);
+  if (path == "/cloudevents" || path.starts_with("/cloudevents/")) {
+    return cloudevents(request, respond);
+  }
   std::string id = next_request_id();
   Route found = route(request);
   std::int64_t started = now_us();
@@ -354,6 +359,37 @@ void Gateway::clock(const net::HttpRequest& request, const net::Responder& respo
                json::Value::number(static_cast<double>(options_.clock->offset_millis()) / 1000.0))
           .build());
   respond(std::move(out));
+}
+
+void Gateway::cloudevents(const net::HttpRequest& request, const net::Responder& respond) {
+  auto answer = [respond](int status, const json::Value& body) {
+    net::HttpResponse out;
+    out.status = status;
+    out.header("Content-Type", "application/json");
+    out.body = json::to_string(body);
+    respond(std::move(out));
+  };
+  auto message = [](const std::string& text) {
+    return json::ObjectBuilder().add("message", json::Value::string(text)).build();
+  };
+  if (request.method != "POST") return answer(405, message("CloudEvents are POSTed"));
+  auto events = events::read_http_cloudevents(request.headers, request.body);
+  if (!events) return answer(400, message(events.error().cause));
+  json::ObjectBuilder put;
+  std::string_view path = request.path();
+  if (path.size() > std::string_view("/cloudevents/").size()) {
+    put.add("EventBusName", json::Value::string(net::url_decode(
+                                path.substr(std::string_view("/cloudevents/").size()))));
+  }
+  put.add("Events", json::Value::array(std::move(*events)));
+  service_.call("events", service::kPutCloudEvents, put.build(),
+                [answer, message](Result<json::Value> put_answer) {
+                  if (!put_answer) {
+                    bool missing = put_answer.error().name == "ResourceNotFoundException";
+                    return answer(missing ? 404 : 500, message(put_answer.error().cause));
+                  }
+                  answer(202, *put_answer);
+                });
 }
 
 void Gateway::health(const net::Responder& respond) const {

@@ -76,6 +76,10 @@ class Gateway {
   // GET /_baton/clock: {"now", "offsetSeconds"}; POST with {"advanceSeconds": N} moves it N
   // seconds forward first. 404 when baton serve runs on the system's clock alone.
   void clock(const net::HttpRequest& request, const net::Responder& respond);
+  // POST /cloudevents[/BUS]: CloudEvents in any of the HTTP binding's content modes, put on the
+  // bus (the default one without a name). 202 with {"EventIds"}; 400 with {"message"} for what
+  // is not a valid CloudEvent, 404 for a bus that is not there.
+  void cloudevents(const net::HttpRequest& request, const net::Responder& respond);
   // GET kSnsSigningCertPath: the certificate SNS's message signatures verify with.
   void sns_certificate(const net::Responder& respond);
   // Checks the signature (with --auth sigv4) and decodes an aws-chunked body in place. The

@@ -12,4 +12,10 @@ namespace baton::service {
 
 inline constexpr std::string_view kPutServiceEvent = "PutServiceEvent";
 
+// How the gateway puts the CloudEvents POSTed to it on a bus: {"EventBusName" (a name; the
+// default bus when absent), "Events": [each CloudEvent in its JSON format, validated]},
+// answered {"EventIds": [...]}. Errors: ResourceNotFoundException for a bus that is not there.
+// In no AWS model either (see events/cloudevent.h for the mapping).
+inline constexpr std::string_view kPutCloudEvents = "PutCloudEvents";
+
 }  // namespace baton::service

@@ -60,6 +60,7 @@ EventBridge::EventBridge(Core& c)
           operation("PutEvents", this, &EventBridge::put_events),
           operation("TestEventPattern", this, &EventBridge::test_event_pattern, true),
           operation(kPutServiceEvent, this, &EventBridge::put_service_event),
+          operation(kPutCloudEvents, this, &EventBridge::put_cloud_events),
       },
       random(os_entropy()) {}
 

@@ -101,6 +101,7 @@ struct EventBridge final : EmulatedService {
   void put_events(const Request& r, Reply reply);
   void test_event_pattern(const Request& r, Reply reply);
   void put_service_event(const Request& r, Reply reply);
+  void put_cloud_events(const Request& r, Reply reply);
 
   // An event's envelope, as AWS's targets receive it. Returns it with its new id.
   json::Value envelope(const std::string& source, const std::string& detail_type,

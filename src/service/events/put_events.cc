@@ -130,6 +130,32 @@ void EventBridge::put_service_event(const Request& r, Reply reply) {
   core.answer(reply, json::ObjectBuilder().add("EventId", *event.find("id")).build());
 }
 
+void EventBridge::put_cloud_events(const Request& r, Reply reply) {
+  auto bus = requested_bus(r);
+  if (!bus) return reply(Unexpected<Error>(bus.error()));
+  const Value* events = r.field("Events");
+  std::vector<Value> ids;
+  if (events != nullptr && events->is_array()) {
+    for (const Value& ce : events->as_array()) {
+      // The mapping of events/cloudevent.h: source, type as detail-type, time, subject as the
+      // one resource, the whole CloudEvent as detail.
+      std::int64_t at = core.now_ms();
+      if (const Value* time = ce.find("time"); time != nullptr && time->is_string()) {
+        if (auto parsed = parse_rfc3339(time->as_string())) at = parsed->millis();
+      }
+      std::vector<Value> resources;
+      if (const Value* subject = ce.find("subject"); subject != nullptr) {
+        resources.push_back(*subject);
+      }
+      Value event = envelope(string_member(ce, "source"), string_member(ce, "type"), ce,
+                             std::move(resources), at);
+      route(**bus, event, 0);
+      ids.push_back(*event.find("id"));
+    }
+  }
+  core.answer(reply, json::ObjectBuilder().add("EventIds", Value::array(std::move(ids))).build());
+}
+
 void EventBridge::route(const Bus& bus, const Value& event, int hops) {
   std::vector<std::string> matched;
   bus.index.matching(event, [&](const std::string& rule) { matched.push_back(rule); });
