@@ -2,7 +2,8 @@
 `baton serve`'s ingress (/cloudevents/BUS) in binary, structured and batched mode; rules on the
 bus route them by their attributes and data to a queue, where each arrives as the EventBridge
 event the documented mapping makes. Events that are not valid CloudEvents are answered 400 with
-what is wrong, a bus that is not there 404.
+what is wrong, a bus that is not there 404. A workflow's command (cmd.NAME) is answered by the
+evt.NAME.OUTCOME CloudEvent with its subject, once.
 
 usage: python3 tests/serve/test_cloudevents.py PATH_TO_BATON
 """
@@ -118,6 +119,81 @@ class CloudEventsIngress(harness.ServerTest):
             "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t",
             "Content-Type": "application/json"})
         self.assertEqual(status, 202)
+
+
+class Conversation(harness.ServerTest):
+    """A workflow sends a command and waits; the event that answers it, POSTed as a
+    CloudEvent with the command's subject, resumes it: once, however often it comes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        config = Config(retries={"max_attempts": 1})
+        cls.events = boto3.session.Session().client(
+            "events", endpoint_url=cls.server.endpoint, region_name=REGION, config=config)
+        cls.sqs = boto3.session.Session().client(
+            "sqs", endpoint_url=cls.server.endpoint, region_name=REGION, config=config)
+        cls.events.create_event_bus(Name="talk")
+        cls.commands = cls.sqs.create_queue(QueueName="commands")["QueueUrl"]
+        cls.events.put_rule(Name="commands", EventBusName="talk",
+                            EventPattern='{"detail-type": [{"prefix": "cmd."}]}')
+        cls.events.put_targets(Rule="commands", EventBusName="talk", Targets=[
+            {"Id": "q", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:commands"}])
+        definition = {"StartAt": "Fetch", "States": {"Fetch": {
+            "Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
+            "Parameters": {"Entries": [{"Source": "orchestrator", "DetailType": "cmd.fetch-books",
+                                        "EventBusName": "talk",
+                                        "Detail": {"genre.$": "$.genre"}}]},
+            "HeartbeatSeconds": 60, "End": True}}}
+        cls.machine = cls.sfn.create_state_machine(
+            name="talks", roleArn=f"arn:aws:iam::{ACCOUNT}:role/r",
+            definition=json.dumps(definition))["stateMachineArn"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.events.close()
+        cls.sqs.close()
+        super().tearDownClass()
+
+    def command(self):
+        for _ in range(20):
+            got = self.sqs.receive_message(QueueUrl=self.commands, WaitTimeSeconds=1)
+            for m in got.get("Messages", []):
+                self.sqs.delete_message(QueueUrl=self.commands, ReceiptHandle=m["ReceiptHandle"])
+                return json.loads(m["Body"])
+        self.fail("no command came")
+
+    def answer(self, subject, outcome, data):
+        return post(self.server.endpoint + "/cloudevents/talk", json.dumps(data), {
+            "ce-specversion": "1.0", "ce-id": f"{outcome}-{subject[-6:]}",
+            "ce-source": "/services/library", "ce-type": f"evt.fetch-books.{outcome}",
+            "ce-subject": subject, "Content-Type": "application/json"})
+
+    def test_answer_resumes_the_workflow_once(self):
+        run = self.sfn.start_execution(stateMachineArn=self.machine,
+                                       input='{"genre": "sf"}')["executionArn"]
+        cmd = self.command()
+        subject = cmd["resources"][0]
+        self.assertTrue(subject.startswith(run + "#fetch-books#"), subject)
+        self.assertEqual(cmd["detail"], {"genre": "sf"})
+        self.assertEqual(self.answer(subject, "progress", {"done": 0.5})[0], 202)
+        self.assertEqual(self.answer(subject, "succeeded", {"books": ["Dune"]})[0], 202)
+        done = harness.wait_for_status(self.sfn, run, timeout=10)
+        self.assertEqual((done["status"], json.loads(done["output"])),
+                         ("SUCCEEDED", {"books": ["Dune"]}))
+        # The same answer again, and a failure after it: the workflow is done and stays so.
+        self.assertEqual(self.answer(subject, "succeeded", {"books": ["Dune"]})[0], 202)
+        self.assertEqual(self.answer(subject, "failed", {"error": "Late"})[0], 202)
+        self.assertEqual(self.sfn.describe_execution(executionArn=run)["status"], "SUCCEEDED")
+
+    def test_failure_fails_the_task(self):
+        run = self.sfn.start_execution(stateMachineArn=self.machine,
+                                       input='{"genre": "poetry"}')["executionArn"]
+        subject = self.command()["resources"][0]
+        self.answer(subject, "failed", {"error": "Library.Closed", "cause": "on Sundays"})
+        done = harness.wait_for_status(self.sfn, run, timeout=10)
+        self.assertEqual((done["status"], done["error"], done["cause"]),
+                         ("FAILED", "Library.Closed", "on Sundays"))
 
 
 if __name__ == "__main__":

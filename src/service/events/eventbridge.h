@@ -124,6 +124,8 @@ struct EventBridge final : EmulatedService {
             std::int64_t at_ms);
   json::Value describe(const Rule& rule) const;
 
+  // Resumes the task a "evt.NAME.OUTCOME" event answers (conversations.cc).
+  void answer_conversation(const json::Value& event);
   // Sends `event` (an accepted envelope) to every target of every enabled rule it matches.
   void route(const Bus& bus, const json::Value& event, int hops);
   void deliver(const Rule& rule, const Target& target, const json::Value& event, int hops);

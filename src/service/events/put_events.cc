@@ -89,6 +89,7 @@ void EventBridge::put_events(const Request& r, Reply reply) {
     }
     Value event = envelope(source, detail_type, std::move(*detail), std::move(resources), at);
     route(*bus, event, 0);
+    answer_conversation(event);
     answers.push_back(json::ObjectBuilder().add("EventId", *event.find("id")).build());
   }
   core.answer(reply, json::ObjectBuilder()
@@ -150,6 +151,7 @@ void EventBridge::put_cloud_events(const Request& r, Reply reply) {
       Value event = envelope(string_member(ce, "source"), string_member(ce, "type"), ce,
                              std::move(resources), at);
       route(**bus, event, 0);
+      answer_conversation(event);
       ids.push_back(*event.find("id"));
     }
   }

@@ -31,8 +31,11 @@ constexpr Optimized kOptimized[] = {
 };
 
 // events:putEvents sends each entry's Detail as JSON text and appends the execution's and its
-// state machine's ARNs to the entry's Resources, as Step Functions does.
-Value put_events_request(const Value& request, const std::vector<std::string>& resources) {
+// state machine's ARNs to the entry's Resources, as Step Functions does. A command (DetailType
+// "cmd.NAME") sent by a task that waits for its token gets the conversation's reference first
+// in its Resources (its CloudEvent's subject): "EXECUTION_ARN#NAME#TOKEN".
+Value put_events_request(const Value& request, const std::vector<std::string>& resources,
+                         const std::string& correlation) {
   const Value* entries = request.find("Entries");
   if (entries == nullptr || !entries->is_array()) return request;
   std::vector<Value> out;
@@ -46,6 +49,14 @@ Value put_events_request(const Value& request, const std::vector<std::string>& r
       e = json::with_member(e, "Detail", Value::string(json::to_string(*detail)));
     }
     std::vector<Value> listed;
+    const Value* type = e.find("DetailType");
+    if (!correlation.empty() && type != nullptr && type->is_string() &&
+        type->as_string().starts_with("cmd.") && type->as_string().size() > 4) {
+      std::string name(type->as_string().substr(4));
+      std::size_t hash = correlation.find('#');
+      listed.push_back(
+          Value::string(correlation.substr(0, hash) + "#" + name + correlation.substr(hash)));
+    }
     if (const Value* given = e.find("Resources"); given != nullptr && given->is_array()) {
       listed.assign(given->as_array().begin(), given->as_array().end());
     }
@@ -98,7 +109,8 @@ std::string request_id_for(const std::string& token) {
 }  // namespace
 
 std::optional<ServiceCall> service_call(const asl::Resource& r, const Value& payload,
-                                        const std::vector<std::string>& resources) {
+                                        const std::vector<std::string>& resources,
+                                        const std::string& correlation) {
   bool sdk = r.service.starts_with("aws-sdk:");
   ServiceCall call;
   call.sdk = sdk;
@@ -120,7 +132,9 @@ std::optional<ServiceCall> service_call(const asl::Resource& r, const Value& pay
     call.service = std::string(found->service);
     call.error_service = call.service;
     call.operation = std::string(found->operation);
-    if (call.service == "events") call.request = put_events_request(call.request, resources);
+    if (call.service == "events") {
+      call.request = put_events_request(call.request, resources, correlation);
+    }
     // A JSON value where the API takes text is sent as its JSON text.
     if (const Value* v =
             found->text_parameter.empty() ? nullptr : call.request.find(found->text_parameter);

@@ -28,8 +28,11 @@ struct ServiceCall {
 // The call a task resource makes, or nothing when it names no optimized integration baton
 // carries out this way (aws-sdk: resources always name one). `resources`: the ARNs
 // events:putEvents appends to each entry's Resources (the execution's, its state machine's).
+// `correlation`: for a task that waits for its token, "EXECUTION_ARN#TOKEN", from which
+// events:putEvents makes the reference of a command's conversation (docs/cloudevents.md).
 std::optional<ServiceCall> service_call(const asl::Resource& resource, const json::Value& payload,
-                                        const std::vector<std::string>& resources = {});
+                                        const std::vector<std::string>& resources = {},
+                                        const std::string& correlation = "");
 
 // The task's outcome from the service's answer. Errors are named as Step Functions names them:
 // "SQS.QueueDoesNotExistException" (optimized), "Sqs.QueueDoesNotExistException" (AWS SDK),

@@ -156,7 +156,10 @@ void StepFunctions::dispatch_task(LiveExecution& e, const engine::commands::Invo
   const Value* machine = e.record.find("stateMachineArn");
   std::vector<std::string> resources{e.arn};
   if (machine != nullptr && machine->is_string()) resources.emplace_back(machine->as_string());
-  if (auto call = service_call(r, task.payload, resources); call && core.serves(call->service)) {
+  std::string correlation =
+      r.pattern == asl::IntegrationPattern::WaitForTaskToken ? e.arn + "#" + task.token : "";
+  if (auto call = service_call(r, task.payload, resources, correlation);
+      call && core.serves(call->service)) {
     return dispatch_service_task(e, task, std::move(*call));
   }
   if (r.pattern == asl::IntegrationPattern::WaitForTaskToken) {
