@@ -25,7 +25,8 @@ namespace baton::store {
 // Distributed Map's run, its parent the execution. Queue, Topic: SQS's and SNS's; Subscription:
 // its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
 // is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus).
-// ScheduleGroup, Schedule: EventBridge Scheduler's (a schedule's parent is its group). New kinds
+// ScheduleGroup, Schedule: EventBridge Scheduler's (a schedule's parent is its group).
+// EventConnection, ApiDestination: EventBridge's HTTP targets. New kinds
 // go at the end: the store keeps them by number.
 enum class Kind {
   StateMachine,
@@ -44,6 +45,8 @@ enum class Kind {
   EventRule,
   ScheduleGroup,
   Schedule,
+  EventConnection,
+  ApiDestination,
 };
 
 struct Resource {

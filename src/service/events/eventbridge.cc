@@ -59,6 +59,16 @@ EventBridge::EventBridge(Core& c)
           operation("ListRuleNamesByTarget", this, &EventBridge::list_rule_names_by_target, true),
           operation("PutEvents", this, &EventBridge::put_events),
           operation("TestEventPattern", this, &EventBridge::test_event_pattern, true),
+          operation("CreateConnection", this, &EventBridge::create_connection),
+          operation("UpdateConnection", this, &EventBridge::update_connection),
+          operation("DescribeConnection", this, &EventBridge::describe_connection, true),
+          operation("DeleteConnection", this, &EventBridge::delete_connection),
+          operation("ListConnections", this, &EventBridge::list_connections, true),
+          operation("CreateApiDestination", this, &EventBridge::create_api_destination),
+          operation("UpdateApiDestination", this, &EventBridge::update_api_destination),
+          operation("DescribeApiDestination", this, &EventBridge::describe_api_destination, true),
+          operation("DeleteApiDestination", this, &EventBridge::delete_api_destination),
+          operation("ListApiDestinations", this, &EventBridge::list_api_destinations, true),
           operation(kPutServiceEvent, this, &EventBridge::put_service_event),
           operation(kPutCloudEvents, this, &EventBridge::put_cloud_events),
       },
@@ -163,6 +173,7 @@ void EventBridge::index_rule(Bus& bus, const Rule& rule) {
 }
 
 Expected<void, Error> EventBridge::recover() {
+  if (auto http = recover_http_resources(); !http) return http;
   store::Store& store = *core.store;
   std::string next;
   store::PageRequest page{"", 1000};

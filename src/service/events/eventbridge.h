@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,18 @@ struct Bus {
   baton::events::PatternIndex index;  // the enabled rules' patterns, by rule name
 };
 
+// A connection (its record as CreateConnection took it, secrets included) or an API
+// destination (as CreateApiDestination took it), by name.
+struct HttpResource {
+  std::string name;
+  std::string arn;
+  json::Value record;
+  std::int64_t created_ms = 0;
+  std::int64_t modified_ms = 0;
+};
+
+struct HttpDelivery;  // http_delivery.cc
+
 struct EventBridge final : EmulatedService {
   explicit EventBridge(Core& c);
 
@@ -101,6 +114,25 @@ struct EventBridge final : EmulatedService {
   void put_events(const Request& r, Reply reply);
   void test_event_pattern(const Request& r, Reply reply);
   void put_service_event(const Request& r, Reply reply);
+  // Connections and API destinations (api_destinations.cc).
+  void create_connection(const Request& r, Reply reply);
+  void update_connection(const Request& r, Reply reply);
+  void describe_connection(const Request& r, Reply reply);
+  void delete_connection(const Request& r, Reply reply);
+  void list_connections(const Request& r, Reply reply);
+  void create_api_destination(const Request& r, Reply reply);
+  void update_api_destination(const Request& r, Reply reply);
+  void describe_api_destination(const Request& r, Reply reply);
+  void delete_api_destination(const Request& r, Reply reply);
+  void list_api_destinations(const Request& r, Reply reply);
+  void save(const HttpResource& resource, store::Kind kind);
+  Expected<void, Error> recover_http_resources();
+  // Sends `body` (made of `event`) to an API destination, after the commit, retried as the
+  // target's RetryPolicy says; what fails for good goes to the dead-letter queue
+  // (http_delivery.cc).
+  void deliver_http(const Rule& rule, const Target& target, const json::Value& event,
+                    std::string body);
+  void send_http(std::shared_ptr<HttpDelivery> delivery);
   void put_cloud_events(const Request& r, Reply reply);
 
   // An event's envelope, as AWS's targets receive it. Returns it with its new id.
@@ -138,7 +170,9 @@ struct EventBridge final : EmulatedService {
 
   Core& core;
   const std::vector<Operation> table;
-  std::map<std::string, Bus> buses;  // by name
+  std::map<std::string, Bus> buses;                      // by name
+  std::map<std::string, HttpResource> connections;       // by name
+  std::map<std::string, HttpResource> api_destinations;  // by name
   Random random;
 };
 

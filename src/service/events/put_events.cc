@@ -228,6 +228,9 @@ void EventBridge::deliver(const Rule& rule, const Target& target, const Value& e
         json::ObjectBuilder().add("stateMachineArn", text(arn)).add("input", text(body)).build(),
         failed);
   }
+  if (arn.find(":api-destination/") != std::string::npos) {
+    return deliver_http(rule, target, event, std::move(body));
+  }
   if (arn.starts_with(bus_arn(""))) {
     const Bus* next = bus_named(arn);
     if (next == nullptr) {
