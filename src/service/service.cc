@@ -4,9 +4,9 @@
 
 #include "service/core.h"
 #include "service/events/events.h"
-#include "service/scheduler/scheduler.h"
 #include "service/lambda/lambda.h"
 #include "service/probe/probe.h"
+#include "service/scheduler/scheduler.h"
 #include "service/sns/sns.h"
 #include "service/sqs/sqs.h"
 #include "service/states/states.h"

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import http.client
+import urllib.request
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -170,6 +171,14 @@ class Server:
         except ValueError:
             parsed = text
         return response.status, {k.lower(): v for k, v in response.getheaders()}, parsed
+
+
+def advance_clock(server, seconds):
+    """Moves the clock of a server started with --clock-control `seconds` forward; its state."""
+    request = urllib.request.Request(server.endpoint + "/_baton/clock", method="POST",
+                                     data=json.dumps({"advanceSeconds": seconds}).encode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
 
 
 def wait_for(predicate, timeout=20, interval=0.05, what="condition"):

@@ -10,7 +10,6 @@ usage: python3 tests/serve/test_eventbridge.py PATH_TO_BATON
 import json
 import re
 import unittest
-import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -329,13 +328,6 @@ class EventBridgeTest(harness.ServerTest):
         self.assertIn("ResourceNotFoundException", done["cause"])
 
 
-def advance_clock(server, seconds):
-    request = urllib.request.Request(server.endpoint + "/_baton/clock", method="POST",
-                                     data=json.dumps({"advanceSeconds": seconds}).encode())
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
-
-
 class ScheduledRuleTest(unittest.TestCase):
     """Scheduled rules on a clock the test moves (baton serve --clock-control)."""
 
@@ -363,12 +355,12 @@ class ScheduledRuleTest(unittest.TestCase):
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
                 return [json.loads(m["Body"]) for m in got]
 
-            advance_clock(server, 301)
+            harness.advance_clock(server, 301)
             [tick] = ticks(1)
             self.assertEqual((tick["source"], tick["detail-type"], tick["detail"],
                               tick["resources"]),
                              ("aws.events", "Scheduled Event", {}, [arn]))
-            advance_clock(server, 600)
+            harness.advance_clock(server, 600)
             later = ticks(2)
             self.assertEqual(len(later), 2, [tick] + later)
             times = sorted(e["time"] for e in [tick] + later)
@@ -376,7 +368,7 @@ class ScheduledRuleTest(unittest.TestCase):
 
             # Disabled, it does not fire; enabled again, it does not catch up on what it missed.
             events.disable_rule(Name="every-5")
-            advance_clock(server, 900)
+            harness.advance_clock(server, 900)
             self.assertEqual(ticks(0), [])
             events.enable_rule(Name="every-5")
             self.assertEqual(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
@@ -388,7 +380,7 @@ class ScheduledRuleTest(unittest.TestCase):
             events.put_rule(Name="daily", ScheduleExpression="cron(15 10 * * ? *)")
             events.put_targets(Rule="daily", Targets=[{"Id": "q", "Arn": queue_arn,
                                                        "Input": '{"daily": true}'}])
-            advance_clock(server, 24 * 3600)
+            harness.advance_clock(server, 24 * 3600)
             [daily] = ticks(1)
             self.assertEqual(daily, {"daily": True})
 

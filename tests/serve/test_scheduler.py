@@ -10,7 +10,6 @@ usage: python3 tests/serve/test_scheduler.py PATH_TO_BATON
 import datetime
 import json
 import unittest
-import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -28,13 +27,6 @@ def client(server, service):
     return boto3.session.Session().client(
         service, endpoint_url=server.endpoint, region_name=REGION,
         config=Config(retries={"max_attempts": 1}))
-
-
-def advance_clock(server, seconds):
-    request = urllib.request.Request(server.endpoint + "/_baton/clock", method="POST",
-                                     data=json.dumps({"advanceSeconds": seconds}).encode())
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
 
 
 class SchedulerTest(unittest.TestCase):
@@ -113,7 +105,7 @@ class SchedulerTest(unittest.TestCase):
         [first] = self.take(url, 1)
         body = json.loads(first["Body"])
         self.assertEqual((body["schedule"], body["attempt"]), (schedule, 1))
-        advance_clock(self.server, 600)
+        harness.advance_clock(self.server, 600)
         [second] = self.take(url, 1)
         self.assertNotEqual(json.loads(second["Body"])["at"], body["at"])
         got = self.scheduler.get_schedule(Name="every-10")
@@ -125,7 +117,7 @@ class SchedulerTest(unittest.TestCase):
         self.scheduler.update_schedule(Name="every-10", ScheduleExpression="rate(10 minutes)",
                                        FlexibleTimeWindow=OFF, State="DISABLED",
                                        Target={"Arn": arn, "RoleArn": ROLE})
-        advance_clock(self.server, 1200)
+        harness.advance_clock(self.server, 1200)
         self.assertEqual(self.take(url, 0), [])
         self.scheduler.delete_schedule(Name="every-10")
 
@@ -135,7 +127,7 @@ class SchedulerTest(unittest.TestCase):
             Name="nine-in-new-york", ScheduleExpression="cron(0 9 * * ? *)",
             ScheduleExpressionTimezone="America/New_York", FlexibleTimeWindow=OFF,
             Target={"Arn": arn, "RoleArn": ROLE, "Input": '"<aws.scheduler.scheduled-time>"'})
-        advance_clock(self.server, 24 * 3600)
+        harness.advance_clock(self.server, 24 * 3600)
         [nine] = self.take(url, 1)
         at = json.loads(nine["Body"])
         # 09:00 in New York is 14:00 UTC in winter and 13:00 in summer.
@@ -143,7 +135,7 @@ class SchedulerTest(unittest.TestCase):
         self.scheduler.delete_schedule(Name="nine-in-new-york")
 
         # Two hours from baton's now, in UTC (at() reads the schedule's zone, UTC by default).
-        now = datetime.datetime.fromisoformat(advance_clock(self.server, 0)["now"][:19])
+        now = datetime.datetime.fromisoformat(harness.advance_clock(self.server, 0)["now"][:19])
         soon = (now + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
         machine = self.sfn.create_state_machine(
             name="scheduled-run", roleArn=ROLE, definition=json.dumps(
@@ -153,14 +145,14 @@ class SchedulerTest(unittest.TestCase):
             Target={"Arn": machine["stateMachineArn"], "RoleArn": ROLE, "Input": '{"once": 1}'})
         self.assertEqual(self.sfn.list_executions(
             stateMachineArn=machine["stateMachineArn"])["executions"], [])
-        advance_clock(self.server, 24 * 3600)
+        harness.advance_clock(self.server, 24 * 3600)
         runs = harness.wait_for(lambda: self.sfn.list_executions(
             stateMachineArn=machine["stateMachineArn"])["executions"], what="the run")
         started = self.sfn.describe_execution(executionArn=runs[0]["executionArn"])
         self.assertEqual(json.loads(started["input"]), {"once": 1})
         # Done; kept (ActionAfterCompletion NONE; DELETE is tested with the JavaScript SDK, whose
         # model has it), and it does not fire again.
-        advance_clock(self.server, 24 * 3600)
+        harness.advance_clock(self.server, 24 * 3600)
         self.assertEqual(len(self.sfn.list_executions(
             stateMachineArn=machine["stateMachineArn"])["executions"]), 1)
         self.scheduler.delete_schedule(Name="once")

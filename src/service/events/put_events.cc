@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/time.h"
+#include "service/dead_letters.h"
 #include "service/events/eventbridge.h"
 
 namespace baton::service::events {
@@ -259,28 +260,11 @@ void EventBridge::to_dead_letter(const std::string& rule_arn, const Target& targ
     return;
   }
   // The attributes AWS puts on a message it could not deliver.
-  auto attribute = [](std::string_view value) {
-    return json::ObjectBuilder()
-        .add("DataType", text("String"))
-        .add("StringValue", text(value))
-        .build();
-  };
-  Value attributes = json::ObjectBuilder()
-                         .add("RULE_ARN", attribute(rule_arn))
-                         .add("TARGET_ARN", attribute(target.arn))
-                         .add("ERROR_CODE", attribute(error.name))
-                         .add("ERROR_MESSAGE", attribute(error.cause))
-                         .build();
-  core.call("sqs", "SendMessage",
-            json::ObjectBuilder()
-                .add("QueueUrl", text(queue_url(arn)))
-                .add("MessageBody", text(body))
-                .add("MessageAttributes", std::move(attributes))
-                .build(),
-            [this, arn](Result<Value> sent) {
-              if (!sent)
-                core.warn("EventBridge: dead-letter queue " + arn + ": " + sent.error().cause);
-            });
+  send_dead_letter(core, "EventBridge", arn, body,
+                   {{"RULE_ARN", rule_arn},
+                    {"TARGET_ARN", target.arn},
+                    {"ERROR_CODE", error.name},
+                    {"ERROR_MESSAGE", error.cause}});
 }
 
 void EventBridge::test_event_pattern(const Request& r, Reply reply) {

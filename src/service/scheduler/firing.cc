@@ -10,6 +10,7 @@
 
 #include "core/time.h"
 #include "service/arn.h"
+#include "service/dead_letters.h"
 #include "service/scheduler/scheduler_service.h"
 
 namespace baton::service::scheduler {
@@ -17,11 +18,6 @@ namespace baton::service::scheduler {
 using json::Value;
 
 namespace {
-
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 std::int64_t integer_member(const Value* object, std::string_view name, std::int64_t fallback) {
   const Value* v = object != nullptr ? object->find(name) : nullptr;
@@ -209,29 +205,12 @@ void Scheduler::to_dead_letter(const Schedule& s, const std::string& input, cons
               error.name + ": " + error.cause + "); it has no dead-letter queue");
     return;
   }
-  auto attribute = [](std::string_view value) {
-    return json::ObjectBuilder()
-        .add("DataType", text("String"))
-        .add("StringValue", text(value))
-        .build();
-  };
   // The attributes AWS puts on what a schedule could not deliver.
-  Value attributes = json::ObjectBuilder()
-                         .add("ERROR_CODE", attribute(error.name))
-                         .add("ERROR_MESSAGE", attribute(error.cause))
-                         .add("EXHAUSTED_RETRY_CONDITION", attribute("MaximumRetryAttempts"))
-                         .add("RETRY_ATTEMPTS", attribute("0"))
-                         .build();
-  core.call("sqs", "SendMessage",
-            json::ObjectBuilder()
-                .add("QueueUrl", text(queue_url(arn)))
-                .add("MessageBody", text(input))
-                .add("MessageAttributes", std::move(attributes))
-                .build(),
-            [this, arn](Result<Value> sent) {
-              if (!sent)
-                core.warn("Scheduler: dead-letter queue " + arn + ": " + sent.error().cause);
-            });
+  send_dead_letter(core, "Scheduler", arn, input,
+                   {{"ERROR_CODE", error.name},
+                    {"ERROR_MESSAGE", error.cause},
+                    {"EXHAUSTED_RETRY_CONDITION", "MaximumRetryAttempts"},
+                    {"RETRY_ATTEMPTS", "0"}});
 }
 
 }  // namespace baton::service::scheduler

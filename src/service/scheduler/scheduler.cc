@@ -17,6 +17,11 @@ std::unique_ptr<EmulatedService> make(Core& core) { return std::make_unique<Sche
 
 Value text(std::string_view s) { return Value::string(s); }
 
+std::string member(const Value& object, std::string_view name) {
+  const Value* v = object.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 Value epoch(std::int64_t ms) { return Value::number(static_cast<double>(ms) / 1000.0); }
 
 Unexpected<Error> validation(const std::string& message) {

@@ -116,6 +116,8 @@ struct Scheduler final : EmulatedService {
 };
 
 json::Value text(std::string_view s);
+// A string member of an object, or "" when it has none.
+std::string member(const json::Value& object, std::string_view name);
 // Epoch seconds, as the protocol layer takes and gives timestamps.
 json::Value epoch(std::int64_t ms);
 Unexpected<Error> validation(const std::string& message);

@@ -12,11 +12,6 @@ using json::Value;
 
 namespace {
 
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::optional<std::int64_t> date_ms(const Value& object, std::string_view name) {
   const Value* v = object.find(name);
   if (v == nullptr || !v->is_number()) return std::nullopt;
