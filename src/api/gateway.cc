@@ -46,6 +46,9 @@ const std::vector<Catalogued>& catalogue() {
       {"s3", "s3", {"InvalidArgument", "InvalidArgument", "MalformedXML"}},
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
       {"events", "events", {}},
+      {"apigateway",
+       "apigatewayv2",
+       {"BadRequestException", "BadRequestException", "BadRequestException"}},
   };
   return kApis;
 }

@@ -24,8 +24,9 @@ namespace baton::store {
 // Revision: a definition as some execution runs it, kept once by its digest. MapRun: a
 // Distributed Map's run, its parent the execution. Queue, Topic: SQS's and SNS's; Subscription:
 // its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
-// is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus). New kinds
-// go at the end: the store keeps them by number.
+// is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus). HttpApi: API
+// Gateway's, with its routes, integrations and stages in its record. New kinds go at the end: the
+// store keeps them by number.
 enum class Kind {
   StateMachine,
   Version,
@@ -41,6 +42,7 @@ enum class Kind {
   EventInvokeConfig,
   EventBus,
   EventRule,
+  HttpApi,
 };
 
 struct Resource {

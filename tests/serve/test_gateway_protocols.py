@@ -261,7 +261,8 @@ class Gateway(tf.LambdaServerTest):
         services = {s["name"]: s["protocol"] for s in health["services"]}
         self.assertEqual(services, {"states": "json", "lambda": "rest-json", "sqs": "json",
                                     "s3": "rest-xml",
-                                    "sns": "query", "events": "json"})
+                                    "sns": "query", "events": "json",
+                                    "apigateway": "rest-json"})
 
 
 if __name__ == "__main__":
