@@ -68,11 +68,19 @@ std::string domain_of(const HttpRequestIn& in) {
   return host;
 }
 
-// Answered once: by the function, or by the integration's timeout, whichever comes first.
+// Answered once: by the function, or by the integration's timeout, whichever comes first. The
+// reply (which holds the client's connection) is let go once answered, not when the timer that
+// outlives it fires.
 struct Pending {
   std::atomic<bool> answered{false};
   Reply reply;
   bool take() { return !answered.exchange(true); }
+  // Only by the caller whose take() returned true.
+  void answer(Value v) {
+    Reply r = std::move(reply);
+    reply = nullptr;
+    r(std::move(v));
+  }
 };
 
 }  // namespace
@@ -179,7 +187,7 @@ void ApiGateway::serve(const Request& r, Reply reply) {
       core.now_ms() + timeout_ms,
       [pending, request_id] {
         if (pending->take()) {
-          pending->reply(value_of(message_answer(504, "Endpoint request timed out"), request_id));
+          pending->answer(value_of(message_answer(504, "Endpoint request timed out"), request_id));
         }
       },
       false);
@@ -196,7 +204,7 @@ void ApiGateway::serve(const Request& r, Reply reply) {
               if (!pending->take()) return;
               auto finish = [&](HttpAnswer a) {
                 if (cors) cors->decorate(in, a);
-                pending->reply(value_of(a, request_id));
+                pending->answer(value_of(a, request_id));
               };
               // Lambda refused the call (no such function, throttled): 500; the function failed or
               // answered out of format: 502. As https://docs.aws.amazon.com/lambda/latest/dg/
