@@ -66,7 +66,7 @@ def main():
     try:
         # The banner is printed at info level only.
         log = open(os.path.join(data, "serve.log"), "w")
-        process = subprocess.Popen([args.baton, "serve", "--port", "0", "--data", data],
+        process = subprocess.Popen([args.baton, "serve", "--port", "0", "--api-port", "0", "--data", data],
                                    stdout=log, stderr=log)
         port = None
         deadline = time.monotonic() + 20

@@ -179,7 +179,7 @@ def bench_memory(args, server, name):
         log = open(os.path.join(data, "serve.log"), "a")
         port = server.port
         server.process = subprocess.Popen(
-            [args.baton, "serve", "--port", str(port), "--data", data], stdout=log, stderr=log)
+            [args.baton, "serve", "--port", str(port), "--api-port", "0", "--data", data], stdout=log, stderr=log)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:

@@ -55,7 +55,7 @@ class Server:
     def __init__(self, baton):
         self.data = tempfile.mkdtemp(prefix="baton-bench-")
         log = open(os.path.join(self.data, "serve.log"), "w")
-        self.process = subprocess.Popen([baton, "serve", "--port", "0", "--data", self.data],
+        self.process = subprocess.Popen([baton, "serve", "--port", "0", "--api-port", "0", "--data", self.data],
                                         stdout=log, stderr=log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -3,6 +3,7 @@
 //
 //   serve_load --port P --target AWSStepFunctions.StartSyncExecution --body JSON
 //   serve_load --port P --query sns --body 'Action=Publish&TopicArn=...&Message=m{n}'
+//   serve_load --port P --get /hello/{n}        (an HTTP API's route, or any plain GET)
 //              [--clients 32] [--count 100000] [--name-prefix run-]
 //
 // In --body, the text {n} becomes the request's sequence number (for unique execution names),
@@ -33,6 +34,7 @@ struct Options {
   int port = 8083;
   std::string target;
   std::string query;  // a query-protocol service (sns): --body is then the form
+  std::string get;    // a plain GET of this path
   std::string body = "{}";
   int clients = 32;
   long count = 10000;
@@ -41,6 +43,11 @@ struct Options {
 using Clock = std::chrono::steady_clock;
 
 std::string request_for(const Options& o, long n) {
+  if (!o.get.empty()) {
+    std::string path = o.get;
+    if (auto at = path.find("{n}"); at != std::string::npos) path.replace(at, 3, std::to_string(n));
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  }
   std::string body = o.body;
   for (std::size_t at; (at = body.find("{n}")) != std::string::npos;) {
     body.replace(at, 3, std::to_string(n));
@@ -75,6 +82,8 @@ int main(int argc, char** argv) {
       o.target = value;
     else if (flag == "--query")
       o.query = value;
+    else if (flag == "--get")
+      o.get = value;
     else if (flag == "--body")
       o.body = value;
     else if (flag == "--clients")
@@ -86,8 +95,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.target.empty() && o.query.empty()) {
-    std::fprintf(stderr, "serve_load: --target or --query is required\n");
+  if (o.target.empty() && o.query.empty() && o.get.empty()) {
+    std::fprintf(stderr, "serve_load: --target, --query or --get is required\n");
     return 2;
   }
   std::atomic<long> next{0};

@@ -49,6 +49,9 @@ const std::vector<Catalogued>& catalogue() {
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
       {"events", "events", {}},
       {"scheduler", "scheduler", {}},
+      {"apigateway",
+       "apigatewayv2",
+       {"BadRequestException", "BadRequestException", "BadRequestException"}},
   };
   return kApis;
 }

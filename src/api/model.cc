@@ -136,6 +136,29 @@ void Model::mark_blobs() {
   }
 }
 
+void Model::mark_renamed() {
+  if (protocol_ != Protocol::RestJson) return;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (auto& [name, shape] : shapes_) {
+      if (shape->renamed) continue;
+      bool renamed = shape->type == ShapeType::Timestamp && shape->timestamp_format == "iso8601";
+      for (const Member& m : shape->members) {
+        renamed =
+            renamed || m.shape->renamed ||
+            (m.location == Location::Body && !m.location_name.empty() && m.location_name != m.name);
+      }
+      if (shape->member != nullptr) renamed = renamed || shape->member->shape->renamed;
+      if (shape->value.shape != nullptr) renamed = renamed || shape->value.shape->renamed;
+      if (renamed) {
+        shape->renamed = true;
+        changed = true;
+      }
+    }
+  }
+}
+
 const Operation* Model::operation(std::string_view name) const {
   auto it = operations_.find(name);
   return it == operations_.end() ? nullptr : &it->second;
@@ -299,6 +322,7 @@ Result<std::shared_ptr<const Model>> Model::parse(std::string_view text,
     model->ordered_.push_back(&it->second);
   }
   model->mark_blobs();
+  model->mark_renamed();
   if (!overrides.empty()) {
     auto extra = json::parse(overrides);
     if (!extra) return fail("InvalidModel", "The overrides are not JSON");

@@ -79,6 +79,9 @@ struct Shape {
   std::string timestamp_format;
   std::string location_name;  // a structure's XML element name
   bool holds_blob = false;    // a blob somewhere inside: the JSON codecs must convert
+  // rest-json only: a body member inside travels under its locationName ("apiId" for ApiId), or
+  // a timestamp inside is written as ISO 8601 text: the JSON codecs must convert.
+  bool renamed = false;
 
   const Member* find(std::string_view member) const;
   // A member by the name it travels under in the body (locationName or its own).
@@ -133,6 +136,7 @@ class Model {
 
  private:
   void mark_blobs();
+  void mark_renamed();
 
   Protocol protocol_ = Protocol::Json;
   bool speaks_query_ = false;

@@ -57,7 +57,7 @@ std::optional<double> parse_timestamp(std::string_view text) {
 }
 
 void write_json(std::string& out, const Shape& shape, const json::Value& value) {
-  if (!shape.holds_blob || value.is_null()) {
+  if ((!shape.holds_blob && !shape.renamed) || value.is_null()) {
     out += json::to_string(value);
     return;
   }
@@ -72,7 +72,8 @@ void write_json(std::string& out, const Shape& shape, const json::Value& value) 
         const Member* member = shape.find(m.name());
         if (!first) out += ',';
         first = false;
-        out += json::to_string(json::Value::string(m.name()));
+        bool renamed = shape.renamed && member != nullptr && !member->location_name.empty();
+        out += json::to_string(json::Value::string(renamed ? member->location_name : m.name()));
         out += ':';
         if (member == nullptr) {
           out += json::to_string(m.value);
@@ -107,6 +108,13 @@ void write_json(std::string& out, const Shape& shape, const json::Value& value) 
       out += '}';
       return;
     }
+    case ShapeType::Timestamp:
+      if (shape.renamed && value.is_number()) {
+        out += json::to_string(json::Value::string(iso8601(value.as_double())));
+        return;
+      }
+      out += json::to_string(value);
+      return;
     default:
       out += json::to_string(value);
   }
@@ -217,8 +225,12 @@ net::HttpResponse encode_error(const Model& model, Protocol wire, const Error& e
       if (shape == nullptr || shape->find("Type") != nullptr) {
         body.add("Type", json::Value::string(sender ? "User" : "Service"));
       }
-      bool capital = shape != nullptr && shape->find("Message") != nullptr;
-      body.add(capital ? "Message" : "message", json::Value::string(error.cause));
+      // The message's member as the model names it on the wire ("Message", or its locationName).
+      const Member* message = shape != nullptr ? shape->find("Message") : nullptr;
+      std::string key = message == nullptr               ? "message"
+                        : message->location_name.empty() ? "Message"
+                                                         : message->location_name;
+      body.add(key, json::Value::string(error.cause));
       fill_error_fields(shape, error, body, response);
       response.body = json::to_string(body.build());
       return response;

@@ -67,6 +67,46 @@ Result<Value> decode_blobs(const Shape& shape, const Value& value, std::string_v
   }
 }
 
+// `value` with the members of `shape` named as the model names them rather than as they travel
+// (rest-json's locationName: "apiId" -> ApiId).
+Value member_names(const Shape& shape, const Value& value) {
+  if (!shape.renamed || value.is_null()) return value;
+  switch (shape.type) {
+    case ShapeType::Structure: {
+      if (!value.is_object()) return value;
+      json::ObjectBuilder out;
+      for (const json::Member& m : value.members()) {
+        const Member* member = shape.find_serialized(m.name());
+        if (member == nullptr) {
+          out.add(m.name(), m.value);
+        } else {
+          out.add(member->name, member_names(*member->shape, m.value));
+        }
+      }
+      return out.build();
+    }
+    case ShapeType::List: {
+      if (!value.is_array()) return value;
+      std::vector<Value> items;
+      items.reserve(value.size());
+      for (const Value& item : value.as_array()) {
+        items.push_back(member_names(*shape.element.shape, item));
+      }
+      return Value::array(std::move(items));
+    }
+    case ShapeType::Map: {
+      if (!value.is_object()) return value;
+      json::ObjectBuilder out;
+      for (const json::Member& m : value.members()) {
+        out.add(m.name(), member_names(*shape.value.shape, m.value));
+      }
+      return out.build();
+    }
+    default:
+      return value;
+  }
+}
+
 }  // namespace
 
 Result<Value> decode_json(const Shape* input, std::string_view body) {
@@ -80,6 +120,7 @@ Result<Value> decode_json(const Shape* input, std::string_view body) {
     return fail("SerializationException", "The request body must be a JSON object");
   }
   if (input == nullptr) return std::move(*parsed);
+  if (input->renamed) return decode_blobs(*input, member_names(*input, *parsed), "");
   return decode_blobs(*input, *parsed, "");
 }
 

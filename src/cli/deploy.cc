@@ -1,12 +1,14 @@
 // `baton deploy [PROJECT]`: a SAM project's queues, topics, functions, state machines,
-// subscriptions and event source mappings into a running `baton serve`, through its APIs (as
-// `sam deploy` would put them into AWS). Creates what is new, updates what exists.
+// subscriptions, event source mappings, event rules and HTTP APIs into a running `baton serve`,
+// through its APIs (as `sam deploy` would put them into AWS). Creates what is new, updates what
+// exists.
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/deploy_events.h"
+#include "cli/deploy_http_apis.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "core/crypto.h"
@@ -146,6 +148,7 @@ int deploy(const DeployOptions& options) {
   auto triggers = deploy_triggers(client, *project);
   if (triggers) triggers = deploy_rules(client, *project);
   if (triggers) triggers = deploy_schedules(client, *project);
+  if (triggers) triggers = deploy_http_apis(client, *project);
   if (!triggers) {
     std::cerr << "baton deploy: " << triggers.error().cause << "\n";
     return kExitFailed;

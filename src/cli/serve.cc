@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "api/gateway.h"
+#include "api/http_api.h"
 #include "cli/command.h"
 #include "cli/data_lock.h"
 #include "cli/io.h"
@@ -31,6 +33,7 @@ namespace {
 struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8083;
+  int api_port = 3000;  // the HTTP APIs', as `sam local start-api`'s
   std::string data = ".baton";
   std::string mock_file;
   std::string log_level = "info";
@@ -198,6 +201,18 @@ int serve(const ServeOptions& options) {
   // inside their sandboxes. Clients that connect before it is served wait in its backlog.
   auto api_socket = net::listen_socket(options.host, static_cast<std::uint16_t>(options.port));
   if (!api_socket) return serve_error(api_socket.error().cause);
+  // The HTTP APIs' port too, before anything starts: ApiEndpoint names it.
+  auto http_api_socket =
+      net::listen_socket(options.host, static_cast<std::uint16_t>(options.api_port));
+  if (!http_api_socket) {
+    ::close(api_socket->fd);
+    return serve_error(
+        "the HTTP API port: " + http_api_socket.error().cause +
+        (http_api_socket.error().name == "AddressInUse"
+             ? " (another baton serve or sam local start-api? choose another with --api-port N, "
+               "or --api-port 0 for any free port)"
+             : ""));
+  }
   sigset_t stop_signals = block_stop_signals();
   // Stopped first, destroyed last: the function host and the service keep the connections of
   // requests still awaiting their answer (long-polls, invocations) until they are destroyed, and a
@@ -252,6 +267,7 @@ int serve(const ServeOptions& options) {
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     service_options.endpoint_url = scheme + "://" + host + ":" + std::to_string(api_socket->port);
   }
+  service_options.http_api_port = http_api_socket->port;
   ShiftedClock clock;
   service::Service service(std::move(*store), service_options, clock);
   auto apis = api::served_apis(service);
@@ -280,6 +296,16 @@ int serve(const ServeOptions& options) {
     api.handle(std::move(request), std::move(respond));
   });
   Expected<void, Error> serving = server->start();
+  api::HttpApiPort http_apis(service, level);
+  if (serving) {
+    auto listening = server->adopt(
+        http_api_socket->fd, [&http_apis](net::HttpRequest&& request, net::Responder respond) {
+          http_apis.handle(std::move(request), std::move(respond));
+        });
+    if (!listening) serving = Unexpected<Error>(listening.error());
+  } else {
+    ::close(http_api_socket->fd);
+  }
   if (!serving) {
     functions.stop();
     service.stop();
@@ -290,7 +316,9 @@ int serve(const ServeOptions& options) {
               << api_socket->port << ", data in " << db_path << "\n"
               << "  aws stepfunctions --endpoint-url " << scheme << "://" << options.host << ":"
               << api_socket->port << (tls ? " --ca-bundle " + options.tls_cert : std::string())
-              << " list-state-machines\n";
+              << " list-state-machines\n"
+              << "baton serve: HTTP APIs on http://" << options.host << ":" << http_api_socket->port
+              << " (API_ID.execute-api.localhost:" << http_api_socket->port << " for one API)\n";
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {
@@ -314,6 +342,12 @@ Run register_serve(CLI::App& app) {
                                          "everything in a SQLite database");
   command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->port, "Port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command
+      ->add_option("--api-port", options->api_port,
+                   "Port of the HTTP APIs (API Gateway's routes in front of functions), as sam "
+                   "local start-api's (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   command->add_option("--data", options->data, "Folder for the database (baton.db)")

@@ -1,8 +1,8 @@
 #pragma once
 
 // A client of a running `baton serve` for the CLI's project commands (deploy, teardown): its
-// Lambda API (REST paths), its Step Functions, SQS (awsJson1_0) and EventBridge (awsJson1_1)
-// APIs, answers as JSON; and its SNS API (the query protocol), answers as XML text.
+// Lambda and API Gateway APIs (REST paths), its Step Functions, SQS (awsJson1_0) and EventBridge
+// (awsJson1_1) APIs, answers as JSON; and its SNS API (the query protocol), answers as XML text.
 
 #include <string>
 #include <utility>
@@ -33,6 +33,12 @@ class ServeClient {
   // it is null; the gateway knows the API by its path.
   [[nodiscard]] Result<ServeAnswer> rest(const std::string& method, const std::string& path,
                                          const json::Value& body);
+  // An API Gateway (apigatewayv2, rest-json) call: `method` on `path` (/v2/apis/...), `body`
+  // as JSON unless it is null, its members named as they travel (camelCase).
+  [[nodiscard]] Result<ServeAnswer> apigateway(const std::string& method, const std::string& path,
+                                               const json::Value& body) {
+    return rest(method, path, body);
+  }
   // A Step Functions API call: AWSStepFunctions.<operation> with `body`.
   [[nodiscard]] Result<ServeAnswer> states(const std::string& operation, const json::Value& body);
   // An SQS API call: AmazonSQS.<operation> with `body`.

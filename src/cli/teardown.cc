@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/deploy_events.h"
+#include "cli/deploy_http_apis.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "net/http_client.h"
@@ -92,7 +93,8 @@ int teardown(const TeardownOptions& options) {
       return kExitFailed;
     }
   }
-  auto triggers = teardown_rules(client, *project);
+  auto triggers = teardown_http_apis(client, *project);
+  if (triggers) triggers = teardown_rules(client, *project);
   if (triggers) triggers = teardown_schedules(client, *project);
   if (triggers) triggers = teardown_triggers(client, *project);
   if (!triggers) {

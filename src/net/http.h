@@ -17,6 +17,8 @@ struct HttpRequest {
   std::string target;                                        // path and query, as received
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  // The client's address ("127.0.0.1"), as the server saw its connection; "" when unknown.
+  std::string remote_address;
   // Set by the server when the client closes its connection before the answer is sent (a
   // worker that gave up a long-poll).
   std::shared_ptr<std::atomic<bool>> client_gone = std::make_shared<std::atomic<bool>>(false);

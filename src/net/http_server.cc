@@ -311,6 +311,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           std::string(field.value()));
     }
     request.body = std::move(message.body());
+    beast::error_code peer_error;
+    auto peer = connection().socket().remote_endpoint(peer_error);
+    if (!peer_error) request.remote_address = peer.address().to_string();
     client_gone_ = request.client_gone;
     watch_for_close();
     (*handler_)(std::move(request), [self = this->shared_from_this()](HttpResponse response) {
@@ -367,7 +370,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto message = std::make_shared<http::response<http::string_body>>();
     message->result(static_cast<unsigned>(response.status));
     message->version(11);
-    for (auto& [name, value] : response.headers) message->set(name, value);
+    // Inserted, not set: a header may be sent more than once (Set-Cookie).
+    for (auto& [name, value] : response.headers) message->insert(name, value);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_);
     message->prepare_payload();

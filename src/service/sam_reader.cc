@@ -149,6 +149,8 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
   if (type == "AWS::Scheduler::ScheduleGroup" || type == "AWS::Scheduler::Schedule") {
     return rule_name(name);
   }
+  // Their ids are made when they are deployed: the logical id stands for them until then.
+  if (type == "AWS::Serverless::HttpApi" || type.starts_with("AWS::ApiGatewayV2::")) return name;
   if (is_resource(name)) return function_name(name);
   return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
 }

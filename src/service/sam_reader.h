@@ -66,6 +66,10 @@ Result<json::Value> to_json(const YAML::Node& node, const Reader& reader, const 
 // and those a function's Events (Type SQS, SNS) make, into `project`.
 Result<void> read_messaging(const YAML::Node& resources, const Reader& reader, SamProject& project);
 
+// The HTTP APIs of the template (AWS::Serverless::HttpApi, AWS::ApiGatewayV2::Api/Integration/
+// Route/Stage) and those functions' Events of Type HttpApi make, into `project`.
+Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader, SamProject& project);
+
 // The event buses and rules of the template, and the rules functions' and state machines'
 // Events (Type EventBridgeRule, CloudWatchEvent, Schedule) make, into `project`.
 Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamProject& project);

@@ -87,6 +87,20 @@ struct SamSchedule {
   json::Value request;  // CreateSchedule's body: ScheduleExpression, Target, ...
 };
 
+// An HTTP API: an AWS::Serverless::HttpApi (the implicit ServerlessHttpApi when a function's
+// HttpApi event names none) or an AWS::ApiGatewayV2::Api, with its integrations, routes and
+// stages, each as the apigatewayv2 request that makes it (the model's member names, without
+// ApiId). Integrations are known by a key (a logical id, or one made for a function's event);
+// a route's Target names the key ("integrations/KEY") until the deploy knows the real id.
+struct SamHttpApi {
+  std::string where;
+  std::string logical_id;
+  json::Value api;  // CreateApi's: Name, ProtocolType, CorsConfiguration ...
+  std::vector<std::pair<std::string, json::Value>> integrations;  // key, CreateIntegration's
+  std::vector<json::Value> routes;                                // CreateRoute's
+  std::vector<json::Value> stages;                                // CreateStage's
+};
+
 struct SamProject {
   std::string template_path;
   // AWS::Serverless::Function and AWS::Lambda::Function resources, by function name. The
@@ -102,6 +116,7 @@ struct SamProject {
   std::vector<SamRule> rules;
   std::vector<SamScheduleGroup> schedule_groups;
   std::vector<SamSchedule> schedules;
+  std::vector<SamHttpApi> http_apis;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.

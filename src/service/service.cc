@@ -2,6 +2,7 @@
 
 #include "service/service.h"
 
+#include "service/apigateway/apigateway_service.h"
 #include "service/core.h"
 #include "service/events/events.h"
 #include "service/lambda/lambda.h"
@@ -22,6 +23,7 @@ Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Cl
   core_->register_service(sns::make(*core_));
   core_->register_service(events::make(*core_));
   core_->register_service(scheduler::make(*core_));
+  core_->register_service(apigateway::make(*core_));
   if (core_->options.test_services) core_->register_service(probe::make_bucket(*core_));
 }
 

@@ -43,6 +43,9 @@ struct ServiceOptions {
   // Where clients reach baton's API ("http://127.0.0.1:8083"): the URLs services hand out
   // (SNS's SigningCertURL, SubscribeURL and UnsubscribeURL) start with it.
   std::string endpoint_url;
+  // The port of the HTTP API listener (`baton serve --api-port`), which API Gateway's
+  // ApiEndpoint names; 0 when none listens.
+  std::uint16_t http_api_port = 0;
   // Registers the gateway's probes (probe/probe.h) for the APIs no real service answers yet.
   bool test_services = false;
 };

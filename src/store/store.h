@@ -26,8 +26,9 @@ namespace baton::store {
 // its parent the topic. EventSourceMapping, EventInvokeConfig: Lambda's (the config's parent
 // is its function). EventBus, EventRule: EventBridge's (a rule's parent is its bus).
 // ScheduleGroup, Schedule: EventBridge Scheduler's (a schedule's parent is its group).
-// EventConnection, ApiDestination: EventBridge's HTTP targets. New kinds
-// go at the end: the store keeps them by number.
+// EventConnection, ApiDestination: EventBridge's HTTP targets. HttpApi: API Gateway's, with
+// its routes, integrations and stages in its record. New kinds go at the end: the store keeps
+// them by number.
 enum class Kind {
   StateMachine,
   Version,
@@ -47,6 +48,7 @@ enum class Kind {
   Schedule,
   EventConnection,
   ApiDestination,
+  HttpApi,
 };
 
 struct Resource {

@@ -70,13 +70,15 @@ class Server:
         self.args = list(args)
         self.process = None
         self.port = None
+        self.api_port = None  # the HTTP APIs' port (--api-port)
         self.log_path = os.path.join(self.data, "serve.log")
 
     def start(self, timeout=10):
         seen = len(self.log())  # the log of earlier runs, when restarted
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [self.baton, "serve", "--port", "0", "--data", self.data, *self.args],
+            [self.baton, "serve", "--port", "0", "--api-port", "0", "--data", self.data,
+             *self.args],
             stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + timeout
@@ -87,6 +89,8 @@ class Server:
             found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", self.log()[seen:])
             if found:
                 self.port = int(found[-1])
+                apis = re.findall(r"HTTP APIs on http://[^:]+:(\d+)", self.log()[seen:])
+                self.api_port = int(apis[-1]) if apis else None
                 return self
             time.sleep(0.02)
         raise RuntimeError("baton serve did not start:\n" + self.log())

@@ -245,12 +245,12 @@ class FunctionSdkOption(unittest.TestCase):
 
     def test_a_named_folder_without_node_modules_is_refused(self):
         with tempfile.TemporaryDirectory() as empty:
-            done = subprocess.run([harness.BATON, "serve", "--port", "0", "--data", empty,
+            done = subprocess.run([harness.BATON, "serve", "--port", "0", "--api-port", "0", "--data", empty,
                                    "--function-sdk", empty], capture_output=True, text=True,
                                   timeout=30)
             self.assertEqual(done.returncode, 1, done.stderr)
             self.assertIn(f"--function-sdk {empty}: no node_modules there", done.stderr)
-            done = subprocess.run([harness.BATON, "serve", "--port", "0", "--data", empty],
+            done = subprocess.run([harness.BATON, "serve", "--port", "0", "--api-port", "0", "--data", empty],
                                   capture_output=True, text=True, timeout=30,
                                   env={**os.environ, "BATON_FUNCTION_SDK": empty})
             self.assertEqual(done.returncode, 1, done.stderr)

@@ -262,7 +262,8 @@ class Gateway(tf.LambdaServerTest):
         self.assertEqual(services, {"states": "json", "lambda": "rest-json", "sqs": "json",
                                     "s3": "rest-xml",
                                     "sns": "query", "events": "json",
-                                    "scheduler": "rest-json"})
+                                    "scheduler": "rest-json",
+                                    "apigateway": "rest-json"})
 
 
 if __name__ == "__main__":

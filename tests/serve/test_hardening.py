@@ -157,7 +157,7 @@ class Recovery(Fresh):
 
     def test_a_second_server_on_the_same_data_folder_says_who_holds_it(self):
         second = subprocess.run(
-            [harness.BATON, "serve", "--port", "0", "--data", self.server.data],
+            [harness.BATON, "serve", "--port", "0", "--api-port", "0", "--data", self.server.data],
             capture_output=True, text=True, timeout=10)
         self.assertEqual(second.returncode, 1)
         self.assertIn(f"is in use by another baton (pid {self.server.process.pid}",
@@ -185,7 +185,7 @@ class Recovery(Fresh):
         with open(path, "r+b") as f:
             f.seek((page - 1) * page_size + 8)
             f.write(os.urandom(page_size - 16))
-        done = subprocess.run([harness.BATON, "serve", "--port", "0", "--data", self.server.data],
+        done = subprocess.run([harness.BATON, "serve", "--port", "0", "--api-port", "0", "--data", self.server.data],
                               capture_output=True, text=True, timeout=60)
         self.assertEqual(done.returncode, 1, done.stderr)
         self.assertIn("is damaged", done.stderr)

@@ -284,7 +284,7 @@ class WithoutNamespaces(unittest.TestCase):
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def test_start_up_fails_clearly_then_runs_unisolated_when_told(self):
-        done = subprocess.run([self.wrapper, "serve", "--port", "0", "--data",
+        done = subprocess.run([self.wrapper, "serve", "--port", "0", "--api-port", "0", "--data",
                                os.path.join(self.scratch, "data")],
                               capture_output=True, text=True, timeout=30)
         self.assertEqual(done.returncode, 1, done.stderr)

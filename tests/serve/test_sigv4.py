@@ -214,12 +214,13 @@ class ExposedAddress(unittest.TestCase):
     def test_a_non_loopback_host_needs_auth(self):
         data = tempfile.mkdtemp(prefix="baton-exposed-")
         done = subprocess.run([harness.BATON, "serve", "--host", "0.0.0.0", "--port", "0",
-                               "--data", data], capture_output=True, text=True, timeout=30)
+                               "--api-port", "0", "--data", data],
+                              capture_output=True, text=True, timeout=30)
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("--auth sigv4", done.stderr)
         self.assertIn("--auth none", done.stderr)
         process = subprocess.Popen([harness.BATON, "serve", "--host", "0.0.0.0", "--port", "0",
-                                    "--data", data, "--auth", "none"],
+                                    "--api-port", "0", "--data", data, "--auth", "none"],
                                    stderr=subprocess.PIPE, text=True)
         try:
             first = process.stderr.readline()

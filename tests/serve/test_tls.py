@@ -45,7 +45,7 @@ class TlsServer(harness.Server):
     def start(self, timeout=10):
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [self.baton, "serve", "--port", "0", "--data", self.data, *self.args],
+            [self.baton, "serve", "--port", "0", "--api-port", "0", "--data", self.data, *self.args],
             stdout=log, stderr=log)
         log.close()
         found = harness.wait_for(
@@ -193,7 +193,7 @@ class TlsStartUp(unittest.TestCase):
 
     def refused(self, *args):
         data = tempfile.mkdtemp(prefix="data-", dir=self.folder)
-        result = subprocess.run([BATON, "serve", "--port", "0", "--data", data, *args],
+        result = subprocess.run([BATON, "serve", "--port", "0", "--api-port", "0", "--data", data, *args],
                                 capture_output=True, text=True, timeout=30)
         self.assertNotEqual(result.returncode, 0, result.stderr)
         self.assertNotIn("listening on", result.stderr)

@@ -1,0 +1,231 @@
+// Requests on the HTTP API port: the API and stage they are for, the route they take, the
+// Lambda proxy event, the function's invocation and the answer made of its response, within the
+// integration's timeout.
+//
+// Which API: a Host of the form API_ID.execute-api.* names one; any other Host (127.0.0.1,
+// localhost) reaches every API at once, as `sam local start-api` serves a template's APIs on one
+// port: the most specific route of all of them wins, and between equally specific routes of
+// two APIs the older API's.
+
+#include <atomic>
+
+#include "core/crypto.h"
+#include "service/apigateway/apigateway.h"
+
+namespace baton::service::apigateway {
+
+using json::Value;
+
+namespace {
+
+HttpRequestIn request_of(const Value& body) {
+  HttpRequestIn in;
+  in.method = string_member(body, "Method");
+  in.raw_path = string_member(body, "Path");
+  in.raw_query = string_member(body, "Query");
+  in.body = string_member(body, "Body");
+  in.source_ip = string_member(body, "SourceIp");
+  if (std::string protocol = string_member(body, "Protocol"); !protocol.empty()) {
+    in.protocol = protocol;
+  }
+  if (const Value* headers = body.find("Headers"); headers != nullptr && headers->is_array()) {
+    for (const Value& pair : headers->as_array()) {
+      if (!pair.is_array() || pair.size() != 2) continue;
+      in.headers.emplace_back(pair.as_array()[0].as_string(), pair.as_array()[1].as_string());
+    }
+  }
+  return in;
+}
+
+Value value_of(const HttpAnswer& answer, const std::string& request_id) {
+  std::vector<Value> headers;
+  for (const auto& [name, value] : answer.headers) {
+    headers.push_back(Value::array({text(name), text(value)}));
+  }
+  headers.push_back(Value::array({text("apigw-requestid"), text(request_id)}));
+  return json::ObjectBuilder()
+      .add("StatusCode", Value::integer(answer.status))
+      .add("Headers", Value::array(std::move(headers)))
+      .add("Body", Value::string(answer.body))
+      .build();
+}
+
+// API Gateway's ids of requests: 16 characters of base64 ("JKJaXmPLvHcESHA=").
+std::string request_id_from(Random& random) {
+  std::string bytes;
+  for (int i = 0; i < 11; ++i) bytes += static_cast<char>(random.below(256));
+  return crypto::base64_encode(bytes);
+}
+
+// The host a request came to, without its port.
+std::string domain_of(const HttpRequestIn& in) {
+  auto hosts = in.header_values("host");
+  std::string host = hosts.empty() ? "localhost" : std::string(hosts.front());
+  if (auto colon = host.rfind(':');
+      colon != std::string::npos && host.find(']') == std::string::npos) {
+    host.resize(colon);
+  }
+  return host;
+}
+
+// Answered once: by the function, or by the integration's timeout, whichever comes first. The
+// reply (which holds the client's connection) is let go once answered, not when the timer that
+// outlives it fires.
+struct Pending {
+  std::atomic<bool> answered{false};
+  Reply reply;
+  bool take() { return !answered.exchange(true); }
+  // Only by the caller whose take() returned true.
+  void answer(Value v) {
+    Reply r = std::move(reply);
+    reply = nullptr;
+    r(std::move(v));
+  }
+};
+
+}  // namespace
+
+void ApiGateway::serve(const Request& r, Reply reply) {
+  HttpRequestIn in = request_of(r.body());
+  std::string request_id = request_id_from(random);
+  std::string domain = domain_of(in);
+  auto answer = [&reply, &request_id](const HttpAnswer& a) { reply(value_of(a, request_id)); };
+
+  std::vector<HttpApi*> candidates;
+  if (auto at = domain.find(".execute-api."); at != std::string::npos) {
+    if (auto it = apis.find(domain.substr(0, at)); it != apis.end()) {
+      candidates.push_back(&it->second);
+    }
+  } else {
+    for (auto& [id, api] : apis) candidates.push_back(&api);
+    std::stable_sort(candidates.begin(), candidates.end(), [](const HttpApi* a, const HttpApi* b) {
+      return a->created_ms < b->created_ms;
+    });
+  }
+
+  struct Match {
+    HttpApi* api = nullptr;
+    std::string stage;
+    std::string path;  // without the stage
+    RouteTable::Found found;
+  };
+  // The stage a path is for, and the path within it: /STAGE/... names a stage, else $default.
+  auto staged = [&in](const HttpApi& api) -> std::optional<std::pair<std::string, std::string>> {
+    std::string_view path = in.raw_path;
+    std::string_view first =
+        path.substr(1, path.find('/', 1) == std::string_view::npos ? std::string_view::npos
+                                                                   : path.find('/', 1) - 1);
+    if (!first.empty() && first != "$default" && api.stages.contains(std::string(first))) {
+      std::string rest(path.substr(1 + first.size()));
+      return std::pair{std::string(first), rest.empty() ? std::string("/") : rest};
+    }
+    if (api.stages.contains("$default")) return std::pair{std::string("$default"), in.raw_path};
+    return std::nullopt;
+  };
+  auto best_route = [&](std::string_view method) {
+    std::optional<Match> best;
+    for (HttpApi* api : candidates) {
+      auto stage = staged(*api);
+      if (!stage) continue;
+      auto found = api->table.find(method, stage->second);
+      if (!found) continue;
+      if (!best || compare_specificity(found->entry->key, best->found.entry->key) < 0) {
+        best = Match{api, stage->first, stage->second, std::move(*found)};
+      }
+    }
+    return best;
+  };
+
+  if (Cors::is_preflight(in)) {
+    // API Gateway answers a preflight itself for an API with a CORS configuration, whatever its
+    // routes: the API of the route the actual request would take, or the only one there is.
+    auto would = best_route(in.header_values("access-control-request-method").front());
+    HttpApi* api = would ? would->api : candidates.size() == 1 ? candidates.front() : nullptr;
+    if (api != nullptr && api->cors && staged(*api)) return answer(api->cors->preflight(in));
+  }
+  auto match = best_route(in.method);
+  if (!match) return answer(message_answer(404, "Not Found"));
+  HttpApi& api = *match->api;
+  const Value& route = api.routes.at(match->found.entry->route_id);
+  std::string target = string_member(route, "Target");
+  auto integration = target.starts_with("integrations/") ? api.integrations.find(target.substr(13))
+                                                         : api.integrations.end();
+  if (integration == api.integrations.end()) {
+    core.warn("HTTP API " + api.id + ": route '" + match->found.entry->key.text +
+              "' has no integration (its Target is '" + target + "')");
+    return answer(message_answer(500, "Internal Server Error"));
+  }
+  const Value& chosen = integration->second;
+  auto function = function_of(string_member(chosen, "IntegrationUri"));
+  if (!function) return answer(message_answer(500, "Internal Server Error"));
+
+  ProxyContext context;
+  context.account_id = core.options.partition.account;
+  context.api_id = api.id;
+  context.domain_name = domain;
+  context.stage = match->stage;
+  context.path = match->path;
+  context.route_key = match->found.entry->key.text;
+  context.route_path =
+      match->found.entry->key.is_default ? "$default" : match->found.entry->key.path;
+  context.request_id = request_id;
+  context.time_ms = core.now_ms();
+  context.path_parameters = std::move(match->found.path_parameters);
+  if (const Value* variables = api.stages.at(match->stage).find("StageVariables")) {
+    context.stage_variables = *variables;
+  }
+  bool v1 = string_member(chosen, "PayloadFormatVersion") == "1.0";
+  Value event = v1 ? event_v1(in, context) : event_v2(in, context);
+  std::int64_t timeout_ms = kDefaultTimeoutMs;
+  if (const Value* t = chosen.find("TimeoutInMillis"); t != nullptr && t->is_int64()) {
+    timeout_ms = t->as_int64();
+  }
+
+  auto pending = std::make_shared<Pending>();
+  pending->reply = std::move(reply);
+  core.at(
+      core.now_ms() + timeout_ms,
+      [pending, request_id] {
+        if (pending->take()) {
+          pending->answer(value_of(message_answer(504, "Endpoint request timed out"), request_id));
+        }
+      },
+      false);
+  in.body.clear();  // what CORS reads of the request: its headers
+  Core* c = &core;
+  std::string where = "HTTP API " + api.id + " route '" + context.route_key + "'";
+  core.call("lambda", "Invoke",
+            json::ObjectBuilder()
+                .add("FunctionName", text(*function))
+                .add("Payload", Value::string(json::to_string(event)))
+                .build(),
+            [pending, request_id, v1, cors = api.cors, in = std::move(in), c, where,
+             function = *function](Result<Value> result) {
+              if (!pending->take()) return;
+              auto finish = [&](HttpAnswer a) {
+                if (cors) cors->decorate(in, a);
+                pending->answer(value_of(a, request_id));
+              };
+              // Lambda refused the call (no such function, throttled): 500; the function failed or
+              // answered out of format: 502. As https://docs.aws.amazon.com/lambda/latest/dg/
+              // services-apigateway-errors.html describes them.
+              if (!result) {
+                c->warn(where + ": " + function + ": " + result.error().name + ": " +
+                        result.error().cause);
+                return finish(message_answer(500, "Internal Server Error"));
+              }
+              std::string payload = string_member(*result, "Payload");
+              if (result->find("FunctionError") != nullptr) {
+                c->warn(where + ": " + function + " failed: " + payload);
+                return finish(message_answer(502, "Internal server error"));
+              }
+              auto mapped = v1 ? answer_v1(payload) : answer_v2(payload);
+              if (!mapped) {
+                c->warn(where + ": " + function + ": " + mapped.error().cause);
+                return finish(message_answer(502, "Internal server error"));
+              }
+              finish(std::move(*mapped));
+            });
+}
+
+}  // namespace baton::service::apigateway
