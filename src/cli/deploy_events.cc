@@ -64,6 +64,45 @@ Result<std::vector<std::string>> target_ids(ServeClient& client, const service::
   return ids;
 }
 
+// A connection or an API destination: created, or updated as the template says.
+Expected<void, Error> deploy_http_target(ServeClient& client, const service::SamHttpTarget& t,
+                                         const std::string& kind, const char* what) {
+  std::string name = member(t.request, "Name");
+  auto created = client.events("Create" + kind, t.request);
+  if (!created) return Unexpected<Error>(created.error());
+  bool exists = created->status >= 300 && is_error(*created, "ResourceAlreadyExistsException");
+  if (exists) {
+    auto updated = call(client, "DeployFailed", t.where, "Update" + kind, t.request);
+    if (!updated) return Unexpected<Error>(updated.error());
+  } else if (created->status >= 300) {
+    return fail("DeployFailed", t.where + ": " + what + " " + name + ": " + message_of(*created));
+  }
+  std::cout << what << " " << name << (exists ? " updated" : " created") << "\n";
+  return {};
+}
+
+Expected<void, Error> remove_http_target(ServeClient& client, const service::SamHttpTarget& t,
+                                         const std::string& kind, const char* what) {
+  std::string name = member(t.request, "Name");
+  auto deleted =
+      client.events("Delete" + kind, json::ObjectBuilder().add("Name", Value::string(name)).build());
+  if (!deleted) return Unexpected<Error>(deleted.error());
+  if (deleted->status >= 300 && !is_error(*deleted, "ResourceNotFoundException")) {
+    return fail("TeardownFailed", t.where + ": " + what + " " + name + ": " + message_of(*deleted));
+  }
+  std::cout << what << " " << name << (deleted->status < 300 ? " deleted" : " is not there")
+            << "\n";
+  return {};
+}
+
+std::string schedule_path(const service::SamSchedule& s) {
+  return "/schedules/" + net::url_encode(s.name);
+}
+
+std::string group_query(const service::SamSchedule& s) {
+  return s.group.empty() ? "" : "?groupName=" + net::url_encode(s.group);
+}
+
 }  // namespace
 
 Expected<void, Error> deploy_event_buses(ServeClient& client, const service::SamProject& project) {
@@ -87,6 +126,14 @@ Expected<void, Error> deploy_event_buses(ServeClient& client, const service::Sam
                   bus.where + ": event bus " + bus.name + ": " + message_of(*created));
     }
     std::cout << "event bus " << bus.name << (created->status < 300 ? " created" : " kept") << "\n";
+  }
+  for (const service::SamHttpTarget& c : project.connections) {
+    if (auto ok = deploy_http_target(client, c, "Connection", "connection"); !ok) return ok;
+  }
+  for (const service::SamHttpTarget& d : project.api_destinations) {
+    if (auto ok = deploy_http_target(client, d, "ApiDestination", "API destination"); !ok) {
+      return ok;
+    }
   }
   return {};
 }
@@ -120,17 +167,6 @@ Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProjec
   return {};
 }
 
-namespace {
-
-std::string schedule_path(const service::SamSchedule& s) {
-  return "/schedules/" + net::url_encode(s.name);
-}
-
-std::string group_query(const service::SamSchedule& s) {
-  return s.group.empty() ? "" : "?groupName=" + net::url_encode(s.group);
-}
-
-}  // namespace
 
 Expected<void, Error> deploy_schedules(ServeClient& client, const service::SamProject& project) {
   for (const service::SamSchedule& s : project.schedules) {
@@ -193,6 +229,14 @@ Expected<void, Error> teardown_rules(ServeClient& client, const service::SamProj
 
 Expected<void, Error> teardown_event_buses(ServeClient& client,
                                            const service::SamProject& project) {
+  for (const service::SamHttpTarget& d : project.api_destinations) {
+    if (auto ok = remove_http_target(client, d, "ApiDestination", "API destination"); !ok) {
+      return ok;
+    }
+  }
+  for (const service::SamHttpTarget& c : project.connections) {
+    if (auto ok = remove_http_target(client, c, "Connection", "connection"); !ok) return ok;
+  }
   for (const service::SamScheduleGroup& g : project.schedule_groups) {
     auto deleted = client.rest("DELETE", "/schedule-groups/" + net::url_encode(g.name), Value());
     if (!deleted) return Unexpected<Error>(deleted.error());

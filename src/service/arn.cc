@@ -1,5 +1,7 @@
 #include "service/arn.h"
 
+#include "core/crypto.h"
+
 #include <vector>
 
 namespace baton::service {
@@ -105,6 +107,12 @@ std::string queue_url(std::string_view queue_arn) {
   }
   return "https://sqs." + std::string(field[3]) + ".amazonaws.com/" + std::string(field[4]) + "/" +
          std::string(queue_arn.substr(start));
+}
+
+std::string arn_suffix_id(std::string_view arn_prefix) {
+  std::string hex = crypto::hex_digest(crypto::Digest::SHA256, arn_prefix).substr(0, 32);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
 }  // namespace baton::service

@@ -20,6 +20,11 @@ struct Partition {
   std::string activity_arn(std::string_view name) const;
 };
 
+// The id EventBridge puts at the end of a connection's or an API destination's ARN
+// (".../connection/NAME/ID"), made from the ARN before it: the same name has the same ARN from
+// one creation to the next, so that a template can name it before it exists.
+std::string arn_suffix_id(std::string_view arn_prefix);
+
 // The parts of a states ARN: arn:aws:states:<region>:<account>:<type>:<rest...>.
 struct ParsedArn {
   std::string region;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/crypto.h"
+#include "service/arn.h"
 
 namespace baton::service::sam {
 
@@ -145,7 +146,10 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
     return arn("states", "stateMachine:" + state_machine_name(name));
   }
   if (type == "AWS::Events::EventBus") return bus_name(name);
-  if (type == "AWS::Events::Rule") return rule_name(name);
+  if (type == "AWS::Events::Rule" || type == "AWS::Events::Connection" ||
+      type == "AWS::Events::ApiDestination") {
+    return rule_name(name);
+  }
   if (type == "AWS::Scheduler::ScheduleGroup" || type == "AWS::Scheduler::Schedule") {
     return rule_name(name);
   }
@@ -177,6 +181,11 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   } else if (type == "AWS::Events::EventBus") {
     if (attribute == "Arn") return arn("events", "event-bus/" + bus_name(id));
     if (attribute == "Name") return bus_name(id);
+  } else if (type == "AWS::Events::Connection" || type == "AWS::Events::ApiDestination") {
+    std::string prefix =
+        arn("events", (type == "AWS::Events::Connection" ? "connection/" : "api-destination/") +
+                          rule_name(id));
+    if (attribute == "Arn") return prefix + "/" + arn_suffix_id(prefix);
   } else if (type == "AWS::Scheduler::ScheduleGroup") {
     if (attribute == "Arn") return arn("scheduler", "schedule-group/" + rule_name(id));
   } else if (type == "AWS::Events::Rule") {
@@ -194,7 +203,8 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   return invalid(where, "!GetAtt " + spec +
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
                             ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
-                            "EventBus.Arn, .Name; Rule.Arn; ScheduleGroup.Arn)");
+                            "EventBus.Arn, .Name; Rule.Arn; Connection.Arn; ApiDestination.Arn; "
+                            "ScheduleGroup.Arn)");
 }
 
 Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {

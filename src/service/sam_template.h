@@ -72,6 +72,13 @@ struct SamRule {
   std::vector<json::Value> targets;  // PutTargets' Targets
 };
 
+// An AWS::Events::Connection or AWS::Events::ApiDestination: the Create request that makes it
+// (Name included).
+struct SamHttpTarget {
+  std::string where;
+  json::Value request;
+};
+
 // An AWS::Scheduler::ScheduleGroup.
 struct SamScheduleGroup {
   std::string where;
@@ -114,6 +121,8 @@ struct SamProject {
   std::vector<SamQueuePolicy> queue_policies;
   std::vector<SamEventBus> event_buses;
   std::vector<SamRule> rules;
+  std::vector<SamHttpTarget> connections;
+  std::vector<SamHttpTarget> api_destinations;
   std::vector<SamScheduleGroup> schedule_groups;
   std::vector<SamSchedule> schedules;
   std::vector<SamHttpApi> http_apis;

@@ -1,9 +1,10 @@
 // Connections (how to authorize a request: an API key header, basic credentials, OAuth client
 // credentials; and parameters added to every request) and API destinations (an HTTP endpoint
 // and method, through a connection): the targets that take events to HTTP endpoints. Secrets
-// are kept for the requests, never answered back.
+// are kept for the requests, never answered back. Their ARNs end in an id made from their name
+// (service/arn.h), so a template can name them before they exist.
 
-#include "core/random.h"
+#include "service/arn.h"
 #include "service/events/eventbridge.h"
 
 namespace baton::service::events {
@@ -153,9 +154,8 @@ void EventBridge::create_connection(const Request& r, Reply reply) {
   }
   if (auto ok = check_auth(r); !ok) return reply(Unexpected<Error>(ok.error()));
   const Partition& p = core.options.partition;
-  HttpResource c{*name,
-                 "arn:aws:events:" + p.region + ":" + p.account + ":connection/" + *name + "/" +
-                     uuid_v4(random),
+  std::string prefix = "arn:aws:events:" + p.region + ":" + p.account + ":connection/" + *name;
+  HttpResource c{*name, prefix + "/" + arn_suffix_id(prefix),
                  record_of(r), core.now_ms(), core.now_ms()};
   save(c, store::Kind::EventConnection);
   Value summary = connection_summary(c, false);
@@ -223,9 +223,9 @@ void EventBridge::create_api_destination(const Request& r, Reply reply) {
     return reply(validation("InvocationEndpoint " + endpoint + " must be an http(s):// URL."));
   }
   const Partition& p = core.options.partition;
-  HttpResource d{*name,
-                 "arn:aws:events:" + p.region + ":" + p.account + ":api-destination/" + *name +
-                     "/" + uuid_v4(random),
+  std::string prefix =
+      "arn:aws:events:" + p.region + ":" + p.account + ":api-destination/" + *name;
+  HttpResource d{*name, prefix + "/" + arn_suffix_id(prefix),
                  record_of(r), core.now_ms(), core.now_ms()};
   save(d, store::Kind::ApiDestination);
   Value summary = destination_summary(d, false);

@@ -5,6 +5,9 @@
 // allows (MaximumRetryAttempts, 185 by default; MaximumEventAgeInSeconds, 86400); another 4xx,
 // or the end of the retries, sends the event to the target's dead-letter queue.
 //
+// A parameter value written as a JSON path ("$.detail-type") is read from the event, as AWS's
+// dynamic path, header and query parameters are.
+//
 // CloudEvents out: a target whose HttpParameters.HeaderParameters set Content-Type
 // application/cloudevents+json gets the event as a structured CloudEvent; one that sets a
 // ce-specversion header gets it in binary mode (events/cloudevent.h maps the event).
@@ -58,6 +61,19 @@ void each_parameter(const Value* parameters,
   }
 }
 
+// A parameter's value, or, for one written as a JSON path ("$.detail.id"), what that path
+// selects in the event (AWS's dynamic parameters): its text, or JSON for anything but a string.
+std::string resolved(const std::string& value, const Value& event) {
+  if (!value.starts_with("$.")) return value;
+  auto path = asl::Path::compile(value);
+  if (!path) return "";
+  asl::Scope scope;
+  scope.input = &event;
+  auto found = path->evaluate_on(event, scope);
+  if (!found) return "";
+  return found->is_string() ? std::string(found->as_string()) : json::to_string(*found);
+}
+
 std::int64_t policy_value(const Value& target, std::string_view name, std::int64_t fallback) {
   const Value* policy = target.find("RetryPolicy");
   const Value* v = policy != nullptr ? policy->find(name) : nullptr;
@@ -99,12 +115,14 @@ void EventBridge::deliver_http(const Rule& rule, const Target& target, const Val
     for (const Value& v : values->as_array()) {
       std::size_t star = url.find('*');
       if (star == std::string::npos || !v.is_string()) break;
-      url.replace(star, 1, std::string(v.as_string()));
+      std::string part = resolved(std::string(v.as_string()), event);
+      url.replace(star, 1, part);
     }
   }
   std::string query;
   auto add_query = [&](const std::string& key, const std::string& value) {
-    query += (query.empty() ? "" : "&") + net::url_encode(key) + "=" + net::url_encode(value);
+    query += (query.empty() ? "" : "&") + net::url_encode(key) + "=" +
+             net::url_encode(resolved(value, event));
   };
   set_header(request, "Content-Type", "application/json; charset=utf-8");
   set_header(request, "User-Agent", "Amazon/EventBridge/ApiDestinations");
@@ -132,7 +150,7 @@ void EventBridge::deliver_http(const Rule& rule, const Target& target, const Val
   if (http != nullptr) {
     each_parameter(http->find("HeaderParameters"), [&](const std::string& k, const std::string& v) {
       if (lower(k) == "ce-specversion") binary_cloudevent = true;
-      set_header(request, k, v);
+      set_header(request, k, resolved(v, event));
     });
     each_parameter(http->find("QueryStringParameters"), add_query);
   }
