@@ -84,8 +84,8 @@ Expected<void, Error> deploy_http_target(ServeClient& client, const service::Sam
 Expected<void, Error> remove_http_target(ServeClient& client, const service::SamHttpTarget& t,
                                          const std::string& kind, const char* what) {
   std::string name = member(t.request, "Name");
-  auto deleted =
-      client.events("Delete" + kind, json::ObjectBuilder().add("Name", Value::string(name)).build());
+  auto deleted = client.events("Delete" + kind,
+                               json::ObjectBuilder().add("Name", Value::string(name)).build());
   if (!deleted) return Unexpected<Error>(deleted.error());
   if (deleted->status >= 300 && !is_error(*deleted, "ResourceNotFoundException")) {
     return fail("TeardownFailed", t.where + ": " + what + " " + name + ": " + message_of(*deleted));
@@ -166,7 +166,6 @@ Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProjec
   }
   return {};
 }
-
 
 Expected<void, Error> deploy_schedules(ServeClient& client, const service::SamProject& project) {
   for (const service::SamSchedule& s : project.schedules) {

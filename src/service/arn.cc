@@ -1,8 +1,8 @@
 #include "service/arn.h"
 
-#include "core/crypto.h"
-
 #include <vector>
+
+#include "core/crypto.h"
 
 namespace baton::service {
 

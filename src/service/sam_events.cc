@@ -177,8 +177,8 @@ Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamP
     std::string id = entry.first.Scalar();
     std::string where = "/Resources/" + id;
     std::string type = reader.type_of(id);
-    bool events_resource = type.starts_with("AWS::Events::") ||
-                           type.starts_with("AWS::Scheduler::");
+    bool events_resource =
+        type.starts_with("AWS::Events::") || type.starts_with("AWS::Scheduler::");
     bool has_events =
         type == "AWS::Serverless::Function" || type == "AWS::Serverless::StateMachine";
     if (!events_resource && !has_events) continue;
@@ -186,8 +186,8 @@ Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamP
     if (!properties) return Unexpected<Error>(properties.error());
     if (type == "AWS::Events::Connection" || type == "AWS::Events::ApiDestination") {
       Value request = json::with_member(*properties, "Name", Value::string(reader.rule_name(id)));
-      auto& into = type == "AWS::Events::Connection" ? project.connections
-                                                      : project.api_destinations;
+      auto& into =
+          type == "AWS::Events::Connection" ? project.connections : project.api_destinations;
       into.push_back({where, std::move(request)});
     } else if (type == "AWS::Scheduler::ScheduleGroup") {
       std::string name = text_member(*properties, "Name");

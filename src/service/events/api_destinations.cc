@@ -155,8 +155,8 @@ void EventBridge::create_connection(const Request& r, Reply reply) {
   if (auto ok = check_auth(r); !ok) return reply(Unexpected<Error>(ok.error()));
   const Partition& p = core.options.partition;
   std::string prefix = "arn:aws:events:" + p.region + ":" + p.account + ":connection/" + *name;
-  HttpResource c{*name, prefix + "/" + arn_suffix_id(prefix),
-                 record_of(r), core.now_ms(), core.now_ms()};
+  HttpResource c{*name, prefix + "/" + arn_suffix_id(prefix), record_of(r), core.now_ms(),
+                 core.now_ms()};
   save(c, store::Kind::EventConnection);
   Value summary = connection_summary(c, false);
   connections.emplace(c.name, std::move(c));
@@ -223,10 +223,9 @@ void EventBridge::create_api_destination(const Request& r, Reply reply) {
     return reply(validation("InvocationEndpoint " + endpoint + " must be an http(s):// URL."));
   }
   const Partition& p = core.options.partition;
-  std::string prefix =
-      "arn:aws:events:" + p.region + ":" + p.account + ":api-destination/" + *name;
-  HttpResource d{*name, prefix + "/" + arn_suffix_id(prefix),
-                 record_of(r), core.now_ms(), core.now_ms()};
+  std::string prefix = "arn:aws:events:" + p.region + ":" + p.account + ":api-destination/" + *name;
+  HttpResource d{*name, prefix + "/" + arn_suffix_id(prefix), record_of(r), core.now_ms(),
+                 core.now_ms()};
   save(d, store::Kind::ApiDestination);
   Value summary = destination_summary(d, false);
   api_destinations.emplace(d.name, std::move(d));
