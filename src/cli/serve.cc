@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "api/gateway.h"
@@ -312,13 +313,16 @@ int serve(const ServeOptions& options) {
     return serve_error(serving.error().cause);
   }
   if (level != api::LogLevel::Error) {
-    std::cerr << "baton serve: listening on " << scheme << "://" << options.host << ":"
-              << api_socket->port << ", data in " << db_path << "\n"
-              << "  aws stepfunctions --endpoint-url " << scheme << "://" << options.host << ":"
-              << api_socket->port << (tls ? " --ca-bundle " + options.tls_cert : std::string())
-              << " list-state-machines\n"
-              << "baton serve: HTTP APIs on http://" << options.host << ":" << http_api_socket->port
-              << " (API_ID.execute-api.localhost:" << http_api_socket->port << " for one API)\n";
+    // One write: whoever reads the log as it grows sees both addresses at once.
+    std::ostringstream started;
+    started << "baton serve: listening on " << scheme << "://" << options.host << ":"
+            << api_socket->port << ", data in " << db_path << "\n"
+            << "  aws stepfunctions --endpoint-url " << scheme << "://" << options.host << ":"
+            << api_socket->port << (tls ? " --ca-bundle " + options.tls_cert : std::string())
+            << " list-state-machines\n"
+            << "baton serve: HTTP APIs on http://" << options.host << ":" << http_api_socket->port
+            << " (API_ID.execute-api.localhost:" << http_api_socket->port << " for one API)\n";
+    std::cerr << started.str() << std::flush;
   }
   int signal = wait_for_stop_signal(stop_signals);
   if (level != api::LogLevel::Error) {

@@ -86,11 +86,13 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"baton serve exited with {self.process.returncode}:\n" +
                                    self.log())
-            found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", self.log()[seen:])
-            if found:
+            text = self.log()[seen:]
+            found = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", text)
+            apis = re.findall(r"HTTP APIs on http://[^:]+:(\d+)", text)
+            # Both addresses, which start-up prints together once both listen.
+            if found and apis:
                 self.port = int(found[-1])
-                apis = re.findall(r"HTTP APIs on http://[^:]+:(\d+)", self.log()[seen:])
-                self.api_port = int(apis[-1]) if apis else None
+                self.api_port = int(apis[-1])
                 return self
             time.sleep(0.02)
         raise RuntimeError("baton serve did not start:\n" + self.log())
