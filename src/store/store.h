@@ -49,6 +49,10 @@ enum class Kind {
   EventConnection,
   ApiDestination,
   HttpApi,
+  RestApi,       // API Gateway's REST APIs (v1)
+  EventArchive,  // EventBridge archives
+  EventReplay,   // EventBridge replays
+  FunctionUrl,   // Lambda function URLs
 };
 
 struct Resource {

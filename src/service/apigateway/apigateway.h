@@ -17,10 +17,10 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/random.h"
-#include "service/apigateway/cors.h"
-#include "service/apigateway/proxy_event.h"
 #include "service/apigateway/route_table.h"
 #include "service/core.h"
+#include "service/cors.h"
+#include "service/proxy_event.h"
 
 namespace baton::service::apigateway {
 

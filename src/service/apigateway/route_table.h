@@ -18,10 +18,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "service/proxy_event.h"
 
 namespace baton::service::apigateway {
-
-using Parameters = std::vector<std::pair<std::string, std::string>>;
 
 struct RouteKey {
   enum class Kind { Literal, Variable, Greedy };

@@ -1,8 +1,8 @@
-#include "service/apigateway/proxy_event.h"
+#include "service/proxy_event.h"
 
 #include <gtest/gtest.h>
 
-#include "service/apigateway/cors.h"
+#include "service/cors.h"
 
 namespace baton::service::apigateway {
 namespace {

@@ -1,12 +1,12 @@
 // CORS preflights and headers from an HTTP API's CorsConfiguration.
 
-#include "service/apigateway/cors.h"
+#include "service/cors.h"
 
 #include <algorithm>
 
 #include "core/text.h"
 
-namespace baton::service::apigateway {
+namespace baton::service {
 
 namespace {
 
@@ -98,4 +98,4 @@ void Cors::decorate(const HttpRequestIn& request, HttpAnswer& answer) const {
   if (allow_credentials) answer.headers.emplace_back("Access-Control-Allow-Credentials", "true");
 }
 
-}  // namespace baton::service::apigateway
+}  // namespace baton::service

@@ -1,6 +1,6 @@
 // The events of payload formats 2.0 and 1.0, and the answers made of a function's response.
 
-#include "service/apigateway/proxy_event.h"
+#include "service/proxy_event.h"
 
 #include <cstdio>
 #include <ctime>
@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "net/http.h"
 
-namespace baton::service::apigateway {
+namespace baton::service {
 
 namespace {
 
@@ -365,4 +365,4 @@ HttpAnswer message_answer(int status, std::string_view message) {
   return out;
 }
 
-}  // namespace baton::service::apigateway
+}  // namespace baton::service

@@ -1,9 +1,11 @@
 #pragma once
 
-// Lambda proxy integrations of HTTP APIs: the event API Gateway sends a function for a request
-// (payload format 2.0 or 1.0) and the HTTP answer it makes of the function's response, as
+// Lambda proxy integrations of API Gateway's APIs (and of function URLs, which send payload 2.0):
+// the event a function is sent for a request (payload format 2.0 or 1.0) and the HTTP answer
+// made of the function's response, as
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
-// describes them. Pure: no I/O, no clock (the time comes in the context).
+// describes them. Pure: no I/O, no clock (the time comes in the context). Shared by the
+// services that serve HTTP requests (apigateway/, lambda/'s function URLs).
 
 #include <cstdint>
 #include <string>
@@ -13,11 +15,12 @@
 
 #include "core/error.h"
 #include "core/json.h"
-#include "service/apigateway/route_table.h"
 
-namespace baton::service::apigateway {
+namespace baton::service {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+// A route's path variables by name, in the order of the path.
+using Parameters = std::vector<std::pair<std::string, std::string>>;
 
 // A request as it came on the wire.
 struct HttpRequestIn {
@@ -72,4 +75,4 @@ struct HttpAnswer {
 // API Gateway's own answers: {"message": message}.
 HttpAnswer message_answer(int status, std::string_view message);
 
-}  // namespace baton::service::apigateway
+}  // namespace baton::service

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/json.h"
-#include "service/apigateway/proxy_event.h"
+#include "service/proxy_event.h"
 
-namespace baton::service::apigateway {
+namespace baton::service {
 
 struct Cors {
   std::vector<std::string> allow_origins;
@@ -40,4 +40,4 @@ struct Cors {
   std::optional<std::string> allowed_origin(std::string_view origin) const;
 };
 
-}  // namespace baton::service::apigateway
+}  // namespace baton::service
