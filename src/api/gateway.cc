@@ -49,7 +49,7 @@ const std::vector<Catalogued>& catalogue() {
       {"sns", "sns", {"ValidationError", "InvalidParameter", "InvalidParameter"}},
       {"events", "events", {}},
       {"scheduler", "scheduler", {}},
-      {"apigateway",
+      {"apigatewayv2",
        "apigatewayv2",
        {"BadRequestException", "BadRequestException", "BadRequestException"}},
   };

@@ -51,28 +51,29 @@ void HttpApiPort::handle(net::HttpRequest&& request, net::Responder respond) {
   auto started = std::chrono::steady_clock::now();
   std::string what = request.method + " " + request.target;
   LogLevel level = level_;
-  service_.call("apigateway", service::kServeHttpRequest, request_value(std::move(request)),
-                [respond = std::move(respond), what, started, level](Result<Value> answer) {
-                  net::HttpResponse response;
-                  if (answer) {
-                    response = response_of(*answer);
-                  } else {
-                    // baton's failure (it is stopping), not the API's.
-                    response.status = 500;
-                    response.header("Content-Type", "application/json");
-                    response.body = R"({"message":"Internal Server Error"})";
-                    std::fprintf(stderr, "baton: HTTP API %s: %s\n", what.c_str(),
-                                 answer.error().cause.c_str());
-                  }
-                  if (level == LogLevel::Debug) {
-                    auto ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count();
-                    std::fprintf(stderr, "baton: HTTP API %s %d %.1f ms\n", what.c_str(),
-                                 response.status, ms);
-                  }
-                  respond(std::move(response));
-                });
+  service_.call(
+      service::kServingService, service::kServeHttpRequest, request_value(std::move(request)),
+      [respond = std::move(respond), what, started, level](Result<Value> answer) {
+        net::HttpResponse response;
+        if (answer) {
+          response = response_of(*answer);
+        } else {
+          // baton's failure (it is stopping), not the API's.
+          response.status = 500;
+          response.header("Content-Type", "application/json");
+          response.body = R"({"message":"Internal Server Error"})";
+          std::fprintf(stderr, "baton: HTTP API %s: %s\n", what.c_str(),
+                       answer.error().cause.c_str());
+        }
+        if (level == LogLevel::Debug) {
+          auto ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+          std::fprintf(stderr, "baton: HTTP API %s %d %.1f ms\n", what.c_str(), response.status,
+                       ms);
+        }
+        respond(std::move(response));
+      });
 }
 
 }  // namespace baton::api

@@ -44,7 +44,7 @@ struct HttpApi {
 struct ApiGateway final : EmulatedService {
   explicit ApiGateway(Core& c);
 
-  std::string_view name() const override { return "apigateway"; }
+  std::string_view name() const override { return "apigatewayv2"; }
   std::string_view title() const override { return "API Gateway API"; }
   const std::vector<Operation>& operations() const override { return table; }
   std::string_view unavailable_error() const override { return "TooManyRequestsException"; }
