@@ -122,7 +122,7 @@ Result<Value> Renderer::eval(const Expr& expr) {
         if (!key) return key;
         auto value = eval(expr.operands[i + 1]);
         if (!value) return value;
-        auto name = text_of(*key);
+        auto name = text_of(*key, expr.position);
         if (!name) return Unexpected(name.error());
         heap_.put(map, std::move(*name), std::move(*value));
       }
@@ -188,7 +188,7 @@ Result<Value> Renderer::eval_binary(const Expr& expr) {
             }
             continue;
           }
-          if (auto ok = append_text(v, text); !ok) return Unexpected(ok.error());
+          if (auto ok = append_text(v, text, expr.position); !ok) return Unexpected(ok.error());
         }
         return heap_.new_string(std::move(text));
       }
@@ -248,7 +248,7 @@ Result<Value> Renderer::access(const Value& target, const Accessor& accessor) {
       auto index = eval(accessor.args[0]);
       if (!index) return index;
       if (target.kind == Kind::Map) {
-        auto key = text_of(*index);
+        auto key = text_of(*index, accessor.position);
         if (!key) return Unexpected(key.error());
         const Value* found = heap_.map(target).find(*key);
         return found ? *found : Value();
@@ -297,7 +297,7 @@ Result<void> Renderer::assign(const Reference& target, Value value) {
     if (last.kind == Accessor::Kind::Index) {
       auto index = eval(last.args[0]);
       if (!index) return Unexpected(index.error());
-      auto text = text_of(*index);
+      auto text = text_of(*index, last.position);
       if (!text) return Unexpected(text.error());
       key = std::move(*text);
     }

@@ -78,7 +78,7 @@ Result<std::string> Renderer::string_arg(const Accessor& accessor, std::vector<V
                     "argument " + std::to_string(i + 1) + " of " + accessor.name + " is null");
   }
   if (args[i].kind == Kind::String) return args[i].text();
-  return text_of(args[i]);
+  return text_of(args[i], accessor.position);
 }
 
 Result<std::int64_t> Renderer::int_arg(const Accessor& accessor, std::vector<Value>& args,
@@ -92,7 +92,7 @@ Result<std::int64_t> Renderer::int_arg(const Accessor& accessor, std::vector<Val
 }
 
 Result<Value> Renderer::as_string(const Value& target) {
-  auto text = text_of(target);
+  auto text = text_of(target, {});
   if (!text) return Unexpected(text.error());
   return heap_.new_string(std::move(*text));
 }
@@ -377,7 +377,7 @@ Result<Value> Renderer::map_method(const Value& target, const Accessor& accessor
                                    std::vector<Value>& args) {
   const std::string& name = accessor.name;
   std::size_t n = args.size();
-  auto key_of = [&](std::size_t i) { return text_of(args[i]); };
+  auto key_of = [&](std::size_t i) { return text_of(args[i], accessor.position); };
   if (n == 0) {
     auto& entries = heap_.map(target).entries;
     if (name == "size") return Value::of_int(static_cast<std::int64_t>(entries.size()));

@@ -84,8 +84,8 @@ Result<void> Renderer::step(Position position) {
 
 Result<void> Renderer::write(std::string& out, std::string_view text, Position position) {
   if (out.size() + text.size() > kMaxOutputBytes) {
-    return error_at(position,
-                    "the output is longer than " + std::to_string(kMaxOutputBytes) + " bytes");
+    return error_at(position, "the template produced text longer than " +
+                                  std::to_string(kMaxOutputBytes) + " bytes");
   }
   out += text;
   return {};
@@ -158,7 +158,7 @@ Result<Renderer::Flow> Renderer::render_reference(const Node& node, std::string&
     }
     return Flow::Normal;
   }
-  if (auto ok = append_text(*value, out); !ok) return Unexpected(ok.error());
+  if (auto ok = append_text(*value, out, node.position); !ok) return Unexpected(ok.error());
   return Flow::Normal;
 }
 
@@ -249,11 +249,11 @@ Result<Renderer::Flow> Renderer::render_macro(const Node& node, std::string& out
   return *flow == Flow::Stop ? Flow::Stop : Flow::Normal;
 }
 
-Result<void> Renderer::append_text(const Value& value, std::string& out) {
+Result<void> Renderer::append_text(const Value& value, std::string& out, Position position) {
   if (value.kind == Kind::Block) {
     if (call_depth_ >= kMaxCallDepth) {
-      return error_at({1, 1}, "macros and blocks nested more than " +
-                                  std::to_string(kMaxCallDepth) + " calls deep");
+      return error_at(position, "macros and blocks nested more than " +
+                                    std::to_string(kMaxCallDepth) + " calls deep");
     }
     ++call_depth_;
     auto flow = render_nodes(heap_.block(value), out);
@@ -265,15 +265,15 @@ Result<void> Renderer::append_text(const Value& value, std::string& out) {
   heap_.append_text(value, out);
   if (out.size() > kMaxOutputBytes || heap_.exhausted) {
     out.resize(before);
-    return error_at({1, 1},
-                    "the output is longer than " + std::to_string(kMaxOutputBytes) + " bytes");
+    return error_at(position, "the template produced text longer than " +
+                                  std::to_string(kMaxOutputBytes) + " bytes");
   }
   return {};
 }
 
-Result<std::string> Renderer::text_of(const Value& value) {
+Result<std::string> Renderer::text_of(const Value& value, Position position) {
   std::string text;
-  if (auto ok = append_text(value, text); !ok) return Unexpected(ok.error());
+  if (auto ok = append_text(value, text, position); !ok) return Unexpected(ok.error());
   return text;
 }
 

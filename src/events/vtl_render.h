@@ -41,8 +41,8 @@ class Renderer {
   Result<Value> eval_reference(const Reference& ref);
   Result<Value> access(const Value& target, const Accessor& accessor);
   Result<void> assign(const Reference& target, Value value);
-  Result<void> append_text(const Value& value, std::string& out);
-  Result<std::string> text_of(const Value& value);
+  Result<void> append_text(const Value& value, std::string& out, Position position);
+  Result<std::string> text_of(const Value& value, Position position = {});
   Result<void> step(Position position);
   Result<void> write(std::string& out, std::string_view text, Position position);
   bool velocity_equals(const Value& a, const Value& b);
