@@ -294,6 +294,122 @@ class ServingTest(RestApiTest):
         self.apigw.create_deployment(restApiId=api_id, stageName="live")
         self.assertEqual(self.request("GET", "/live/v2thing", host=self.host(api_id))[0], 200)
 
+    def test_mock_integration_with_templates(self):
+        api_id, resource_id = self.api_with_method("mocked", "mock", integration={
+            "type": "MOCK",
+            "requestTemplates": {"application/json": """
+#if($input.params('fail') == 'yes')
+{"statusCode": 500}
+#else
+{"statusCode": 200}
+#end"""}})
+        for status in ("200", "500"):
+            self.apigw.put_method_response(restApiId=api_id, resourceId=resource_id,
+                                           httpMethod="GET", statusCode=status,
+                                           responseParameters={"method.response.header.X-Kind": False})
+        self.apigw.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod="GET", statusCode="200",
+            responseTemplates={"application/json":
+                               '{"who": "$input.params(\'name\')", "stage": "$context.stage"}'},
+            responseParameters={"method.response.header.X-Kind": "'mock'"})
+        self.apigw.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod="GET", statusCode="500",
+            selectionPattern="5\\d{2}",
+            responseTemplates={"application/json": '#set($context.responseOverride.status = 418)'
+                                                   '{"failed": true}'})
+        self.apigw.create_deployment(restApiId=api_id, stageName="dev")
+        status, headers, body = self.request("GET", "/dev/mock?name=ada", host=self.host(api_id))
+        self.assertEqual((status, json.loads(body)), (200, {"who": "ada", "stage": "dev"}))
+        self.assertEqual(headers["x-kind"], "mock")
+        self.assertEqual(headers["content-type"], "application/json")
+        status, _, body = self.request("GET", "/dev/mock?fail=yes", host=self.host(api_id))
+        self.assertEqual((status, json.loads(body)), (418, {"failed": True}))
+
+    def test_aws_integration_starts_an_execution(self):
+        sfn = self.server.client()
+        machine = sfn.create_state_machine(
+            name="from-rest", definition=WAIT_DEFINITION,
+            roleArn=f"arn:aws:iam::{ACCOUNT}:role/r")["stateMachineArn"]
+        template = ('{"input": "$util.escapeJavaScript($input.json(\'$\'))", '
+                    '"stateMachineArn": "' + machine + '"}')
+        api_id, resource_id = self.api_with_method("orders", "orders", method="POST", integration={
+            "type": "AWS", "integrationHttpMethod": "POST",
+            "uri": f"arn:aws:apigateway:{REGION}:states:action/StartExecution",
+            "requestTemplates": {"application/json": template}})
+        self.apigw.put_method_response(restApiId=api_id, resourceId=resource_id,
+                                       httpMethod="POST", statusCode="200")
+        self.apigw.put_method_response(restApiId=api_id, resourceId=resource_id,
+                                       httpMethod="POST", statusCode="400")
+        self.apigw.put_integration_response(restApiId=api_id, resourceId=resource_id,
+                                            httpMethod="POST", statusCode="200")
+        self.apigw.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod="POST", statusCode="400",
+            selectionPattern="4\\d{2}",
+            responseTemplates={"application/json": '{"error": "$input.path(\'$.__type\')"}'})
+        self.apigw.create_deployment(restApiId=api_id, stageName="prod")
+        status, _, body = self.request("POST", "/prod/orders", body='{"item": "book", "n": 2}',
+                                       host=self.host(api_id),
+                                       headers=[("Content-Type", "application/json")])
+        self.assertEqual(status, 200, body)
+        started = json.loads(body)
+        execution = sfn.describe_execution(executionArn=started["executionArn"])
+        self.assertEqual(json.loads(execution["input"]), {"item": "book", "n": 2})
+        # A body that is not JSON: the service refuses the call; the 4xx response maps it.
+        status, _, body = self.request("POST", "/prod/orders", body='not json',
+                                       host=self.host(api_id),
+                                       headers=[("Content-Type", "text/plain")])
+        self.assertEqual(status, 400, body)
+        sfn.close()
+
+    def test_aws_integration_sends_to_a_queue(self):
+        url = self.sqs.create_queue(QueueName="from-rest")["QueueUrl"]
+        api_id, resource_id = self.api_with_method("queue", "send", method="POST", integration={
+            "type": "AWS", "integrationHttpMethod": "POST",
+            "uri": f"arn:aws:apigateway:{REGION}:sqs:path/{ACCOUNT}/from-rest",
+            "requestParameters": {"integration.request.header.Content-Type":
+                                  "'application/x-www-form-urlencoded'"},
+            "requestTemplates": {"application/json":
+                                 "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"}})
+        self.apigw.put_method_response(restApiId=api_id, resourceId=resource_id,
+                                       httpMethod="POST", statusCode="200")
+        self.apigw.put_integration_response(restApiId=api_id, resourceId=resource_id,
+                                            httpMethod="POST", statusCode="200")
+        self.apigw.create_deployment(restApiId=api_id, stageName="prod")
+        status, _, body = self.request("POST", "/prod/send", body='{"hello": "queue & more"}',
+                                       host=self.host(api_id),
+                                       headers=[("Content-Type", "application/json")])
+        self.assertEqual(status, 200, body)
+        sent = json.loads(body)["SendMessageResponse"]["SendMessageResult"]
+        got = self.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        self.assertEqual(got[0]["MessageId"], sent["MessageId"])
+        self.assertEqual(got[0]["Body"], '{"hello": "queue & more"}')
+
+    def test_lambda_integration_with_selection_patterns(self):
+        api_id, resource_id = self.api_with_method("custom", "custom", method="POST", integration={
+            "type": "AWS", "integrationHttpMethod": "POST", "uri": function_uri("echo"),
+            "requestTemplates": {"application/json":
+                                 '{"name": "$input.path(\'$.name\')", '
+                                 '"fail": "$!input.path(\'$.fail\')"}'}})
+        for status in ("200", "400"):
+            self.apigw.put_method_response(restApiId=api_id, resourceId=resource_id,
+                                           httpMethod="POST", statusCode=status)
+        self.apigw.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod="POST", statusCode="200",
+            responseTemplates={"application/json": '{"hello": "$input.path(\'$.echo.name\')"}'})
+        self.apigw.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod="POST", statusCode="400",
+            selectionPattern="Bad input.*",
+            responseTemplates={"application/json": '{"why": "$input.path(\'$.errorMessage\')"}'})
+        self.apigw.create_deployment(restApiId=api_id, stageName="prod")
+        status, _, body = self.request("POST", "/prod/custom", body='{"name": "ada"}',
+                                       host=self.host(api_id),
+                                       headers=[("Content-Type", "application/json")])
+        self.assertEqual((status, json.loads(body)), (200, {"hello": "ada"}))
+        status, _, body = self.request("POST", "/prod/custom", body='{"name": "x", "fail": "no"}',
+                                       host=self.host(api_id),
+                                       headers=[("Content-Type", "application/json")])
+        self.assertEqual((status, json.loads(body)), (400, {"why": "Bad input: no"}))
+
 
 class RestartTest(RestApiTest):
 
