@@ -240,9 +240,8 @@ void EventBridge::describe_archive(const Request& r, Reply reply) {
   const Archive& a = **archive;
   json::ObjectBuilder out;
   out.add("ArchiveArn", text(a.arn));
-  for (const json::Member& m : archive_summary(a, bus_arn(a.bus)).members()) {
-    out.add(m.name(), m.value);
-  }
+  Value summary = archive_summary(a, bus_arn(a.bus));
+  for (const json::Member& m : summary.members()) out.add(m.name(), m.value);
   if (!a.description.empty()) out.add("Description", text(a.description));
   if (!a.pattern_text.empty()) out.add("EventPattern", text(a.pattern_text));
   if (!a.kms_key.empty()) out.add("KmsKeyIdentifier", text(a.kms_key));
