@@ -1,4 +1,4 @@
-// `baton deploy` and `baton teardown` of event buses and rules, through baton serve's
+// `baton deploy` and `baton teardown` of event buses, archives and rules, through baton serve's
 // EventBridge API.
 
 #include "cli/deploy_events.h"
@@ -95,6 +95,26 @@ Expected<void, Error> remove_http_target(ServeClient& client, const service::Sam
   return {};
 }
 
+// An archive: created, or updated as the template says (its source bus cannot change).
+Expected<void, Error> deploy_archive(ServeClient& client, const service::SamArchive& a) {
+  std::string name = member(a.request, "ArchiveName");
+  auto created = client.events("CreateArchive", a.request);
+  if (!created) return Unexpected<Error>(created.error());
+  bool exists = created->status >= 300 && is_error(*created, "ResourceAlreadyExistsException");
+  if (exists) {
+    json::ObjectBuilder update;
+    for (const json::Member& m : a.request.members()) {
+      if (m.name() != "EventSourceArn") update.add(m.name(), m.value);
+    }
+    auto updated = call(client, "DeployFailed", a.where, "UpdateArchive", update.build());
+    if (!updated) return Unexpected<Error>(updated.error());
+  } else if (created->status >= 300) {
+    return fail("DeployFailed", a.where + ": archive " + name + ": " + message_of(*created));
+  }
+  std::cout << "archive " << name << (exists ? " updated" : " created") << "\n";
+  return {};
+}
+
 std::string schedule_path(const service::SamSchedule& s) {
   return "/schedules/" + net::url_encode(s.name);
 }
@@ -126,6 +146,9 @@ Expected<void, Error> deploy_event_buses(ServeClient& client, const service::Sam
                   bus.where + ": event bus " + bus.name + ": " + message_of(*created));
     }
     std::cout << "event bus " << bus.name << (created->status < 300 ? " created" : " kept") << "\n";
+  }
+  for (const service::SamArchive& a : project.archives) {
+    if (auto ok = deploy_archive(client, a); !ok) return ok;
   }
   for (const service::SamHttpTarget& c : project.connections) {
     if (auto ok = deploy_http_target(client, c, "Connection", "connection"); !ok) return ok;
@@ -235,6 +258,17 @@ Expected<void, Error> teardown_event_buses(ServeClient& client,
   }
   for (const service::SamHttpTarget& c : project.connections) {
     if (auto ok = remove_http_target(client, c, "Connection", "connection"); !ok) return ok;
+  }
+  for (const service::SamArchive& a : project.archives) {
+    std::string name = member(a.request, "ArchiveName");
+    auto deleted = client.events(
+        "DeleteArchive", json::ObjectBuilder().add("ArchiveName", Value::string(name)).build());
+    if (!deleted) return Unexpected<Error>(deleted.error());
+    if (deleted->status >= 300 && !is_error(*deleted, "ResourceNotFoundException")) {
+      return fail("TeardownFailed", a.where + ": archive " + name + ": " + message_of(*deleted));
+    }
+    std::cout << "archive " << name << (deleted->status < 300 ? " deleted" : " is not there")
+              << "\n";
   }
   for (const service::SamScheduleGroup& g : project.schedule_groups) {
     auto deleted = client.rest("DELETE", "/schedule-groups/" + net::url_encode(g.name), Value());

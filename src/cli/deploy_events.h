@@ -1,9 +1,9 @@
 #pragma once
 
-// `baton deploy`'s and `baton teardown`'s EventBridge and Scheduler resources: buses and
-// schedule groups come with the queues and topics (before what names them), rules and
-// schedules with the other triggers (after the functions and state machines they start);
-// teardown removes rules and schedules first, buses and groups last.
+// `baton deploy`'s and `baton teardown`'s EventBridge and Scheduler resources: buses, their
+// archives and schedule groups come with the queues and topics (before what names them), rules
+// and schedules with the other triggers (after the functions and state machines they start);
+// teardown removes rules and schedules first, archives, buses and groups last.
 
 #include "cli/serve_client.h"
 #include "core/error.h"

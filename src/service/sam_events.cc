@@ -1,4 +1,5 @@
-// The EventBridge resources of a SAM template: AWS::Events::EventBus, AWS::Events::Rule,
+// The EventBridge resources of a SAM template: AWS::Events::EventBus, AWS::Events::Archive,
+// AWS::Events::Rule,
 // AWS::Scheduler::ScheduleGroup, AWS::Scheduler::Schedule, and the rules and schedules that a
 // function's or state machine's Events of Type EventBridgeRule, CloudWatchEvent, Schedule and
 // ScheduleV2 make, as SAM makes them (one per event, the function or state machine its target).
@@ -162,6 +163,27 @@ Result<void> read_resource_events(const std::string& id, const Value& events,
   return {};
 }
 
+// CreateArchive's request from an AWS::Events::Archive's properties.
+Result<Value> archive_request(const std::string& name, const Value& properties,
+                              const std::string& where, const Reader& reader) {
+  std::string source = text_member(properties, "SourceArn");
+  if (source.empty()) return reader.invalid(where + "/Properties/SourceArn", "is required");
+  json::ObjectBuilder b;
+  b.add("ArchiveName", Value::string(name));
+  b.add("EventSourceArn", Value::string(source));
+  // An EventPattern is JSON in the template and text in the API.
+  if (std::string pattern = text_member(properties, "EventPattern"); !pattern.empty()) {
+    b.add("EventPattern", Value::string(pattern));
+  }
+  if (const Value* days = properties.find("RetentionDays"); days != nullptr && days->is_int64()) {
+    b.add("RetentionDays", *days);
+  }
+  for (std::string_view key : {"Description", "KmsKeyIdentifier"}) {
+    if (std::string v = text_member(properties, key); !v.empty()) b.add(key, Value::string(v));
+  }
+  return b.build();
+}
+
 Result<Value> properties_of(const YAML::Node& resource, const Reader& reader,
                             const std::string& where) {
   if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
@@ -200,6 +222,10 @@ Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamP
                                    text_member(*properties, "GroupName"), std::move(*request)});
     } else if (type == "AWS::Events::EventBus") {
       project.event_buses.push_back({where, reader.bus_name(id)});
+    } else if (type == "AWS::Events::Archive") {
+      auto request = archive_request(reader.archive_name(id), *properties, where, reader);
+      if (!request) return Unexpected<Error>(request.error());
+      project.archives.push_back({where, std::move(*request)});
     } else if (type == "AWS::Events::Rule") {
       SamRule rule{
           where,

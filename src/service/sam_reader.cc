@@ -120,6 +120,10 @@ std::string Reader::rule_name(const std::string& logical_id) const {
   return named(logical_id, "Name", 64);
 }
 
+std::string Reader::archive_name(const std::string& logical_id) const {
+  return named(logical_id, "ArchiveName", 48);
+}
+
 std::string Reader::queue_url(const std::string& logical_id) const {
   return "https://sqs." + std::string(kRegion) + ".amazonaws.com/" + std::string(kAccount) + "/" +
          queue_name(logical_id);
@@ -146,6 +150,7 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
     return arn("states", "stateMachine:" + state_machine_name(name));
   }
   if (type == "AWS::Events::EventBus") return bus_name(name);
+  if (type == "AWS::Events::Archive") return archive_name(name);
   if (type == "AWS::Events::Rule" || type == "AWS::Events::Connection" ||
       type == "AWS::Events::ApiDestination") {
     return rule_name(name);
@@ -184,6 +189,8 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   } else if (type == "AWS::Events::EventBus") {
     if (attribute == "Arn") return arn("events", "event-bus/" + bus_name(id));
     if (attribute == "Name") return bus_name(id);
+  } else if (type == "AWS::Events::Archive") {
+    if (attribute == "Arn") return arn("events", "archive/" + archive_name(id));
   } else if (type == "AWS::Events::Connection" || type == "AWS::Events::ApiDestination") {
     std::string prefix =
         arn("events", (type == "AWS::Events::Connection" ? "connection/" : "api-destination/") +
@@ -209,7 +216,8 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   return invalid(where, "!GetAtt " + spec +
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
                             ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
-                            "EventBus.Arn, .Name; Rule.Arn; Connection.Arn; ApiDestination.Arn; "
+                            "EventBus.Arn, .Name; Rule.Arn; Archive.Arn; Connection.Arn; "
+                            "ApiDestination.Arn; "
                             "ScheduleGroup.Arn)");
 }
 

@@ -37,6 +37,7 @@ class Reader {
   std::string state_machine_name(const std::string& logical_id) const;
   std::string bus_name(const std::string& logical_id) const;
   std::string rule_name(const std::string& logical_id) const;
+  std::string archive_name(const std::string& logical_id) const;
   // A queue's URL as AWS gives it: baton's SQS takes it whatever the host.
   std::string queue_url(const std::string& logical_id) const;
   std::string arn(std::string_view service, const std::string& resource) const;

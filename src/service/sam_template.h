@@ -64,6 +64,13 @@ struct SamEventBus {
   std::string name;
 };
 
+// An AWS::Events::Archive: CreateArchive's request (ArchiveName, EventSourceArn, EventPattern
+// as text, RetentionDays, Description).
+struct SamArchive {
+  std::string where;
+  json::Value request;
+};
+
 // An EventBridge rule: an AWS::Events::Rule, or one a function's or state machine's event
 // (EventBridgeRule, CloudWatchEvent, Schedule) makes.
 struct SamRule {
@@ -137,6 +144,7 @@ struct SamProject {
   std::vector<SamEventSourceMapping> event_source_mappings;
   std::vector<SamQueuePolicy> queue_policies;
   std::vector<SamEventBus> event_buses;
+  std::vector<SamArchive> archives;
   std::vector<SamRule> rules;
   std::vector<SamHttpTarget> connections;
   std::vector<SamHttpTarget> api_destinations;

@@ -1,5 +1,6 @@
 """`baton deploy` and `baton teardown` of EventBridge and Scheduler resources: an
 AWS::Events::EventBus, an AWS::Events::Rule with a queue target and an InputTransformer, an
+AWS::Events::Archive of a bus (by !GetAtt), an
 AWS::Scheduler::ScheduleGroup and Schedule, and a state machine's EventBridgeRule and ScheduleV2
 events, as a SAM template declares them; deployed, used, deployed again with a target fewer,
 and torn down.
@@ -103,6 +104,26 @@ SPARE = """        - Id: spare
           Arn: !GetAtt SpareQueue.Arn"""
 
 
+ARCHIVE_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  LedgerBus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: ledger
+  LedgerArchive:
+    Type: AWS::Events::Archive
+    Properties:
+      ArchiveName: ledger-archive
+      SourceArn: !GetAtt LedgerBus.Arn
+      Description: ledger entries
+      RetentionDays: %(days)d
+      EventPattern:
+        source: [ledger]
+"""
+
+
 def baton(*args):
     return subprocess.run([harness.BATON, *args], capture_output=True, text=True, timeout=120)
 
@@ -182,6 +203,42 @@ class DeployEventsTest(harness.ServerTest):
             again = baton("teardown", project, "--endpoint", self.server.endpoint)
             self.assertEqual(again.returncode, 0, again.stderr)
             self.assertIn("rule audit-orders is not there", again.stdout)
+
+    def test_archive_deployed_updated_and_torn_down(self):
+        events = self.client("events")
+        self.addCleanup(events.close)
+        with tempfile.TemporaryDirectory() as folder:
+            project = os.path.join(folder, "ledger")
+            os.mkdir(project)
+            path = os.path.join(project, "template.yaml")
+            with open(path, "w") as f:
+                f.write(ARCHIVE_TEMPLATE % {"days": 30})
+            done = baton("deploy", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn("archive ledger-archive created", done.stdout)
+            archive = events.describe_archive(ArchiveName="ledger-archive")
+            self.assertEqual((archive["EventSourceArn"], archive["RetentionDays"],
+                              archive["Description"], json.loads(archive["EventPattern"])),
+                             (f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/ledger", 30,
+                              "ledger entries", {"source": ["ledger"]}))
+            events.put_events(Entries=[
+                {"Source": "ledger", "DetailType": "Entry", "Detail": "{}", "EventBusName": "ledger"},
+                {"Source": "other", "DetailType": "Entry", "Detail": "{}", "EventBusName": "ledger"}])
+            self.assertEqual(events.describe_archive(ArchiveName="ledger-archive")["EventCount"], 1)
+
+            with open(path, "w") as f:
+                f.write(ARCHIVE_TEMPLATE % {"days": 7})
+            again = baton("deploy", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn("archive ledger-archive updated", again.stdout)
+            archive = events.describe_archive(ArchiveName="ledger-archive")
+            self.assertEqual((archive["RetentionDays"], archive["EventCount"]), (7, 1))
+
+            gone = baton("teardown", project, "--endpoint", self.server.endpoint)
+            self.assertEqual(gone.returncode, 0, gone.stderr)
+            self.assertIn("archive ledger-archive deleted", gone.stdout)
+            self.assertIn("event bus ledger deleted", gone.stdout)
+            self.assertEqual(events.list_archives(NamePrefix="ledger")["Archives"], [])
 
 
 if __name__ == "__main__":

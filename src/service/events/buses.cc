@@ -43,7 +43,8 @@ void EventBridge::create_event_bus(const Request& r, Reply reply) {
   json::ObjectBuilder out;
   out.add("EventBusArn", text(bus.arn));
   if (!bus.description.empty()) out.add("Description", text(bus.description));
-  buses.emplace(bus.name, std::move(bus));
+  // The archives of a bus of this name, deleted before, receive again.
+  attach_archives(buses.emplace(bus.name, std::move(bus)).first->second);
   core.answer(reply, out.build());
 }
 
@@ -54,6 +55,7 @@ void EventBridge::delete_event_bus(const Request& r, Reply reply) {
   // Deleting a bus that is not there succeeds, as on AWS.
   if (auto it = buses.find(*name); it != buses.end()) {
     for (const auto& [rule_name, rule] : it->second.rules) {
+      if (!rule.archive.empty()) continue;
       core.stage(store::ops::DeleteResource{store::Kind::EventRule, rule.arn});
     }
     core.stage(store::ops::DeleteResource{store::Kind::EventBus, it->second.arn});

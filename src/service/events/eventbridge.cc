@@ -33,6 +33,13 @@ Unexpected<Error> validation(const std::string& message) {
   return fail("ValidationException", message);
 }
 
+std::optional<Error> managed(const Rule& rule) {
+  if (rule.managed_by.empty()) return std::nullopt;
+  return Error{"ManagedRuleException",
+               "Rule " + rule.name + " is managed by EventBridge for archive " + rule.archive +
+                   "; it changes with the archive (UpdateArchive, DeleteArchive)."};
+}
+
 const Target* Rule::target(std::string_view id) const {
   for (const Target& t : targets) {
     if (t.id == id) return &t;
@@ -69,6 +76,15 @@ EventBridge::EventBridge(Core& c)
           operation("DescribeApiDestination", this, &EventBridge::describe_api_destination, true),
           operation("DeleteApiDestination", this, &EventBridge::delete_api_destination),
           operation("ListApiDestinations", this, &EventBridge::list_api_destinations, true),
+          operation("CreateArchive", this, &EventBridge::create_archive),
+          operation("DescribeArchive", this, &EventBridge::describe_archive, true),
+          operation("ListArchives", this, &EventBridge::list_archives, true),
+          operation("UpdateArchive", this, &EventBridge::update_archive),
+          operation("DeleteArchive", this, &EventBridge::delete_archive),
+          operation("StartReplay", this, &EventBridge::start_replay),
+          operation("DescribeReplay", this, &EventBridge::describe_replay, true),
+          operation("ListReplays", this, &EventBridge::list_replays, true),
+          operation("CancelReplay", this, &EventBridge::cancel_replay),
           operation(kPutServiceEvent, this, &EventBridge::put_service_event),
           operation(kPutCloudEvents, this, &EventBridge::put_cloud_events),
       },
@@ -137,6 +153,8 @@ void EventBridge::save_bus(const Bus& bus) {
 }
 
 void EventBridge::save_rule(const Rule& rule) {
+  // An archive's rule is kept with the archive.
+  if (!rule.archive.empty()) return;
   store::Resource resource;
   resource.kind = store::Kind::EventRule;
   resource.arn = rule.arn;
@@ -252,7 +270,9 @@ Expected<void, Error> EventBridge::recover() {
       page.after = next;
     } while (!next.empty());
   }
-  return {};
+  if (auto kept = recover_archives(); !kept) return kept;
+  for (auto& [name, bus] : buses) attach_archives(bus);
+  return recover_replays();
 }
 
 }  // namespace baton::service::events

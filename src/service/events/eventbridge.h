@@ -59,8 +59,56 @@ struct Rule {
   std::int64_t schedule_from_ms = 0;
   std::int64_t fired_through_ms = 0;
   std::uint64_t generation = 0;
+  // The rule EventBridge makes for an archive ("Events-Archive-NAME"): its matches go to the
+  // archive, not to targets. Kept with the archive, never stored as a rule, and changed only
+  // through the archive (ManagedRuleException otherwise).
+  std::string archive;
+  std::string managed_by;
 
   const Target* target(std::string_view id) const;
+};
+
+// An archive (archives.cc): the events of its source bus that its pattern matches, kept as
+// entries of its own store space, keyed by event time then sequence (a replay reads a time
+// range in order). EventCount and SizeBytes count what the space holds.
+struct Archive {
+  std::string name;
+  std::string arn;
+  std::string bus;  // the source bus's name
+  std::string description;
+  std::string pattern_text;  // "" for every event
+  std::string kms_key;
+  std::int64_t retention_days = 0;  // 0: kept forever
+  std::int64_t created_ms = 0;
+  std::int64_t event_count = 0;
+  std::int64_t size_bytes = 0;
+  std::uint64_t next_sequence = 1;
+  bool saving = false;  // a save is staged for the group being built
+
+  std::string space() const { return "events-archive/" + arn; }
+};
+
+// A replay (replays.cc): the archive's events of [start_ms, end_ms) sent again to its bus in
+// batches, each committed with the deliveries it made and the position it reached.
+struct Replay {
+  std::string name;
+  std::string arn;
+  std::string description;
+  std::string archive_arn;
+  std::string destination;  // the bus's ARN
+  std::vector<std::string> filter_arns;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::string state;  // STARTING, RUNNING, CANCELLING, COMPLETED, CANCELLED, FAILED
+  std::string state_reason;
+  std::int64_t replay_start_ms = 0;
+  std::int64_t replay_end_ms = 0;      // 0 until it ends
+  std::int64_t last_replayed_ms = -1;  // -1 until an event is replayed
+  std::string position;                // the key of the last entry replayed
+
+  bool finished() const {
+    return state == "COMPLETED" || state == "CANCELLED" || state == "FAILED";
+  }
 };
 
 struct Bus {
@@ -134,6 +182,32 @@ struct EventBridge final : EmulatedService {
                     std::string body);
   void send_http(std::shared_ptr<HttpDelivery> delivery);
   void put_cloud_events(const Request& r, Reply reply);
+  // Archives (archives.cc).
+  void create_archive(const Request& r, Reply reply);
+  void describe_archive(const Request& r, Reply reply);
+  void list_archives(const Request& r, Reply reply);
+  void update_archive(const Request& r, Reply reply);
+  void delete_archive(const Request& r, Reply reply);
+  // The archive a request names by ArchiveName. Errors: ResourceNotFoundException.
+  Result<Archive*> requested_archive(const Request& r);
+  // Puts the archive's managed rule on its bus (when the bus is there), or replaces it.
+  Expected<void, Error> attach(const Archive& archive);
+  void attach_archives(Bus& bus);
+  // Keeps `event` (an envelope its managed rule matched) in the archive, in the group.
+  void archive_event(const std::string& archive, const json::Value& event);
+  void save_archive(Archive& archive);
+  // Drops what is older than each archive's retention, a bounded amount each pass.
+  void expire_archives();
+  Expected<void, Error> recover_archives();
+  // Replays (replays.cc).
+  void start_replay(const Request& r, Reply reply);
+  void describe_replay(const Request& r, Reply reply);
+  void list_replays(const Request& r, Reply reply);
+  void cancel_replay(const Request& r, Reply reply);
+  // Replays the next batch of a replay, then schedules the one after.
+  void replay_batch(const std::string& name);
+  void save_replay(const Replay& replay);
+  Expected<void, Error> recover_replays();
 
   // An event's envelope, as AWS's targets receive it. Returns it with its new id.
   json::Value envelope(const std::string& source, const std::string& detail_type,
@@ -158,8 +232,10 @@ struct EventBridge final : EmulatedService {
 
   // Resumes the task a "evt.NAME.OUTCOME" event answers (conversations.cc).
   void answer_conversation(const json::Value& event);
-  // Sends `event` (an accepted envelope) to every target of every enabled rule it matches.
-  void route(const Bus& bus, const json::Value& event, int hops);
+  // Sends `event` (an accepted envelope) to every target of every enabled rule it matches, and
+  // keeps it in every archive whose rule matches. A replayed event goes to rules only, those
+  // of the replay's FilterArns when it has some.
+  void route(const Bus& bus, const json::Value& event, int hops, const Replay* replay = nullptr);
   void deliver(const Rule& rule, const Target& target, const json::Value& event, int hops);
   // Sends what could not be delivered to the target's dead-letter queue, if it has one.
   void to_dead_letter(const std::string& rule_arn, const Target& target, const std::string& body,
@@ -173,6 +249,8 @@ struct EventBridge final : EmulatedService {
   std::map<std::string, Bus> buses;                      // by name
   std::map<std::string, HttpResource> connections;       // by name
   std::map<std::string, HttpResource> api_destinations;  // by name
+  std::map<std::string, Archive> archives;               // by name
+  std::map<std::string, Replay> replays;                 // by name
   Random random;
 };
 
@@ -186,10 +264,12 @@ std::string string_member(const json::Value& object, std::string_view name);
 // One page of a listing by name (ListEventBuses, ListRules): the request's NamePrefix, Limit
 // and NextToken (the last name of the page before) read from `r`, answered as {list_name:
 // [item...], NextToken}. Errors: the request's.
+// `keep`, when given, says which items the listing shows.
 template <class Item>
 Result<json::Value> name_page(const Request& r, const std::map<std::string, Item>& items,
                               std::string_view list_name,
-                              const std::function<json::Value(const Item&)>& describe) {
+                              const std::function<json::Value(const Item&)>& describe,
+                              const std::function<bool(const Item&)>& keep = {}) {
   auto prefix = r.string("NamePrefix");
   if (!prefix) return Unexpected<Error>(prefix.error());
   auto limit = r.integer("Limit");
@@ -202,6 +282,7 @@ Result<json::Value> name_page(const Request& r, const std::map<std::string, Item
   std::string next;
   for (auto it = items.upper_bound(after->value_or("")); it != items.end(); ++it) {
     if (!it->first.starts_with(prefix->value_or(""))) continue;
+    if (keep && !keep(it->second)) continue;
     if (listed.size() == most) {
       next = last;
       break;
@@ -216,5 +297,16 @@ Result<json::Value> name_page(const Request& r, const std::map<std::string, Item
 }
 Unexpected<Error> not_found(const std::string& message);
 Unexpected<Error> validation(const std::string& message);
+// The error of a change to a rule EventBridge manages (an archive's), or nothing.
+std::optional<Error> managed(const Rule& rule);
+// An archived event's key in its archive's space: its time (ms), then a sequence, big-endian.
+std::string archive_key(std::int64_t time_ms, std::uint64_t sequence);
+std::int64_t time_of_archive_key(std::string_view key);
+// A request's timestamp field (epoch seconds) in milliseconds. Errors: ValidationException.
+Result<std::optional<std::int64_t>> timestamp_ms(const Request& r, std::string_view field);
+// The name of an archive or replay, as AWS's model constrains it ([.\-_A-Za-z0-9]+, at most
+// `longest`). Errors: ValidationException naming the field.
+Expected<void, Error> check_name(std::string_view field, const std::string& name,
+                                 std::size_t longest);
 
 }  // namespace baton::service::events

@@ -1,6 +1,7 @@
 // PutEvents: each entry checked and made an event envelope, routed on its bus to the targets
 // of every enabled rule it matches, in the request's own group; TestEventPattern.
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/time.h"
@@ -159,7 +160,7 @@ void EventBridge::put_cloud_events(const Request& r, Reply reply) {
   core.answer(reply, json::ObjectBuilder().add("EventIds", Value::array(std::move(ids))).build());
 }
 
-void EventBridge::route(const Bus& bus, const Value& event, int hops) {
+void EventBridge::route(const Bus& bus, const Value& event, int hops, const Replay* replay) {
   std::vector<std::string> matched;
   bus.index.matching(event, [&](const std::string& rule) { matched.push_back(rule); });
   // In name order, so that deliveries of one event happen in the same order every time.
@@ -167,7 +168,18 @@ void EventBridge::route(const Bus& bus, const Value& event, int hops) {
   for (const std::string& name : matched) {
     auto it = bus.rules.find(name);
     if (it == bus.rules.end()) continue;
-    for (const Target& target : it->second.targets) deliver(it->second, target, event, hops);
+    const Rule& rule = it->second;
+    if (!rule.archive.empty()) {
+      // A replayed event is never archived again (its rule's pattern says so as well).
+      if (replay == nullptr) archive_event(rule.archive, event);
+      continue;
+    }
+    if (replay != nullptr && !replay->filter_arns.empty() &&
+        std::find(replay->filter_arns.begin(), replay->filter_arns.end(), rule.arn) ==
+            replay->filter_arns.end()) {
+      continue;
+    }
+    for (const Target& target : rule.targets) deliver(rule, target, event, hops);
   }
 }
 

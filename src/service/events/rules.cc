@@ -19,6 +19,7 @@ Value rule_summary(const Rule& rule) {
   out.add("State", text(rule.enabled ? "ENABLED" : "DISABLED"));
   if (!rule.description.empty()) out.add("Description", text(rule.description));
   if (!rule.role_arn.empty()) out.add("RoleArn", text(rule.role_arn));
+  if (!rule.managed_by.empty()) out.add("ManagedBy", text(rule.managed_by));
   out.add("EventBusName", text(rule.bus));
   return out.build();
 }
@@ -76,6 +77,9 @@ void EventBridge::put_rule(const Request& r, Reply reply) {
                             "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]"));
   }
   Bus& b = **bus;
+  if (auto existing = b.rules.find(*name); existing != b.rules.end()) {
+    if (auto refused = managed(existing->second)) return reply(Unexpected<Error>(*refused));
+  }
   auto [it, added] = b.rules.try_emplace(*name);
   Rule& rule = it->second;
   if (added) {
@@ -120,6 +124,8 @@ void EventBridge::delete_rule(const Request& r, Reply reply) {
   auto it = (*bus)->rules.find(*name);
   // Deleting a rule that is not there succeeds, as on AWS.
   if (it == (*bus)->rules.end()) return core.answer(reply, Value::object({}));
+  // Force as well: an archive's rule goes only with its archive.
+  if (auto refused = managed(it->second)) return reply(Unexpected<Error>(*refused));
   if (!it->second.targets.empty()) {
     return reply(validation("Rule can't be deleted since it has targets."));
   }
@@ -141,6 +147,7 @@ void EventBridge::set_enabled(const Request& r, Reply reply, bool enabled) {
   auto rule = requested_rule(r, "Name");
   if (!rule) return reply(Unexpected<Error>(rule.error()));
   Rule& found = **rule;
+  if (auto refused = managed(found)) return reply(Unexpected<Error>(*refused));
   // What came due while it was disabled is not fired.
   if (enabled && !found.enabled)
     found.fired_through_ms = std::max(found.fired_through_ms, core.now_ms());

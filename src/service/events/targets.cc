@@ -48,6 +48,7 @@ Result<Target> read_target(const Value& entry) {
 void EventBridge::put_targets(const Request& r, Reply reply) {
   auto rule = requested_rule(r, "Rule");
   if (!rule) return reply(Unexpected<Error>(rule.error()));
+  if (auto refused = managed(**rule)) return reply(Unexpected<Error>(*refused));
   const Value* entries = r.field("Targets");
   if (entries == nullptr || !entries->is_array()) {
     return reply(validation("Parameter Targets is required."));
@@ -80,6 +81,8 @@ void EventBridge::put_targets(const Request& r, Reply reply) {
 void EventBridge::remove_targets(const Request& r, Reply reply) {
   auto rule = requested_rule(r, "Rule");
   if (!rule) return reply(Unexpected<Error>(rule.error()));
+  // Force as well: an archive's rule goes only with its archive.
+  if (auto refused = managed(**rule)) return reply(Unexpected<Error>(*refused));
   const Value* ids = r.field("Ids");
   if (ids == nullptr || !ids->is_array()) return reply(validation("Parameter Ids is required."));
   Rule& found = **rule;
