@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/deploy_events.h"
+#include "cli/deploy_function_urls.h"
 #include "cli/deploy_http_apis.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
@@ -94,6 +95,7 @@ int teardown(const TeardownOptions& options) {
     }
   }
   auto triggers = teardown_http_apis(client, *project);
+  if (triggers) triggers = teardown_function_urls(client, *project);
   if (triggers) triggers = teardown_rules(client, *project);
   if (triggers) triggers = teardown_schedules(client, *project);
   if (triggers) triggers = teardown_triggers(client, *project);
