@@ -58,7 +58,7 @@ Result<void> read_function_urls(const YAML::Node& resources, const Reader& reade
       project.function_urls.push_back(
           SamFunctionUrl{config_where, id + "Url", reader.function_name(id), "", *config});
     } else if (type == "AWS::Lambda::Url") {
-      auto target = reader.function_url_target(id, where);
+      auto target = reader.function_url_target(id);
       if (!target) return Unexpected<Error>(target.error());
       auto properties = to_json(props, reader, where + "/Properties");
       if (!properties) return Unexpected<Error>(properties.error());

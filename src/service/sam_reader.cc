@@ -162,7 +162,7 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
 }
 
 Result<std::optional<std::pair<std::string, std::string>>> Reader::function_url_target(
-    const std::string& id, const std::string& where) const {
+    const std::string& id) const {
   using Target = std::optional<std::pair<std::string, std::string>>;
   if (type_of(id) == "AWS::Lambda::Url") {
     const YAML::Node props = root_["Resources"][id]["Properties"];
@@ -190,12 +190,13 @@ Result<std::optional<std::pair<std::string, std::string>>> Reader::function_url_
   // SAM's: a function with FunctionUrlConfig makes <FunctionId>Url.
   if (id.size() > 3 && id.ends_with("Url")) {
     std::string function = id.substr(0, id.size() - 3);
-    if (type_of(function) == "AWS::Serverless::Function" &&
-        root_["Resources"][function]["Properties"]["FunctionUrlConfig"]) {
+    const YAML::Node props = type_of(function) == "AWS::Serverless::Function"
+                                 ? root_["Resources"][function]["Properties"]
+                                 : YAML::Node();
+    if (props && props.IsMap() && props["FunctionUrlConfig"]) {
       return Target(std::pair{function_name(function), std::string()});
     }
   }
-  (void)where;
   return Target();
 }
 
@@ -203,7 +204,7 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
   auto dot = spec.find('.');
   std::string id = spec.substr(0, dot);
   std::string attribute = dot == std::string::npos ? "" : spec.substr(dot + 1);
-  auto url = function_url_target(id, where);
+  auto url = function_url_target(id);
   if (!url) return Unexpected<Error>(url.error());
   if (*url) {
     std::string function_arn = arn("lambda", "function:" + (*url)->first);

@@ -48,7 +48,7 @@ class Reader {
   // The function (its name) and qualifier ("" for none) of a function URL: an AWS::Lambda::Url,
   // or the <FunctionId>Url SAM makes of a function's FunctionUrlConfig; nothing for another id.
   Result<std::optional<std::pair<std::string, std::string>>> function_url_target(
-      const std::string& id, const std::string& where) const;
+      const std::string& id) const;
 
   bool is_resource(const std::string& id) const;
   std::string type_of(const std::string& id) const;

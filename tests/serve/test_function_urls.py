@@ -191,8 +191,9 @@ class ManagementTest(FunctionUrlTest):
                                self.lam.update_function_url_config, FunctionName="errors",
                                Cors={"AllowMethods": ["FETCH"]})
         self.assertIn("Cors.AllowMethods: 'FETCH'", message)
-        message = self.refused("ValidationException", 400, self.lam.create_function_url_config,
-                               FunctionName="errors", AuthType="OPEN")
+        message = self.refused("InvalidParameterValueException", 400,
+                               self.lam.create_function_url_config, FunctionName="errors",
+                               AuthType="OPEN")
         self.assertIn("authType", message)
         self.refused("ResourceNotFoundException", 404, self.lam.delete_function_url_config,
                      FunctionName="errors", Qualifier="live")
