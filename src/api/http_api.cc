@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "net/sigv4.h"
+#include "service/function_url.h"
 #include "service/http_api_request.h"
 
 namespace baton::api {
@@ -10,6 +12,26 @@ namespace baton::api {
 namespace {
 
 using json::Value;
+
+// What a function URL is told of the request's signature (service/http_api_request.h).
+std::string signature_of(const net::HttpRequest& request,
+                         const std::optional<std::map<std::string, std::string>>& credentials,
+                         const std::string& region, std::string& access_key) {
+  if (!credentials) return "Off";
+  if (!net::sigv4::scope_of(request)) return "None";
+  auto secret_of = [&credentials](std::string_view key) -> std::optional<std::string> {
+    auto it = credentials->find(std::string(key));
+    if (it == credentials->end()) return std::nullopt;
+    return it->second;
+  };
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  auto verified = net::sigv4::verify(request, secret_of, now_ms, region);
+  if (!verified || verified->scope.service != "lambda") return "Invalid";
+  access_key = verified->scope.access_key;
+  return "Valid";
+}
 
 Value request_value(net::HttpRequest&& request) {
   std::vector<Value> headers;
@@ -51,8 +73,20 @@ void HttpApiPort::handle(net::HttpRequest&& request, net::Responder respond) {
   auto started = std::chrono::steady_clock::now();
   std::string what = request.method + " " + request.target;
   LogLevel level = level_;
+  // A function URL's Host sends the request to Lambda; any other, to API Gateway.
+  bool function_url = service::function_url_id_of_host(request.header("host")).has_value();
+  std::string access_key;
+  std::string signature =
+      function_url ? signature_of(request, credentials_, region_, access_key) : "";
+  Value value = request_value(std::move(request));
+  if (function_url) {
+    value = json::with_member(value, "Signature", Value::string(signature));
+    if (!access_key.empty())
+      value = json::with_member(value, "AccessKey", Value::string(access_key));
+  }
   service_.call(
-      service::kServingService, service::kServeHttpRequest, request_value(std::move(request)),
+      function_url ? "lambda" : service::kServingService,
+      function_url ? service::kServeFunctionUrl : service::kServeHttpRequest, std::move(value),
       [respond = std::move(respond), what, started, level](Result<Value> answer) {
         net::HttpResponse response;
         if (answer) {

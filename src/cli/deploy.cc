@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/deploy_events.h"
+#include "cli/deploy_function_urls.h"
 #include "cli/deploy_http_apis.h"
 #include "cli/deploy_rest_apis.h"
 #include "cli/deploy_messaging.h"
@@ -27,6 +28,7 @@ struct DeployOptions {
   std::string project = ".";
   std::string endpoint = "http://127.0.0.1:8083";
   std::string role = "arn:aws:iam::123456789012:role/baton-deploy";
+  int api_port = 3000;  // baton serve's --api-port, which !GetAtt X.FunctionUrl names
 };
 
 Value environment_of(const runtime::FunctionConfig& f) {
@@ -122,7 +124,8 @@ Expected<void, Error> deploy_state_machine(ServeClient& client, const service::S
 }
 
 int deploy(const DeployOptions& options) {
-  auto project = service::read_sam_project(options.project);
+  auto project =
+      service::read_sam_project(options.project, static_cast<std::uint16_t>(options.api_port));
   if (!project) {
     std::cerr << "baton deploy: " << project.error().cause << "\n";
     return kExitUsage;
@@ -151,6 +154,7 @@ int deploy(const DeployOptions& options) {
   if (triggers) triggers = deploy_schedules(client, *project);
   if (triggers) triggers = deploy_http_apis(client, *project);
   if (triggers) triggers = deploy_rest_apis(client, *project);
+  if (triggers) triggers = deploy_function_urls(client, *project);
   if (!triggers) {
     std::cerr << "baton deploy: " << triggers.error().cause << "\n";
     return kExitFailed;
@@ -170,6 +174,11 @@ Run register_deploy(CLI::App& app) {
   cmd->add_option("--endpoint", options->endpoint, "Where baton serve listens")
       ->capture_default_str();
   cmd->add_option("--role", options->role, "The role ARN given to what is created")
+      ->capture_default_str();
+  cmd->add_option("--api-port", options->api_port,
+                  "baton serve's HTTP API port (its --api-port), which the function URLs that "
+                  "!GetAtt X.FunctionUrl gives in the template name")
+      ->check(CLI::Range(1, 65535))
       ->capture_default_str();
   return [cmd, options]() -> int {
     if (!cmd->parsed()) return -1;

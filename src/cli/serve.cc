@@ -297,7 +297,7 @@ int serve(const ServeOptions& options) {
     api.handle(std::move(request), std::move(respond));
   });
   Expected<void, Error> serving = server->start();
-  api::HttpApiPort http_apis(service, level);
+  api::HttpApiPort http_apis(service, level, credentials, options.region);
   if (serving) {
     auto listening = server->adopt(
         http_api_socket->fd, [&http_apis](net::HttpRequest&& request, net::Responder respond) {

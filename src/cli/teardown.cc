@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/deploy_events.h"
+#include "cli/deploy_function_urls.h"
 #include "cli/deploy_http_apis.h"
 #include "cli/deploy_rest_apis.h"
 #include "cli/deploy_messaging.h"
@@ -96,6 +97,7 @@ int teardown(const TeardownOptions& options) {
   }
   auto triggers = teardown_http_apis(client, *project);
   if (triggers) triggers = teardown_rest_apis(client, *project);
+  if (triggers) triggers = teardown_function_urls(client, *project);
   if (triggers) triggers = teardown_rules(client, *project);
   if (triggers) triggers = teardown_schedules(client, *project);
   if (triggers) triggers = teardown_triggers(client, *project);

@@ -184,6 +184,49 @@ std::vector<std::string_view> HttpRequestIn::header_values(std::string_view name
   return out;
 }
 
+std::string HttpRequestIn::host() const {
+  auto hosts = header_values("host");
+  std::string out = hosts.empty() ? "localhost" : std::string(hosts.front());
+  if (auto colon = out.rfind(':');
+      colon != std::string::npos && out.find(']') == std::string::npos) {
+    out.resize(colon);
+  }
+  return out;
+}
+
+HttpRequestIn http_request_in(const Value& request) {
+  auto member = [&request](std::string_view name) {
+    const Value* v = request.find(name);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  HttpRequestIn in;
+  in.method = member("Method");
+  in.raw_path = member("Path");
+  in.raw_query = member("Query");
+  in.body = member("Body");
+  in.source_ip = member("SourceIp");
+  if (std::string protocol = member("Protocol"); !protocol.empty()) in.protocol = protocol;
+  if (const Value* headers = request.find("Headers"); headers != nullptr && headers->is_array()) {
+    for (const Value& pair : headers->as_array()) {
+      if (!pair.is_array() || pair.size() != 2) continue;
+      in.headers.emplace_back(pair.as_array()[0].as_string(), pair.as_array()[1].as_string());
+    }
+  }
+  return in;
+}
+
+Value http_answer_value(const HttpAnswer& answer) {
+  std::vector<Value> headers;
+  for (const auto& [name, value] : answer.headers) {
+    headers.push_back(Value::array({text(name), text(value)}));
+  }
+  return json::ObjectBuilder()
+      .add("StatusCode", Value::integer(answer.status))
+      .add("Headers", Value::array(std::move(headers)))
+      .add("Body", Value::string(answer.body))
+      .build();
+}
+
 bool is_binary(std::string_view content_type, std::string_view body) {
   if (!is_utf8(body)) return true;
   std::string type = ascii_lower(trim(content_type.substr(0, content_type.find(';'))));

@@ -34,7 +34,12 @@ struct HttpRequestIn {
 
   // The values of header `name` (lower case), in order.
   std::vector<std::string_view> header_values(std::string_view name) const;
+  // The host it was sent to, without its port ("localhost" when it names none).
+  std::string host() const;
 };
+
+// A request as the HTTP API port hands it to a service (service/http_api_request.h).
+HttpRequestIn http_request_in(const json::Value& request);
 
 // What API Gateway knows of the request beyond the wire: where it went and when.
 struct ProxyContext {
@@ -66,6 +71,9 @@ struct HttpAnswer {
   Headers headers;
   std::string body;
 };
+
+// An answer as the HTTP API port takes it back (service/http_api_request.h).
+json::Value http_answer_value(const HttpAnswer& answer);
 
 // The answer a function's response makes. Errors: MalformedResponse, saying what in the
 // response does not follow the format (API Gateway answers that with a 502).

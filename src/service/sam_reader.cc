@@ -6,12 +6,14 @@
 
 #include "core/crypto.h"
 #include "service/arn.h"
+#include "service/function_url.h"
 
 namespace baton::service::sam {
 
 namespace fs = std::filesystem;
 
-Reader::Reader(std::string file, const YAML::Node& root) : file_(std::move(file)), root_(root) {
+Reader::Reader(std::string file, const YAML::Node& root, std::uint16_t http_api_port)
+    : file_(std::move(file)), root_(root), http_api_port_(http_api_port) {
   stack_ = fs::path(fs::absolute(file_)).parent_path().filename().string();
 }
 
@@ -167,10 +169,63 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
   return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
 }
 
+Result<std::optional<std::pair<std::string, std::string>>> Reader::function_url_target(
+    const std::string& id) const {
+  using Target = std::optional<std::pair<std::string, std::string>>;
+  if (type_of(id) == "AWS::Lambda::Url") {
+    const YAML::Node props = root_["Resources"][id]["Properties"];
+    if (!props || !props["TargetFunctionArn"]) {
+      return invalid("/Resources/" + id + "/Properties", "TargetFunctionArn is required");
+    }
+    auto target =
+        scalar(props["TargetFunctionArn"], "/Resources/" + id + "/Properties/TargetFunctionArn");
+    if (!target) return Unexpected<Error>(target.error());
+    // A function's ARN (!GetAtt F.Arn), name (!Ref F) or ARN with an alias.
+    std::string name = *target;
+    if (auto at = name.find(":function:"); at != std::string::npos) name = name.substr(at + 10);
+    std::string qualifier;
+    if (auto colon = name.find(':'); colon != std::string::npos) {
+      qualifier = name.substr(colon + 1);
+      name.resize(colon);
+    }
+    if (props["Qualifier"]) {
+      auto given = scalar(props["Qualifier"], "/Resources/" + id + "/Properties/Qualifier");
+      if (!given) return Unexpected<Error>(given.error());
+      qualifier = *given;
+    }
+    return Target(std::pair{name, qualifier});
+  }
+  // SAM's: a function with FunctionUrlConfig makes <FunctionId>Url.
+  if (id.size() > 3 && id.ends_with("Url")) {
+    std::string function = id.substr(0, id.size() - 3);
+    const YAML::Node props = type_of(function) == "AWS::Serverless::Function"
+                                 ? root_["Resources"][function]["Properties"]
+                                 : YAML::Node();
+    if (props && props.IsMap() && props["FunctionUrlConfig"]) {
+      return Target(std::pair{function_name(function), std::string()});
+    }
+  }
+  return Target();
+}
+
 Result<std::string> Reader::get_att(const std::string& spec, const std::string& where) const {
   auto dot = spec.find('.');
   std::string id = spec.substr(0, dot);
   std::string attribute = dot == std::string::npos ? "" : spec.substr(dot + 1);
+  auto url = function_url_target(id);
+  if (!url) return Unexpected<Error>(url.error());
+  if (*url) {
+    std::string function_arn = arn("lambda", "function:" + (*url)->first);
+    if (attribute == "FunctionUrl") {
+      return function_url(function_url_id(function_arn, (*url)->second), http_api_port_, kRegion);
+    }
+    if (attribute == "FunctionArn") {
+      return function_arn + ((*url)->second.empty() ? "" : ":" + (*url)->second);
+    }
+    return invalid(where, "!GetAtt " + spec +
+                              " is not one baton resolves (a function URL's FunctionUrl or "
+                              "FunctionArn)");
+  }
   if (!is_resource(id)) return invalid(where, "!GetAtt " + spec + " names no resource");
   std::string type = type_of(id);
   if (type == "AWS::Serverless::Function" || type == "AWS::Lambda::Function") {
@@ -217,8 +272,7 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
                             ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
                             "EventBus.Arn, .Name; Rule.Arn; Archive.Arn; Connection.Arn; "
-                            "ApiDestination.Arn; "
-                            "ScheduleGroup.Arn)");
+                            "ApiDestination.Arn; ScheduleGroup.Arn; Url.FunctionUrl, .FunctionArn)");
 }
 
 Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {

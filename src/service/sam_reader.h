@@ -5,8 +5,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -19,7 +22,8 @@ constexpr std::string_view kAccount = "123456789012";
 
 class Reader {
  public:
-  Reader(std::string file, const YAML::Node& root);
+  // `http_api_port`: the port of baton serve's HTTP APIs, which function URLs name.
+  Reader(std::string file, const YAML::Node& root, std::uint16_t http_api_port = 3000);
 
   Unexpected<Error> invalid(const std::string& where, const std::string& what) const;
 
@@ -42,6 +46,11 @@ class Reader {
   std::string queue_url(const std::string& logical_id) const;
   std::string arn(std::string_view service, const std::string& resource) const;
 
+  // The function (its name) and qualifier ("" for none) of a function URL: an AWS::Lambda::Url,
+  // or the <FunctionId>Url SAM makes of a function's FunctionUrlConfig; nothing for another id.
+  Result<std::optional<std::pair<std::string, std::string>>> function_url_target(
+      const std::string& id) const;
+
   bool is_resource(const std::string& id) const;
   std::string type_of(const std::string& id) const;
   const std::string& stack() const { return stack_; }
@@ -58,6 +67,7 @@ class Reader {
   std::string file_;
   const YAML::Node& root_;
   std::string stack_;
+  std::uint16_t http_api_port_;
 };
 
 // A YAML value as JSON: plain scalars that read as numbers, booleans or null become those.
@@ -74,6 +84,10 @@ Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader, S
 // The REST APIs of the template (AWS::Serverless::Api, AWS::ApiGateway::RestApi/Resource/Method/
 // Deployment/Stage) and those functions' and state machines' Events of Type Api make.
 Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader, SamProject& project);
+// The function URLs of the template (AWS::Lambda::Url, and functions' FunctionUrlConfig), into
+// `project`.
+Result<void> read_function_urls(const YAML::Node& resources, const Reader& reader,
+                                SamProject& project);
 
 // The event buses and rules of the template, and the rules functions' and state machines'
 // Events (Type EventBridgeRule, CloudWatchEvent, Schedule) make, into `project`.

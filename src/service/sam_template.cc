@@ -30,18 +30,18 @@ std::string read_file(const fs::path& path) {
 
 }  // namespace
 
-static Result<SamProject> read_project(const std::string& path);
+static Result<SamProject> read_project(const std::string& path, std::uint16_t http_api_port);
 
-Result<SamProject> read_sam_project(const std::string& path) {
+Result<SamProject> read_sam_project(const std::string& path, std::uint16_t http_api_port) {
   // yaml-cpp reports a document of an unexpected shape by throwing.
   try {
-    return read_project(path);
+    return read_project(path, http_api_port);
   } catch (const YAML::Exception& e) {
     return fail("InvalidTemplate", path + ": " + e.what());
   }
 }
 
-static Result<SamProject> read_project(const std::string& path) {
+static Result<SamProject> read_project(const std::string& path, std::uint16_t http_api_port) {
   fs::path file(path);
   if (fs::is_directory(file)) {
     file = fs::exists(file / "template.yaml") ? file / "template.yaml" : file / "template.yml";
@@ -59,7 +59,7 @@ static Result<SamProject> read_project(const std::string& path) {
   SamProject project;
   project.template_path = file.string();
   fs::path base = fs::absolute(file).parent_path();
-  Reader reader(file.string(), root);
+  Reader reader(file.string(), root, http_api_port);
   const YAML::Node globals = root["Globals"]["Function"];
   const YAML::Node resources = root["Resources"];
   if (!resources || !resources.IsMap()) return reader.invalid("/Resources", "missing");
@@ -175,6 +175,9 @@ static Result<SamProject> read_project(const std::string& path) {
     return Unexpected<Error>(read.error());
   }
   if (auto read = sam::read_rest_apis(resources, reader, project); !read) {
+    return Unexpected<Error>(read.error());
+  }
+  if (auto read = sam::read_function_urls(resources, reader, project); !read) {
     return Unexpected<Error>(read.error());
   }
   return project;

@@ -3,6 +3,7 @@
 // A project as AWS SAM describes it (template.yaml): its functions and state machines, read
 // the way `sam deploy` reads them, for `baton run --functions` and `baton deploy`.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -130,6 +131,14 @@ struct SamRestApi {
     json::Value variables;  // an object, or null
   };
   std::vector<Stage> stages;
+// A Lambda function URL: an AWS::Lambda::Url, or the <FunctionId>Url SAM makes of a function's
+// FunctionUrlConfig. `config`: CreateFunctionUrlConfig's AuthType, Cors and InvokeMode.
+struct SamFunctionUrl {
+  std::string where;
+  std::string logical_id;
+  std::string function_name;
+  std::string qualifier;  // an alias, or ""
+  json::Value config;
 };
 
 struct SamProject {
@@ -152,11 +161,14 @@ struct SamProject {
   std::vector<SamSchedule> schedules;
   std::vector<SamHttpApi> http_apis;
   std::vector<SamRestApi> rest_apis;
+  std::vector<SamFunctionUrl> function_urls;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.
 // Globals.Function supplies defaults. Errors (InvalidTemplate) name the file and the resource
-// or property that is wrong.
-[[nodiscard]] Result<SamProject> read_sam_project(const std::string& path);
+// or property that is wrong. `http_api_port`: baton serve's --api-port, which the function URLs
+// that !GetAtt X.FunctionUrl gives name.
+[[nodiscard]] Result<SamProject> read_sam_project(const std::string& path,
+                                                  std::uint16_t http_api_port = 3000);
 
 }  // namespace baton::service

@@ -19,36 +19,9 @@ using json::Value;
 
 namespace {
 
-HttpRequestIn request_of(const Value& body) {
-  HttpRequestIn in;
-  in.method = string_member(body, "Method");
-  in.raw_path = string_member(body, "Path");
-  in.raw_query = string_member(body, "Query");
-  in.body = string_member(body, "Body");
-  in.source_ip = string_member(body, "SourceIp");
-  if (std::string protocol = string_member(body, "Protocol"); !protocol.empty()) {
-    in.protocol = protocol;
-  }
-  if (const Value* headers = body.find("Headers"); headers != nullptr && headers->is_array()) {
-    for (const Value& pair : headers->as_array()) {
-      if (!pair.is_array() || pair.size() != 2) continue;
-      in.headers.emplace_back(pair.as_array()[0].as_string(), pair.as_array()[1].as_string());
-    }
-  }
-  return in;
-}
-
-Value value_of(const HttpAnswer& answer, const std::string& request_id) {
-  std::vector<Value> headers;
-  for (const auto& [name, value] : answer.headers) {
-    headers.push_back(Value::array({text(name), text(value)}));
-  }
-  headers.push_back(Value::array({text("apigw-requestid"), text(request_id)}));
-  return json::ObjectBuilder()
-      .add("StatusCode", Value::integer(answer.status))
-      .add("Headers", Value::array(std::move(headers)))
-      .add("Body", Value::string(answer.body))
-      .build();
+Value value_of(HttpAnswer answer, const std::string& request_id) {
+  answer.headers.emplace_back("apigw-requestid", request_id);
+  return http_answer_value(answer);
 }
 
 // API Gateway's ids of requests: 16 characters of base64 ("JKJaXmPLvHcESHA=").
@@ -56,17 +29,6 @@ std::string request_id_from(Random& random) {
   std::string bytes;
   for (int i = 0; i < 11; ++i) bytes += static_cast<char>(random.below(256));
   return crypto::base64_encode(bytes);
-}
-
-// The host a request came to, without its port.
-std::string domain_of(const HttpRequestIn& in) {
-  auto hosts = in.header_values("host");
-  std::string host = hosts.empty() ? "localhost" : std::string(hosts.front());
-  if (auto colon = host.rfind(':');
-      colon != std::string::npos && host.find(']') == std::string::npos) {
-    host.resize(colon);
-  }
-  return host;
 }
 
 // Answered once: by the function, or by the integration's timeout, whichever comes first. The
@@ -87,9 +49,9 @@ struct Pending {
 }  // namespace
 
 void ApiGateway::serve(const Request& r, Reply reply) {
-  HttpRequestIn in = request_of(r.body());
+  HttpRequestIn in = http_request_in(r.body());
   std::string request_id = request_id_from(random);
-  std::string domain = domain_of(in);
+  std::string domain = in.host();
   auto answer = [&reply, &request_id](const HttpAnswer& a) { reply(value_of(a, request_id)); };
 
   std::vector<HttpApi*> candidates;

@@ -39,7 +39,7 @@ Unexpected<Error> invalid(const std::string& message) {
 
 // Members of the stored record that Lambda does not show.
 bool internal_member(std::string_view name) {
-  return name == "codeDir" || name == "reservedConcurrency" || name == "tags";
+  return name == "codeDir" || name == "reservedConcurrency" || name == "tags" || name == "policy";
 }
 
 }  // namespace
@@ -364,6 +364,10 @@ void Lambda::list_functions(const Request& r, Reply reply) {
 void Lambda::delete_function(const Request& r, Reply reply) {
   auto found = requested_function(r);
   if (!found) return core.answer(reply, Unexpected<Error>(found.error()));
+  // Its function URLs go with it.
+  if (auto urls = delete_function_urls(found->arn); !urls) {
+    return core.answer(reply, Unexpected<Error>(urls.error()));
+  }
   functions().retire(found->name);
   core.stage(store::ops::DeleteResource{store::Kind::Function, found->arn});
   // Its configuration of asynchronous invocation goes with it.

@@ -76,6 +76,19 @@ struct Lambda final : EmulatedService {
   void update_event_source_mapping(const Request& r, Reply reply);
   void delete_event_source_mapping(const Request& r, Reply reply);
 
+  // Function URLs (function_urls.cc) and the requests to them (function_url_serve.cc), which
+  // answer at once or once the function has answered.
+  void create_function_url_config(const Request& r, Reply reply);
+  void get_function_url_config(const Request& r, Reply reply);
+  void update_function_url_config(const Request& r, Reply reply);
+  void delete_function_url_config(const Request& r, Reply reply);
+  void list_function_url_configs(const Request& r, Reply reply);
+  void serve_function_url(const Request& r, Reply reply);
+  // The resource-based policy (permissions.cc).
+  void add_permission(const Request& r, Reply reply);
+  void get_policy(const Request& r, Reply reply);
+  void remove_permission(const Request& r, Reply reply);
+
   runtime::FunctionHost& functions();
   std::string function_arn(const std::string& name) const;
   // The stored function a FunctionName names. Errors: ResourceNotFoundException.
@@ -85,6 +98,8 @@ struct Lambda final : EmulatedService {
   // Unpacks a zip archive (`code`.ZipFile, raw bytes) under the data folder.
   Result<StoredCode> store_code(const std::string& name, const json::Value* code);
   Expected<void, Error> check_revision(const Request& r, const json::Value& record);
+  // Stages the deletion of every function URL of the function (its own and its aliases').
+  Expected<void, Error> delete_function_urls(const std::string& function_arn);
   void save_function_update(store::Resource function, json::Value record, const Reply& reply);
 
   // The event invoke configuration of the function `function_arn`, qualifier $LATEST, or

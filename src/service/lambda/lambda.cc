@@ -2,6 +2,7 @@
 
 #include "service/lambda/lambda.h"
 
+#include "service/http_api_request.h"
 #include "service/lambda/functions.h"
 
 namespace baton::service::lambda {
@@ -38,6 +39,16 @@ Lambda::Lambda(Core& c)
           operation("ListEventSourceMappings", this, &Lambda::list_event_source_mappings, true),
           operation("UpdateEventSourceMapping", this, &Lambda::update_event_source_mapping),
           operation("DeleteEventSourceMapping", this, &Lambda::delete_event_source_mapping),
+          operation("CreateFunctionUrlConfig", this, &Lambda::create_function_url_config),
+          operation("GetFunctionUrlConfig", this, &Lambda::get_function_url_config, true),
+          operation("UpdateFunctionUrlConfig", this, &Lambda::update_function_url_config),
+          operation("DeleteFunctionUrlConfig", this, &Lambda::delete_function_url_config),
+          operation("ListFunctionUrlConfigs", this, &Lambda::list_function_url_configs, true),
+          // Invokes the function and keeps nothing: served while writes are refused.
+          operation(kServeFunctionUrl, this, &Lambda::serve_function_url, true),
+          operation("AddPermission", this, &Lambda::add_permission),
+          operation("GetPolicy", this, &Lambda::get_policy, true),
+          operation("RemovePermission", this, &Lambda::remove_permission),
       },
       async(*this),
       pollers(*this) {}
