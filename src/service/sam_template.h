@@ -131,6 +131,8 @@ struct SamRestApi {
     json::Value variables;  // an object, or null
   };
   std::vector<Stage> stages;
+};
+
 // A Lambda function URL: an AWS::Lambda::Url, or the <FunctionId>Url SAM makes of a function's
 // FunctionUrlConfig. `config`: CreateFunctionUrlConfig's AuthType, Cors and InvokeMode.
 struct SamFunctionUrl {
