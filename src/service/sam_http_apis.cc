@@ -7,7 +7,9 @@
 // developerguide/sam-property-function-httpapi.html): PayloadFormatVersion 2.0, TimeoutInMillis
 // 5000, no Path and no Method for the $default route, and a $default stage that deploys itself.
 
+#include <algorithm>
 #include <map>
+#include <utility>
 
 #include "core/text.h"
 #include "service/sam_reader.h"
@@ -156,7 +158,7 @@ Value openapi_integration(const Value& x) {
 // components/x-amazon-apigateway-integrations), and x-amazon-apigateway-cors, as
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html reads them.
 Result<void> read_openapi(const Value& body, const std::string& where, const Reader& reader,
-                          SamHttpApi& api) {
+                          bool named, SamHttpApi& api) {
   const Value* paths = body.find("paths");
   if (paths == nullptr || !paths->is_object()) {
     return reader.invalid(where + "/paths", "an OpenAPI definition needs its paths");
@@ -213,7 +215,8 @@ Result<void> read_openapi(const Value& body, const std::string& where, const Rea
     }
     api.api = json::with_member(api.api, "CorsConfiguration", c.build());
   }
-  if (const Value* info = body.find("info"); info != nullptr && api.api.find("Name") == nullptr) {
+  // An imported API is named by its title unless the template names it.
+  if (const Value* info = body.find("info"); info != nullptr && !named) {
     if (std::string title = text_member(*info, "title"); !title.empty()) {
       api.api = json::with_member(api.api, "Name", Value::string(title));
     }
@@ -265,7 +268,10 @@ Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader,
     if (body != nullptr && body->is_object()) {
       std::string at =
           where + "/Properties/" + (type == "AWS::Serverless::HttpApi" ? "DefinitionBody" : "Body");
-      if (auto read = read_openapi(*body, at, reader, project.http_apis.back()); !read) return read;
+      if (auto read = read_openapi(*body, at, reader, properties->find("Name") != nullptr,
+                                   project.http_apis.back());
+          !read)
+        return read;
     }
     apis[id] = project.http_apis.size() - 1;
   }

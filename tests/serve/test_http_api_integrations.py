@@ -413,8 +413,9 @@ class ApiGatewayInvokeTest(IntegrationTest):
         self.assertEqual((output["StatusCode"], output["StatusText"]), (200, "OK"))
         self.assertEqual(output["Headers"]["x-origin"], ["fn"])
         body = output["ResponseBody"]
+        # rawPath keeps the stage's segment, as AWS's payload 2.0 does.
         self.assertEqual((body["method"], body["path"], body["stage"]),
-                         ("POST", "/items/7", "prod"))
+                         ("POST", "/prod/items/7", "prod"))
         self.assertEqual(body["query"], "tag=a&tag=b")
         self.assertEqual(body["headers"]["x-trace"], "t1")
         self.assertEqual(json.loads(body["body"]), {"n": 7})

@@ -5,7 +5,9 @@
 
 #include "service/apigateway/parameter_mapping.h"
 
+#include <algorithm>
 #include <charconv>
+#include <functional>
 
 #include "asl/path.h"
 #include "core/text.h"

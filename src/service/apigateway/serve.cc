@@ -175,8 +175,8 @@ void ApiGateway::serve(const Request& r, Reply reply) {
   if (const Value* variables = api.stages.at(match->stage).find("StageVariables")) {
     context.stage_variables = *variables;
   }
-  const Value* mapped = chosen.find("RequestParameters");
-  Value request_parameters = mapped != nullptr ? *mapped : Value::object({});
+  const Value* requests = chosen.find("RequestParameters");
+  Value request_parameters = requests != nullptr ? *requests : Value::object({});
   const Value* responses = chosen.find("ResponseParameters");
   Value response_parameters = responses != nullptr ? *responses : Value::object({});
   std::string where = "HTTP API " + api.id + " route '" + context.route_key + "'";

@@ -3,6 +3,7 @@
 
 #include "service/apigateway/service_integrations.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace baton::service::apigateway {

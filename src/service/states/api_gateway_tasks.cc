@@ -4,6 +4,11 @@
 
 #include "service/states/api_gateway_tasks.h"
 
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+
 #include "asl/errors.h"
 #include "core/text.h"
 #include "net/http_client.h"
