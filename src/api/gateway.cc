@@ -52,6 +52,9 @@ const std::vector<Catalogued>& catalogue() {
       {"apigatewayv2",
        "apigatewayv2",
        {"BadRequestException", "BadRequestException", "BadRequestException"}},
+      {"apigateway",
+       "apigateway",
+       {"BadRequestException", "BadRequestException", "BadRequestException"}},
   };
   return kApis;
 }
@@ -161,13 +164,20 @@ Gateway::Route Gateway::route(const net::HttpRequest& request) const {
     return true;
   };
   if (!scoped.empty()) {
+    // Several APIs may share a signing name (API Gateway's REST and HTTP APIs): the one whose
+    // model has an operation at the path takes the request.
+    const ServedApi* signed_for = nullptr;
     for (const ServedApi& api : apis_) {
       if (api.model->signing_name() != scoped && api.model->endpoint_prefix() != scoped) continue;
       if (try_api(api)) return route;
-      route.api = &api;
-      route.wire = api.model->protocol() == Protocol::Json ? Protocol::Json : api.model->protocol();
-      route.unknown = "No " + api.model->service_id() + " operation at " + request.method + " " +
-                      std::string(request.path());
+      route = Route{};
+      if (signed_for == nullptr) signed_for = &api;
+    }
+    if (signed_for != nullptr) {
+      route.api = signed_for;
+      route.wire = signed_for->model->protocol();
+      route.unknown = "No " + signed_for->model->service_id() + " operation at " + request.method +
+                      " " + std::string(request.path());
       return route;
     }
   }

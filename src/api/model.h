@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/pattern.h"
+#include "core/java_pattern.h"
 #include "core/error.h"
 #include "core/json.h"
 

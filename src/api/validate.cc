@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "api/pattern.h"
+#include "core/java_pattern.h"
 
 namespace baton::api {
 

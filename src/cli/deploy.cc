@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/deploy_events.h"
 #include "cli/deploy_http_apis.h"
+#include "cli/deploy_rest_apis.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "core/crypto.h"
@@ -149,6 +150,7 @@ int deploy(const DeployOptions& options) {
   if (triggers) triggers = deploy_rules(client, *project);
   if (triggers) triggers = deploy_schedules(client, *project);
   if (triggers) triggers = deploy_http_apis(client, *project);
+  if (triggers) triggers = deploy_rest_apis(client, *project);
   if (!triggers) {
     std::cerr << "baton deploy: " << triggers.error().cause << "\n";
     return kExitFailed;

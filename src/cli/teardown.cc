@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/deploy_events.h"
 #include "cli/deploy_http_apis.h"
+#include "cli/deploy_rest_apis.h"
 #include "cli/deploy_messaging.h"
 #include "cli/serve_client.h"
 #include "net/http_client.h"
@@ -94,6 +95,7 @@ int teardown(const TeardownOptions& options) {
     }
   }
   auto triggers = teardown_http_apis(client, *project);
+  if (triggers) triggers = teardown_rest_apis(client, *project);
   if (triggers) triggers = teardown_rules(client, *project);
   if (triggers) triggers = teardown_schedules(client, *project);
   if (triggers) triggers = teardown_triggers(client, *project);

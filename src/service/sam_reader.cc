@@ -154,7 +154,10 @@ Result<std::string> Reader::ref(const std::string& name, const std::string& wher
     return rule_name(name);
   }
   // Their ids are made when they are deployed: the logical id stands for them until then.
-  if (type == "AWS::Serverless::HttpApi" || type.starts_with("AWS::ApiGatewayV2::")) return name;
+  if (type == "AWS::Serverless::HttpApi" || type.starts_with("AWS::ApiGatewayV2::") ||
+      type == "AWS::Serverless::Api" || type.starts_with("AWS::ApiGateway::")) {
+    return name;
+  }
   if (is_resource(name)) return function_name(name);
   return invalid(where, "!Ref " + name + " names no parameter with a Default and no resource");
 }
@@ -186,6 +189,9 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
         arn("events", (type == "AWS::Events::Connection" ? "connection/" : "api-destination/") +
                           rule_name(id));
     if (attribute == "Arn") return prefix + "/" + arn_suffix_id(prefix);
+  } else if (type == "AWS::ApiGateway::RestApi" || type == "AWS::Serverless::Api") {
+    // The root resource: what an AWS::ApiGateway::Resource's ParentId names for "/".
+    if (attribute == "RootResourceId") return std::string("/");
   } else if (type == "AWS::Scheduler::ScheduleGroup") {
     if (attribute == "Arn") return arn("scheduler", "schedule-group/" + rule_name(id));
   } else if (type == "AWS::IAM::Role") {

@@ -70,6 +70,10 @@ Result<void> read_messaging(const YAML::Node& resources, const Reader& reader, S
 // Route/Stage) and those functions' Events of Type HttpApi make, into `project`.
 Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader, SamProject& project);
 
+// The REST APIs of the template (AWS::Serverless::Api, AWS::ApiGateway::RestApi/Resource/Method/
+// Deployment/Stage) and those functions' and state machines' Events of Type Api make.
+Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader, SamProject& project);
+
 // The event buses and rules of the template, and the rules functions' and state machines'
 // Events (Type EventBridgeRule, CloudWatchEvent, Schedule) make, into `project`.
 Result<void> read_events(const YAML::Node& resources, const Reader& reader, SamProject& project);

@@ -174,6 +174,9 @@ static Result<SamProject> read_project(const std::string& path) {
   if (auto read = sam::read_http_apis(resources, reader, project); !read) {
     return Unexpected<Error>(read.error());
   }
+  if (auto read = sam::read_rest_apis(resources, reader, project); !read) {
+    return Unexpected<Error>(read.error());
+  }
   return project;
 }
 

@@ -108,6 +108,23 @@ struct SamHttpApi {
   std::vector<json::Value> stages;                                // CreateStage's
 };
 
+// A REST API: an AWS::Serverless::Api (the implicit ServerlessRestApi when a function's or state
+// machine's Api event names none) or an AWS::ApiGateway::RestApi with its Resource and Method
+// resources, as the OpenAPI document ImportRestApi/PutRestApi take, and the stages
+// CreateDeployment makes.
+struct SamRestApi {
+  std::string where;
+  std::string logical_id;
+  std::string name;
+  json::Value openapi;  // {"swagger": "2.0", "paths": {...}} with x-amazon-apigateway-*
+  json::Value tags;     // with baton:stack and baton:logical-id, by which a deploy finds it
+  struct Stage {
+    std::string name;
+    json::Value variables;  // an object, or null
+  };
+  std::vector<Stage> stages;
+};
+
 struct SamProject {
   std::string template_path;
   // AWS::Serverless::Function and AWS::Lambda::Function resources, by function name. The
@@ -126,6 +143,7 @@ struct SamProject {
   std::vector<SamScheduleGroup> schedule_groups;
   std::vector<SamSchedule> schedules;
   std::vector<SamHttpApi> http_apis;
+  std::vector<SamRestApi> rest_apis;
 };
 
 // Reads the template at `path`, or `path`/template.yaml (or .yml) when `path` is a folder.

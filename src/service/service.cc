@@ -23,7 +23,7 @@ Service::Service(std::unique_ptr<store::Store> store, ServiceOptions options, Cl
   core_->register_service(sns::make(*core_));
   core_->register_service(events::make(*core_));
   core_->register_service(scheduler::make(*core_));
-  core_->register_service(apigateway::make(*core_));
+  apigateway::register_services(*core_);
   if (core_->options.test_services) core_->register_service(probe::make_bucket(*core_));
 }
 

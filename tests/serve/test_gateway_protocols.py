@@ -263,7 +263,7 @@ class Gateway(tf.LambdaServerTest):
                                     "s3": "rest-xml",
                                     "sns": "query", "events": "json",
                                     "scheduler": "rest-json",
-                                    "apigatewayv2": "rest-json"})
+                                    "apigatewayv2": "rest-json", "apigateway": "rest-json"})
 
 
 if __name__ == "__main__":

@@ -6,13 +6,20 @@
 #include <charconv>
 
 #include "service/apigateway/apigateway_service.h"
+#include "service/apigateway/rest_api.h"
 #include "service/http_api_request.h"
 
 namespace baton::service::apigateway {
 
 using json::Value;
 
-std::unique_ptr<EmulatedService> make(Core& core) { return std::make_unique<ApiGateway>(core); }
+void register_services(Core& core) {
+  auto http_apis = std::make_unique<ApiGateway>(core);
+  auto rest_apis = std::make_unique<RestApis>(core);
+  http_apis->rest_apis = rest_apis.get();
+  core.register_service(std::move(http_apis));
+  core.register_service(std::move(rest_apis));
+}
 
 Value text(std::string_view s) { return Value::string(s); }
 

@@ -24,6 +24,8 @@
 
 namespace baton::service::apigateway {
 
+struct RestApis;
+
 // AWS's: an integration waits 30 s at most for an HTTP API, and that by default.
 inline constexpr std::int64_t kDefaultTimeoutMs = 30'000;
 
@@ -95,6 +97,8 @@ struct ApiGateway final : EmulatedService {
   Core& core;
   const std::vector<Operation> table;
   std::map<std::string, HttpApi> apis;  // by ApiId
+  // The REST APIs, which serve on the same port what no HTTP API takes (rest_api.h).
+  RestApis* rest_apis = nullptr;
   Random random;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// The API Gateway service's registration, for service.cc.
+// API Gateway's registration, for service.cc: its HTTP APIs (apigatewayv2) and its REST APIs
+// (apigateway), served together on the HTTP API port.
 
 #include <memory>
 
@@ -8,6 +9,6 @@
 
 namespace baton::service::apigateway {
 
-std::unique_ptr<EmulatedService> make(Core& core);
+void register_services(Core& core);
 
 }  // namespace baton::service::apigateway

@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "service/apigateway/apigateway.h"
 #include "service/apigateway/parameter_mapping.h"
+#include "service/apigateway/rest_api.h"
 #include "service/apigateway/service_integrations.h"
 
 namespace baton::service::apigateway {
@@ -98,6 +99,9 @@ void ApiGateway::serve(const Request& r, Reply reply) {
   if (auto at = domain.find(".execute-api."); at != std::string::npos) {
     if (auto it = apis.find(domain.substr(0, at)); it != apis.end()) {
       candidates.push_back(&it->second);
+    } else {
+      return rest_apis->serve(std::move(in), domain.substr(0, at), domain, request_id,
+                              std::move(reply));
     }
   } else {
     for (auto& [id, api] : apis) candidates.push_back(&api);
@@ -147,6 +151,10 @@ void ApiGateway::serve(const Request& r, Reply reply) {
     if (api != nullptr && api->cors && staged(*api)) return answer(api->cors->preflight(in));
   }
   auto match = best_route(in.method);
+  // No HTTP API route: the REST APIs', if any takes it.
+  if (!match && !rest_apis->apis.empty()) {
+    return rest_apis->serve(std::move(in), "", domain, request_id, std::move(reply));
+  }
   if (!match) return answer(message_answer(404, "Not Found"));
   HttpApi& api = *match->api;
   const Value& route = api.routes.at(match->found.entry->route_id);

@@ -1,14 +1,14 @@
 #pragma once
 
-// A model's `pattern` (a Java regular expression, matched against the whole value), compiled
-// once when the model is read.
+// A Java regular expression matched against a whole value (a model's `pattern`, an API Gateway
+// selection pattern), compiled once, on PCRE2.
 
 #include <memory>
 #include <string_view>
 
 struct pcre2_real_code_8;
 
-namespace baton::api {
+namespace baton {
 
 class Pattern {
  public:
@@ -26,4 +26,4 @@ class Pattern {
   pcre2_real_code_8* code_;
 };
 
-}  // namespace baton::api
+}  // namespace baton

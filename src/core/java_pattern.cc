@@ -1,11 +1,11 @@
-#include "api/pattern.h"
+#include "core/java_pattern.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include <string>
 
-namespace baton::api {
+namespace baton {
 
 namespace {
 
@@ -50,4 +50,4 @@ bool Pattern::matches(std::string_view text) const {
                      data.get(), nullptr) >= 0;
 }
 
-}  // namespace baton::api
+}  // namespace baton
