@@ -1,11 +1,15 @@
 // The HTTP APIs of a SAM template: AWS::Serverless::HttpApi and the implicit ServerlessHttpApi
 // (a function's Events of Type HttpApi that name no ApiId), and the CloudFormation resources
 // AWS::ApiGatewayV2::Api, Integration, Route and Stage, as the apigatewayv2 requests that make
-// them. SAM's defaults (https://docs.aws.amazon.com/serverless-application-model/latest/
+// them; an OpenAPI DefinitionBody (or an Api's Body) gives routes and integrations, its
+// x-amazon-apigateway-integration objects read as CreateIntegration's members. SAM's defaults
+// (https://docs.aws.amazon.com/serverless-application-model/latest/
 // developerguide/sam-property-function-httpapi.html): PayloadFormatVersion 2.0, TimeoutInMillis
 // 5000, no Path and no Method for the $default route, and a $default stage that deploys itself.
 
+#include <algorithm>
 #include <map>
+#include <utility>
 
 #include "core/text.h"
 #include "service/sam_reader.h"
@@ -22,6 +26,12 @@ std::string text_member(const Value& object, std::string_view name) {
   const Value* v = object.find(name);
   if (v == nullptr || v->is_null()) return "";
   return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
+}
+
+std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 Value without(const Value& object, std::initializer_list<std::string_view> names) {
@@ -90,6 +100,130 @@ SamHttpApi serverless_api(const Reader& reader, const std::string& where,
   return api;
 }
 
+// AWS::ApiGatewayV2::Integration's ResponseParameters ({"200": {"ResponseParameters":
+// [{"Destination", "Source"}]}}) as the API takes them ({"200": {Destination: Source}}).
+Value api_response_parameters(const Value& cfn) {
+  if (!cfn.is_object()) return cfn;
+  json::ObjectBuilder out;
+  for (const json::Member& status : cfn.members()) {
+    const Value* list = status.value.find("ResponseParameters");
+    if (list == nullptr || !list->is_array()) {
+      out.add(status.name(), status.value);
+      continue;
+    }
+    json::ObjectBuilder mapped;
+    for (const Value& p : list->as_array()) {
+      mapped.add(text_member(p, "Destination"), Value::string(text_member(p, "Source")));
+    }
+    out.add(status.name(), mapped.build());
+  }
+  return out.build();
+}
+
+// An OpenAPI x-amazon-apigateway-integration as CreateIntegration's request.
+Value openapi_integration(const Value& x) {
+  static constexpr std::pair<std::string_view, std::string_view> kMembers[] = {
+      {"type", "IntegrationType"},
+      {"integrationSubtype", "IntegrationSubtype"},
+      {"uri", "IntegrationUri"},
+      {"httpMethod", "IntegrationMethod"},
+      {"payloadFormatVersion", "PayloadFormatVersion"},
+      {"credentials", "CredentialsArn"},
+      {"requestParameters", "RequestParameters"},
+      {"responseParameters", "ResponseParameters"},
+      {"timeoutInMillis", "TimeoutInMillis"},
+      {"connectionType", "ConnectionType"},
+      {"connectionId", "ConnectionId"},
+      {"description", "Description"},
+  };
+  json::ObjectBuilder out;
+  for (const auto& [name, member] : kMembers) {
+    const Value* v = x.find(name);
+    if (v == nullptr || v->is_null()) continue;
+    if (name == "type") {
+      out.add(member, Value::string(ascii_upper(text_member(x, "type"))));
+    } else if (name == "payloadFormatVersion" && v->is_number()) {
+      // YAML reads 1.0 as a number.
+      out.add(member, Value::string(v->is_int64() ? std::to_string(v->as_int64()) + ".0"
+                                                  : json::to_string(*v)));
+    } else {
+      out.add(member, *v);
+    }
+  }
+  return out.build();
+}
+
+// The routes and integrations of an OpenAPI definition (DefinitionBody, Body): each path and
+// method with its x-amazon-apigateway-integration (or a $ref to one under
+// components/x-amazon-apigateway-integrations), and x-amazon-apigateway-cors, as
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html reads them.
+Result<void> read_openapi(const Value& body, const std::string& where, const Reader& reader,
+                          bool named, SamHttpApi& api) {
+  const Value* paths = body.find("paths");
+  if (paths == nullptr || !paths->is_object()) {
+    return reader.invalid(where + "/paths", "an OpenAPI definition needs its paths");
+  }
+  const Value* components = body.find("components");
+  const Value* shared =
+      components != nullptr ? components->find("x-amazon-apigateway-integrations") : nullptr;
+  for (const json::Member& path : paths->members()) {
+    if (!path.value.is_object()) continue;
+    for (const json::Member& operation : path.value.members()) {
+      std::string method = ascii_upper(operation.name());
+      if (operation.name() == "x-amazon-apigateway-any-method") method = "ANY";
+      static constexpr std::string_view kMethods[] = {"GET",  "PUT",     "POST",  "DELETE",
+                                                      "HEAD", "OPTIONS", "PATCH", "ANY"};
+      if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
+        continue;  // parameters, summary ...
+      }
+      std::string key =
+          path.name() == "/$default" ? "$default" : method + " " + std::string(path.name());
+      std::string at =
+          where + "/paths/" + std::string(path.name()) + "/" + std::string(operation.name());
+      json::ObjectBuilder route;
+      route.add("RouteKey", Value::string(key));
+      const Value* x = operation.value.find("x-amazon-apigateway-integration");
+      if (x != nullptr && x->is_object()) {
+        if (std::string ref = text_member(*x, "$ref"); !ref.empty()) {
+          constexpr std::string_view kPrefix = "#/components/x-amazon-apigateway-integrations/";
+          const Value* found = shared != nullptr && ref.starts_with(kPrefix)
+                                   ? shared->find(std::string_view(ref).substr(kPrefix.size()))
+                                   : nullptr;
+          if (found == nullptr) {
+            return reader.invalid(at + "/x-amazon-apigateway-integration/$ref",
+                                  "'" + ref +
+                                      "' names no integration under "
+                                      "components/x-amazon-apigateway-integrations");
+          }
+          x = found;
+        }
+        std::string integration = api.logical_id + " " + key;
+        api.integrations.emplace_back(integration, openapi_integration(*x));
+        route.add("Target", Value::string("integrations/" + integration));
+      }
+      api.routes.push_back(route.build());
+    }
+  }
+  if (const Value* cors = body.find("x-amazon-apigateway-cors");
+      cors != nullptr && cors->is_object() && api.api.find("CorsConfiguration") == nullptr) {
+    json::ObjectBuilder c;
+    for (const json::Member& m : cors->members()) {
+      std::string name(m.name());
+      if (!name.empty())
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+      c.add(name, m.value);
+    }
+    api.api = json::with_member(api.api, "CorsConfiguration", c.build());
+  }
+  // An imported API is named by its title unless the template names it.
+  if (const Value* info = body.find("info"); info != nullptr && !named) {
+    if (std::string title = text_member(*info, "title"); !title.empty()) {
+      api.api = json::with_member(api.api, "Name", Value::string(title));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader,
@@ -103,27 +237,41 @@ Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader,
     if (type != "AWS::Serverless::HttpApi" && type != "AWS::ApiGatewayV2::Api") continue;
     auto properties = properties_of(entry.second, reader, where);
     if (!properties) return Unexpected<Error>(properties.error());
-    for (std::string_view openapi : {"DefinitionBody", "DefinitionUri", "Body", "BodyS3Location"}) {
+    for (std::string_view openapi : {"DefinitionUri", "BodyS3Location"}) {
       if (properties->find(openapi) != nullptr) {
         return reader.invalid(where + "/Properties/" + std::string(openapi),
-                              "baton does not read OpenAPI definitions of HTTP APIs yet: declare "
-                              "the routes as functions' HttpApi events or AWS::ApiGatewayV2 "
-                              "resources");
+                              "baton reads an OpenAPI definition written in the template "
+                              "(DefinitionBody, Body), not one in a file");
       }
     }
+    const Value* body =
+        properties->find(type == "AWS::Serverless::HttpApi" ? "DefinitionBody" : "Body");
     if (type == "AWS::Serverless::HttpApi") {
       project.http_apis.push_back(serverless_api(reader, where, id, *properties));
     } else {
-      if (std::string protocol = text_member(*properties, "ProtocolType"); protocol != "HTTP") {
+      std::string protocol = text_member(*properties, "ProtocolType");
+      // An API imported from an OpenAPI Body is an HTTP API.
+      bool imported = protocol.empty() && body != nullptr;
+      if (imported) protocol = "HTTP";
+      if (protocol != "HTTP") {
         return reader.invalid(where + "/Properties/ProtocolType",
                               "baton serves HTTP APIs only, not '" + protocol + "'");
       }
       SamHttpApi api;
       api.where = where;
       api.logical_id = id;
-      api.api = json::with_member(without(*properties, {"Tags"}), "Tags",
+      api.api = json::with_member(without(*properties, {"Tags", "Body"}), "Tags",
                                   tags_of(reader, id, *properties));
+      if (imported) api.api = json::with_member(api.api, "ProtocolType", Value::string("HTTP"));
       project.http_apis.push_back(std::move(api));
+    }
+    if (body != nullptr && body->is_object()) {
+      std::string at =
+          where + "/Properties/" + (type == "AWS::Serverless::HttpApi" ? "DefinitionBody" : "Body");
+      if (auto read = read_openapi(*body, at, reader, properties->find("Name") != nullptr,
+                                   project.http_apis.back());
+          !read)
+        return read;
     }
     apis[id] = project.http_apis.size() - 1;
   }
@@ -152,6 +300,9 @@ Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader,
       if (!api) return Unexpected<Error>(api.error());
       Value request = without(*properties, {"ApiId"});
       if (type == "AWS::ApiGatewayV2::Integration") {
+        if (const Value* r = request.find("ResponseParameters")) {
+          request = json::with_member(request, "ResponseParameters", api_response_parameters(*r));
+        }
         (*api)->integrations.emplace_back(id, request);
       } else if (type == "AWS::ApiGatewayV2::Route") {
         (*api)->routes.push_back(request);

@@ -256,6 +256,10 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
     if (attribute == "RootResourceId") return std::string("/");
   } else if (type == "AWS::Scheduler::ScheduleGroup") {
     if (attribute == "Arn") return arn("scheduler", "schedule-group/" + rule_name(id));
+  } else if (type == "AWS::IAM::Role") {
+    // A role baton does not make: its ARN, for the resources that name it (CredentialsArn).
+    // IAM's ARNs have no region.
+    if (attribute == "Arn") return "arn:aws:iam::" + std::string(kAccount) + ":role/" + id;
   } else if (type == "AWS::Events::Rule") {
     if (attribute == "Arn") {
       // A rule of a bus other than the default is named under it.
@@ -272,7 +276,8 @@ Result<std::string> Reader::get_att(const std::string& spec, const std::string& 
                             " is not one baton resolves (Function.Arn; Queue.Arn, .QueueUrl, "
                             ".QueueName; Topic.TopicArn, .TopicName; StateMachine.Arn, .Name; "
                             "EventBus.Arn, .Name; Rule.Arn; Archive.Arn; Connection.Arn; "
-                            "ApiDestination.Arn; ScheduleGroup.Arn; Url.FunctionUrl, .FunctionArn)");
+                            "ApiDestination.Arn; ScheduleGroup.Arn; Url.FunctionUrl, .FunctionArn; "
+                            "Role.Arn)");
 }
 
 Result<std::string> Reader::sub(const std::string& text, const std::string& where) const {
@@ -288,6 +293,12 @@ Result<std::string> Reader::sub(const std::string& text, const std::string& wher
     auto end = text.find('}', start);
     if (end == std::string::npos) return invalid(where, "unclosed ${ in !Sub");
     std::string name = text.substr(start + 2, end - start - 2);
+    if (name.starts_with("!")) {
+      // ${!Literal} is the text ${Literal}, as CloudFormation writes it.
+      out += "${" + name.substr(1) + "}";
+      i = end + 1;
+      continue;
+    }
     auto value = name.find('.') != std::string::npos ? get_att(name, where) : ref(name, where);
     if (!value) return value;
     out += *value;

@@ -1,8 +1,11 @@
 // Integrations: what a route sends its requests to. baton serves Lambda proxy integrations
-// (AWS_PROXY, payload format 1.0 or 2.0); it refuses the other types rather than keep what it
-// would not serve.
+// (AWS_PROXY, payload format 1.0 or 2.0) and first-class AWS service integrations (AWS_PROXY
+// with an IntegrationSubtype); it refuses the other types rather than keep what it would not
+// serve.
 
 #include "service/apigateway/apigateway.h"
+#include "service/apigateway/parameter_mapping.h"
+#include "service/apigateway/service_integrations.h"
 
 namespace baton::service::apigateway {
 
@@ -14,9 +17,19 @@ std::optional<Error> check_integration(const Value& integration) {
   std::string type = string_member(integration, "IntegrationType");
   if (type != "AWS_PROXY") {
     return Error{"BadRequestException",
-                 "baton serves Lambda proxy integrations (IntegrationType AWS_PROXY) only: "
-                 "IntegrationType " +
+                 "baton serves Lambda proxy integrations and AWS service integrations "
+                 "(IntegrationType AWS_PROXY) only: IntegrationType " +
                      type + " is not supported"};
+  }
+  if (const Value* response = integration.find("ResponseParameters"); response != nullptr) {
+    if (auto checked = check_response_parameters(*response); !checked) return checked.error();
+  }
+  if (integration.find("IntegrationSubtype") != nullptr) {
+    if (auto checked = check_service_integration(integration); !checked) return checked.error();
+    return std::nullopt;
+  }
+  if (const Value* request = integration.find("RequestParameters"); request != nullptr) {
+    if (auto checked = check_request_parameters(*request); !checked) return checked.error();
   }
   std::string uri = string_member(integration, "IntegrationUri");
   if (uri.empty()) {

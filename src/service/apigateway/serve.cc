@@ -1,6 +1,7 @@
 // Requests on the HTTP API port: the API and stage they are for, the route they take, the
-// Lambda proxy event, the function's invocation and the answer made of its response, within the
-// integration's timeout.
+// Lambda proxy event, the function's invocation and the answer made of its response (or the
+// AWS service's operation the integration's subtype names, with the mapped parameters), within
+// the integration's timeout, with the integration's response parameters applied.
 //
 // Which API: a Host of the form API_ID.execute-api.* names one; any other Host (127.0.0.1,
 // localhost) reaches every API at once, as `sam local start-api` serves a template's APIs on one
@@ -11,7 +12,9 @@
 
 #include "core/crypto.h"
 #include "service/apigateway/apigateway.h"
+#include "service/apigateway/parameter_mapping.h"
 #include "service/apigateway/rest_api.h"
+#include "service/apigateway/service_integrations.h"
 
 namespace baton::service::apigateway {
 
@@ -126,8 +129,6 @@ void ApiGateway::serve(const Request& r, Reply reply) {
     return answer(message_answer(500, "Internal Server Error"));
   }
   const Value& chosen = integration->second;
-  auto function = function_of(string_member(chosen, "IntegrationUri"));
-  if (!function) return answer(message_answer(500, "Internal Server Error"));
 
   ProxyContext context;
   context.account_id = core.options.partition.account;
@@ -144,13 +145,15 @@ void ApiGateway::serve(const Request& r, Reply reply) {
   if (const Value* variables = api.stages.at(match->stage).find("StageVariables")) {
     context.stage_variables = *variables;
   }
-  bool v1 = string_member(chosen, "PayloadFormatVersion") == "1.0";
-  Value event = v1 ? event_v1(in, context) : event_v2(in, context);
+  const Value* requests = chosen.find("RequestParameters");
+  Value request_parameters = requests != nullptr ? *requests : Value::object({});
+  const Value* responses = chosen.find("ResponseParameters");
+  Value response_parameters = responses != nullptr ? *responses : Value::object({});
+  std::string where = "HTTP API " + api.id + " route '" + context.route_key + "'";
   std::int64_t timeout_ms = kDefaultTimeoutMs;
   if (const Value* t = chosen.find("TimeoutInMillis"); t != nullptr && t->is_int64()) {
     timeout_ms = t->as_int64();
   }
-
   auto pending = std::make_shared<Pending>();
   pending->reply = std::move(reply);
   core.at(
@@ -161,41 +164,82 @@ void ApiGateway::serve(const Request& r, Reply reply) {
         }
       },
       false);
-  in.body.clear();  // what CORS reads of the request: its headers
   Core* c = &core;
-  std::string where = "HTTP API " + api.id + " route '" + context.route_key + "'";
-  core.call("lambda", "Invoke",
-            json::ObjectBuilder()
-                .add("FunctionName", text(*function))
-                .add("Payload", Value::string(json::to_string(event)))
-                .build(),
-            [pending, request_id, v1, cors = api.cors, in = std::move(in), c, where,
-             function = *function](Result<Value> result) {
-              if (!pending->take()) return;
-              auto finish = [&](HttpAnswer a) {
-                if (cors) cors->decorate(in, a);
-                pending->answer(value_of(a, request_id));
-              };
-              // Lambda refused the call (no such function, throttled): 500; the function failed or
-              // answered out of format: 502. As https://docs.aws.amazon.com/lambda/latest/dg/
-              // services-apigateway-errors.html describes them.
-              if (!result) {
-                c->warn(where + ": " + function + ": " + result.error().name + ": " +
-                        result.error().cause);
-                return finish(message_answer(500, "Internal Server Error"));
-              }
-              std::string payload = string_member(*result, "Payload");
-              if (result->find("FunctionError") != nullptr) {
-                c->warn(where + ": " + function + " failed: " + payload);
-                return finish(message_answer(502, "Internal server error"));
-              }
-              auto mapped = v1 ? answer_v1(payload) : answer_v2(payload);
-              if (!mapped) {
-                c->warn(where + ": " + function + ": " + mapped.error().cause);
-                return finish(message_answer(502, "Internal server error"));
-              }
-              finish(std::move(*mapped));
-            });
+
+  if (const Subtype* subtype = find_subtype(string_member(chosen, "IntegrationSubtype"))) {
+    // A first-class AWS service integration: the mapped parameters make the operation's request.
+    MappingInput input{&in, &context, nullptr};
+    auto request = service_request(*subtype, request_parameters, input);
+    if (!request) {
+      core.warn(where + ": " + request.error().cause);
+      if (pending->take()) {
+        pending->answer(value_of(message_answer(400, "Bad Request"), request_id));
+      }
+      return;
+    }
+    core.call(
+        subtype->service, subtype->operation, std::move(*request),
+        [pending, request_id, cors = api.cors, in, context, response_parameters, c, where,
+         subtype](Result<Value> result) {
+          if (!pending->take()) return;
+          if (!result) {
+            c->warn(where + ": " + std::string(subtype->name) + ": " + result.error().name + ": " +
+                    result.error().cause);
+          }
+          HttpAnswer a = service_answer(result);
+          apply_response_parameters(response_parameters, MappingInput{&in, &context, nullptr}, a);
+          if (cors) cors->decorate(in, a);
+          pending->answer(value_of(a, request_id));
+        });
+    return;
+  }
+
+  auto function = function_of(string_member(chosen, "IntegrationUri"));
+  if (!function) {
+    if (pending->take()) {
+      pending->answer(value_of(message_answer(500, "Internal Server Error"), request_id));
+    }
+    return;
+  }
+  apply_request_parameters(request_parameters, MappingInput{&in, &context, nullptr}, in);
+  bool v1 = string_member(chosen, "PayloadFormatVersion") == "1.0";
+  Value event = v1 ? event_v1(in, context) : event_v2(in, context);
+  in.body.clear();  // what CORS and the response parameters read of the request
+  core.call(
+      "lambda", "Invoke",
+      json::ObjectBuilder()
+          .add("FunctionName", text(*function))
+          .add("Payload", Value::string(json::to_string(event)))
+          .build(),
+      [pending, request_id, v1, cors = api.cors, in = std::move(in), c, where, function = *function,
+       context = std::move(context), response_parameters](Result<Value> result) {
+        if (!pending->take()) return;
+        auto finish = [&](HttpAnswer a) {
+          if (cors) cors->decorate(in, a);
+          pending->answer(value_of(a, request_id));
+        };
+        // Lambda refused the call (no such function, throttled): 500; the function failed or
+        // answered out of format: 502. As https://docs.aws.amazon.com/lambda/latest/dg/
+        // services-apigateway-errors.html describes them.
+        if (!result) {
+          c->warn(where + ": " + function + ": " + result.error().name + ": " +
+                  result.error().cause);
+          return finish(message_answer(500, "Internal Server Error"));
+        }
+        std::string payload = string_member(*result, "Payload");
+        if (result->find("FunctionError") != nullptr) {
+          c->warn(where + ": " + function + " failed: " + payload);
+          return finish(message_answer(502, "Internal server error"));
+        }
+        auto mapped = v1 ? answer_v1(payload) : answer_v2(payload);
+        if (!mapped) {
+          c->warn(where + ": " + function + ": " + mapped.error().cause);
+          return finish(message_answer(502, "Internal server error"));
+        }
+        apply_response_parameters(response_parameters, MappingInput{&in, &context, nullptr},
+                                  *mapped);
+        finish(std::move(*mapped));
+      });
 }
 
 }  // namespace baton::service::apigateway

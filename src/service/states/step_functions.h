@@ -115,6 +115,8 @@ struct StepFunctions final : EmulatedService {
   // A Lambda function's task, run through Lambda's Invoke (lambda_tasks.cc).
   void dispatch_lambda_task(LiveExecution& e, const engine::commands::InvokeTask& task);
   void invoke_lambda(const std::string& execution_arn, const engine::commands::InvokeTask& task);
+  // A task that calls one of baton's HTTP APIs: apigateway:invoke (api_gateway_tasks.cc).
+  void dispatch_api_gateway_task(LiveExecution& e, const engine::commands::InvokeTask& task);
   // A task that calls another emulated service (service_tasks.cc).
   void dispatch_service_task(LiveExecution& e, const engine::commands::InvokeTask& task,
                              ServiceCall call);

@@ -3,6 +3,7 @@
 
 #include "asl/errors.h"
 #include "net/http_client.h"
+#include "service/http_api_request.h"
 #include "service/states/service_tasks.h"
 #include "service/states/step_functions.h"
 
@@ -152,6 +153,9 @@ void StepFunctions::dispatch_task(LiveExecution& e, const engine::commands::Invo
   }
   if (r.kind == asl::ResourceKind::LambdaFunction || r.service == "lambda") {
     return dispatch_lambda_task(e, task);
+  }
+  if (r.service == "apigateway" && r.action == "invoke" && core.serves(kServingService)) {
+    return dispatch_api_gateway_task(e, task);
   }
   const Value* machine = e.record.find("stateMachineArn");
   std::vector<std::string> resources{e.arn};
