@@ -8,6 +8,7 @@
 #include "service/apigateway/apigateway_service.h"
 #include "service/apigateway/rest_api.h"
 #include "service/http_api_request.h"
+#include "store/each_resource.h"
 
 namespace baton::service::apigateway {
 
@@ -209,30 +210,25 @@ void ApiGateway::save(HttpApi& api) {
 }
 
 Expected<void, Error> ApiGateway::recover() {
-  std::string next;
-  store::PageRequest page_request{"", 1000};
-  do {
-    auto found = core.store->resources(store::Kind::HttpApi, "", page_request, next);
-    if (!found) return Unexpected<Error>(found.error());
-    for (store::Resource& r : *found) {
-      HttpApi api;
-      api.id = r.name;
-      api.created_ms = r.created_ms;
-      if (const Value* a = r.record.find("Api")) api.api = *a;
-      auto read = [&r](std::string_view list, std::string_view key,
-                       std::map<std::string, Value>& into) {
-        const Value* items = r.record.find(list);
-        if (items == nullptr || !items->is_array()) return;
-        for (const Value& item : items->as_array()) into.emplace(string_member(item, key), item);
-      };
-      read("Routes", "RouteId", api.routes);
-      read("Integrations", "IntegrationId", api.integrations);
-      read("Stages", "StageName", api.stages);
-      rebuild(api);
-      apis.emplace(api.id, std::move(api));
-    }
-    page_request.after = next;
-  } while (!next.empty());
+  auto recovered =
+      store::each_resource(*core.store, store::Kind::HttpApi, "", [&](store::Resource& r) {
+        HttpApi api;
+        api.id = r.name;
+        api.created_ms = r.created_ms;
+        if (const Value* a = r.record.find("Api")) api.api = *a;
+        auto read = [&r](std::string_view list, std::string_view key,
+                         std::map<std::string, Value>& into) {
+          const Value* items = r.record.find(list);
+          if (items == nullptr || !items->is_array()) return;
+          for (const Value& item : items->as_array()) into.emplace(string_member(item, key), item);
+        };
+        read("Routes", "RouteId", api.routes);
+        read("Integrations", "IntegrationId", api.integrations);
+        read("Stages", "StageName", api.stages);
+        rebuild(api);
+        apis.emplace(api.id, std::move(api));
+      });
+  if (!recovered) return recovered;
   return {};
 }
 

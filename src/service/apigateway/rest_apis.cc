@@ -7,6 +7,7 @@
 #include "core/json_object.h"
 #include "service/apigateway/apigateway.h"
 #include "service/apigateway/rest_api.h"
+#include "store/each_resource.h"
 
 namespace baton::service::apigateway {
 
@@ -361,33 +362,28 @@ void RestApis::save(RestApi& api) {
 }
 
 Expected<void, Error> RestApis::recover() {
-  std::string next;
-  store::PageRequest page_request{"", 1000};
-  do {
-    auto found = core.store->resources(store::Kind::RestApi, "", page_request, next);
-    if (!found) return Unexpected<Error>(found.error());
-    for (store::Resource& r : *found) {
-      RestApi api;
-      api.id = r.name;
-      api.created_ms = r.created_ms;
-      if (const Value* a = r.record.find("Api")) api.api = *a;
-      auto read = [&r](std::string_view list, std::string_view key,
-                       std::map<std::string, Value>& into) {
-        const Value* items = r.record.find(list);
-        if (items == nullptr || !items->is_array()) return;
-        for (const Value& item : items->as_array()) into.emplace(string_member(item, key), item);
-      };
-      read("Resources", "id", api.current.resources);
-      read("Deployments", "id", api.deployments);
-      read("Stages", "stageName", api.stages);
-      api.current.rebuild();
-      for (const auto& [id, deployment] : api.deployments) {
-        api.deployed.emplace(id, tree_of(deployment));
-      }
-      apis.emplace(api.id, std::move(api));
-    }
-    page_request.after = next;
-  } while (!next.empty());
+  auto recovered =
+      store::each_resource(*core.store, store::Kind::RestApi, "", [&](store::Resource& r) {
+        RestApi api;
+        api.id = r.name;
+        api.created_ms = r.created_ms;
+        if (const Value* a = r.record.find("Api")) api.api = *a;
+        auto read = [&r](std::string_view list, std::string_view key,
+                         std::map<std::string, Value>& into) {
+          const Value* items = r.record.find(list);
+          if (items == nullptr || !items->is_array()) return;
+          for (const Value& item : items->as_array()) into.emplace(string_member(item, key), item);
+        };
+        read("Resources", "id", api.current.resources);
+        read("Deployments", "id", api.deployments);
+        read("Stages", "stageName", api.stages);
+        api.current.rebuild();
+        for (const auto& [id, deployment] : api.deployments) {
+          api.deployed.emplace(id, tree_of(deployment));
+        }
+        apis.emplace(api.id, std::move(api));
+      });
+  if (!recovered) return recovered;
   return {};
 }
 

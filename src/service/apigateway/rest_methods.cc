@@ -16,24 +16,27 @@ constexpr std::string_view kMethods[] = {"GET",    "POST", "PUT",     "PATCH",
 
 // The method a request names, in its resource. Errors: NotFoundException.
 struct Located {
+  RestApi* api = nullptr;
   Value* resource = nullptr;
   std::string method;
   const Value* value = nullptr;  // null when the resource has no such method
 };
 
-Result<Located> locate(RestApi& api, const Request& r) {
-  auto resource = requested_resource(api, r);
+Result<Located> locate(RestApis& service, const Request& r) {
+  auto api = service.requested_api(r);
+  if (!api) return Unexpected<Error>(api.error());
+  auto resource = requested_resource(**api, r);
   if (!resource) return Unexpected<Error>(resource.error());
   auto method = r.required("httpMethod");
   if (!method) return Unexpected<Error>(method.error());
-  Located at{*resource, *method, nullptr};
+  Located at{*api, *resource, *method, nullptr};
   if (const Value* methods = (*resource)->find("resourceMethods"))
     at.value = methods->find(*method);
   return at;
 }
 
-Result<Located> existing(RestApi& api, const Request& r) {
-  auto at = locate(api, r);
+Result<Located> existing(RestApis& service, const Request& r) {
+  auto at = locate(service, r);
   if (!at) return at;
   if (at->value == nullptr) return not_found("Invalid Method identifier specified");
   return at;
@@ -51,6 +54,12 @@ Value with_keyed(const Value& record, std::string_view member, const std::string
   }
   if (value) out.add(key, *value);
   return json::with_member(record, member, out.build());
+}
+
+Result<const Value*> integration_of(const Located& at) {
+  const Value* integration = at.value->find("methodIntegration");
+  if (integration == nullptr) return not_found("Invalid Integration identifier specified");
+  return integration;
 }
 
 void set_method(Value& resource, const std::string& method, std::optional<Value> value) {
@@ -85,9 +94,7 @@ std::optional<Error> check_integration(const Value& integration) {
 }  // namespace
 
 void RestApis::put_method(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = locate(**api, r);
+  auto at = locate(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   if (std::find(std::begin(kMethods), std::end(kMethods), at->method) == std::end(kMethods)) {
     return reply(
@@ -103,58 +110,48 @@ void RestApis::put_method(const Request& r, Reply reply) {
     method = json::with_member(method, "apiKeyRequired", Value::boolean(false));
   }
   set_method(*at->resource, at->method, method);
-  save(**api);
+  save(*at->api);
   core.answer(reply, method);
 }
 
 void RestApis::get_method(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   core.answer(reply, *at->value);
 }
 
 void RestApis::update_method(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   auto updated = patched(*at->value, r);
   if (!updated) return reply(Unexpected<Error>(updated.error()));
   set_method(*at->resource, at->method, *updated);
-  save(**api);
+  save(*at->api);
   core.answer(reply, *updated);
 }
 
 void RestApis::delete_method(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   set_method(*at->resource, at->method, std::nullopt);
-  save(**api);
+  save(*at->api);
   core.answer(reply, Value::object({}));
 }
 
 void RestApis::put_method_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   auto status = r.required("statusCode");
   if (!status) return reply(Unexpected<Error>(status.error()));
   Value response = merged(Value::object({}), r, {"restApiId", "resourceId", "httpMethod"});
   set_method(*at->resource, at->method,
              with_keyed(*at->value, "methodResponses", *status, response));
-  save(**api);
+  save(*at->api);
   core.answer(reply, response);
 }
 
 void RestApis::get_method_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   const Value* responses = at->value->find("methodResponses");
   const Value* found = responses ? responses->find(string_member(r.body(), "statusCode")) : nullptr;
@@ -163,9 +160,7 @@ void RestApis::get_method_response(const Request& r, Reply reply) {
 }
 
 void RestApis::delete_method_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   std::string status = string_member(r.body(), "statusCode");
   const Value* responses = at->value->find("methodResponses");
@@ -174,14 +169,12 @@ void RestApis::delete_method_response(const Request& r, Reply reply) {
   }
   set_method(*at->resource, at->method,
              with_keyed(*at->value, "methodResponses", status, std::nullopt));
-  save(**api);
+  save(*at->api);
   core.answer(reply, Value::object({}));
 }
 
 void RestApis::put_integration(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   Value integration = merged(Value::object({}), r,
                              {"restApiId", "resourceId", "httpMethod", "integrationHttpMethod"});
@@ -200,40 +193,36 @@ void RestApis::put_integration(const Request& r, Reply reply) {
   if (auto refused = check_integration(integration)) return reply(Unexpected<Error>(*refused));
   set_method(*at->resource, at->method,
              json::with_member(*at->value, "methodIntegration", integration));
-  save(**api);
+  save(*at->api);
   core.answer(reply, integration);
 }
 
 void RestApis::get_integration(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
-  const Value* integration = at->value->find("methodIntegration");
-  if (integration == nullptr) return reply(not_found("Invalid Integration identifier specified"));
+  auto found = integration_of(*at);
+  if (!found) return reply(Unexpected<Error>(found.error()));
+  const Value* integration = *found;
   core.answer(reply, *integration);
 }
 
 void RestApis::update_integration(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
-  const Value* integration = at->value->find("methodIntegration");
-  if (integration == nullptr) return reply(not_found("Invalid Integration identifier specified"));
+  auto found = integration_of(*at);
+  if (!found) return reply(Unexpected<Error>(found.error()));
+  const Value* integration = *found;
   auto updated = patched(*integration, r);
   if (!updated) return reply(Unexpected<Error>(updated.error()));
   if (auto refused = check_integration(*updated)) return reply(Unexpected<Error>(*refused));
   set_method(*at->resource, at->method,
              json::with_member(*at->value, "methodIntegration", *updated));
-  save(**api);
+  save(*at->api);
   core.answer(reply, *updated);
 }
 
 void RestApis::delete_integration(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   if (at->value->find("methodIntegration") == nullptr) {
     return reply(not_found("Invalid Integration identifier specified"));
@@ -243,17 +232,16 @@ void RestApis::delete_integration(const Request& r, Reply reply) {
     if (m.name() != "methodIntegration") without.add(m.name(), m.value);
   }
   set_method(*at->resource, at->method, without.build());
-  save(**api);
+  save(*at->api);
   core.answer(reply, Value::object({}));
 }
 
 void RestApis::put_integration_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
-  const Value* integration = at->value->find("methodIntegration");
-  if (integration == nullptr) return reply(not_found("Invalid Integration identifier specified"));
+  auto found = integration_of(*at);
+  if (!found) return reply(Unexpected<Error>(found.error()));
+  const Value* integration = *found;
   auto status = r.required("statusCode");
   if (!status) return reply(Unexpected<Error>(status.error()));
   const Value* responses = at->value->find("methodResponses");
@@ -264,14 +252,12 @@ void RestApis::put_integration_response(const Request& r, Reply reply) {
   Value updated = with_keyed(*integration, "integrationResponses", *status, response);
   set_method(*at->resource, at->method,
              json::with_member(*at->value, "methodIntegration", updated));
-  save(**api);
+  save(*at->api);
   core.answer(reply, response);
 }
 
 void RestApis::get_integration_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   const Value* integration = at->value->find("methodIntegration");
   const Value* responses = integration ? integration->find("integrationResponses") : nullptr;
@@ -281,9 +267,7 @@ void RestApis::get_integration_response(const Request& r, Reply reply) {
 }
 
 void RestApis::delete_integration_response(const Request& r, Reply reply) {
-  auto api = requested_api(r);
-  if (!api) return reply(Unexpected<Error>(api.error()));
-  auto at = existing(**api, r);
+  auto at = existing(*this, r);
   if (!at) return reply(Unexpected<Error>(at.error()));
   const Value* integration = at->value->find("methodIntegration");
   std::string status = string_member(r.body(), "statusCode");
@@ -294,7 +278,7 @@ void RestApis::delete_integration_response(const Request& r, Reply reply) {
   Value updated = with_keyed(*integration, "integrationResponses", status, std::nullopt);
   set_method(*at->resource, at->method,
              json::with_member(*at->value, "methodIntegration", updated));
-  save(**api);
+  save(*at->api);
   core.answer(reply, Value::object({}));
 }
 

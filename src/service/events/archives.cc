@@ -10,6 +10,7 @@
 
 #include "core/time.h"
 #include "service/events/eventbridge.h"
+#include "store/each_resource.h"
 
 namespace baton::service::events {
 
@@ -363,33 +364,28 @@ void EventBridge::expire_archives() {
 }
 
 Expected<void, Error> EventBridge::recover_archives() {
-  std::string next;
-  store::PageRequest page{"", 1000};
-  do {
-    auto found = core.store->resources(store::Kind::EventArchive, "", page, next);
-    if (!found) return Unexpected<Error>(found.error());
-    for (store::Resource& r : *found) {
-      Archive a;
-      a.name = r.name;
-      a.arn = r.arn;
-      a.bus = r.parent_arn.substr(r.parent_arn.rfind('/') + 1);
-      a.created_ms = r.created_ms;
-      a.description = string_member(r.record, "Description");
-      a.pattern_text = string_member(r.record, "EventPattern");
-      a.kms_key = string_member(r.record, "KmsKeyIdentifier");
-      auto integer = [&](std::string_view key) {
-        const Value* v = r.record.find(key);
-        return v != nullptr && v->is_int64() ? v->as_int64() : 0;
-      };
-      a.retention_days = integer("RetentionDays");
-      a.event_count = integer("EventCount");
-      a.size_bytes = integer("SizeBytes");
-      a.next_sequence =
-          static_cast<std::uint64_t>(std::max<std::int64_t>(integer("NextSequence"), 1));
-      archives.emplace(a.name, std::move(a));
-    }
-    page.after = next;
-  } while (!next.empty());
+  auto recovered =
+      store::each_resource(*core.store, store::Kind::EventArchive, "", [&](store::Resource& r) {
+        Archive a;
+        a.name = r.name;
+        a.arn = r.arn;
+        a.bus = r.parent_arn.substr(r.parent_arn.rfind('/') + 1);
+        a.created_ms = r.created_ms;
+        a.description = string_member(r.record, "Description");
+        a.pattern_text = string_member(r.record, "EventPattern");
+        a.kms_key = string_member(r.record, "KmsKeyIdentifier");
+        auto integer = [&](std::string_view key) {
+          const Value* v = r.record.find(key);
+          return v != nullptr && v->is_int64() ? v->as_int64() : 0;
+        };
+        a.retention_days = integer("RetentionDays");
+        a.event_count = integer("EventCount");
+        a.size_bytes = integer("SizeBytes");
+        a.next_sequence =
+            static_cast<std::uint64_t>(std::max<std::int64_t>(integer("NextSequence"), 1));
+        archives.emplace(a.name, std::move(a));
+      });
+  if (!recovered) return recovered;
   core.at(core.now_ms() + kRetentionPassMs, [this] { expire_archives(); });
   return {};
 }

@@ -6,6 +6,7 @@
 // kept once they end, as AWS lists them.
 
 #include "service/events/eventbridge.h"
+#include "store/each_resource.h"
 
 namespace baton::service::events {
 
@@ -292,46 +293,41 @@ void EventBridge::cancel_replay(const Request& r, Reply reply) {
 }
 
 Expected<void, Error> EventBridge::recover_replays() {
-  std::string next;
-  store::PageRequest page{"", 1000};
-  do {
-    auto found = core.store->resources(store::Kind::EventReplay, "", page, next);
-    if (!found) return Unexpected<Error>(found.error());
-    for (store::Resource& resource : *found) {
-      const Value& record = resource.record;
-      auto integer = [&](std::string_view key, std::int64_t otherwise) {
-        const Value* v = record.find(key);
-        return v != nullptr && v->is_int64() ? v->as_int64() : otherwise;
-      };
-      Replay replay;
-      replay.name = resource.name;
-      replay.arn = resource.arn;
-      replay.archive_arn = resource.parent_arn;
-      replay.replay_start_ms = resource.created_ms;
-      replay.description = string_member(record, "Description");
-      if (const Value* dest = record.find("Destination"); dest != nullptr) {
-        replay.destination = string_member(*dest, "Arn");
-        if (const Value* filters = dest->find("FilterArns"); filters && filters->is_array()) {
-          for (const Value& f : filters->as_array()) {
-            if (f.is_string()) replay.filter_arns.emplace_back(f.as_string());
+  auto recovered = store::each_resource(
+      *core.store, store::Kind::EventReplay, "", [&](store::Resource& resource) {
+        const Value& record = resource.record;
+        auto integer = [&](std::string_view key, std::int64_t otherwise) {
+          const Value* v = record.find(key);
+          return v != nullptr && v->is_int64() ? v->as_int64() : otherwise;
+        };
+        Replay replay;
+        replay.name = resource.name;
+        replay.arn = resource.arn;
+        replay.archive_arn = resource.parent_arn;
+        replay.replay_start_ms = resource.created_ms;
+        replay.description = string_member(record, "Description");
+        if (const Value* dest = record.find("Destination"); dest != nullptr) {
+          replay.destination = string_member(*dest, "Arn");
+          if (const Value* filters = dest->find("FilterArns"); filters && filters->is_array()) {
+            for (const Value& f : filters->as_array()) {
+              if (f.is_string()) replay.filter_arns.emplace_back(f.as_string());
+            }
           }
         }
-      }
-      replay.start_ms = integer("EventStartTime", 0);
-      replay.end_ms = integer("EventEndTime", 0);
-      replay.state = string_member(record, "State");
-      replay.state_reason = string_member(record, "StateReason");
-      replay.replay_end_ms = integer("ReplayEndTime", 0);
-      replay.last_replayed_ms = integer("EventLastReplayedTime", -1);
-      replay.position = unhex(string_member(record, "Position"));
-      bool resume = !replay.finished();
-      std::string name = replay.name;
-      replays.emplace(name, std::move(replay));
-      // Where it was: after the last batch committed.
-      if (resume) core.at(core.now_ms(), [this, name] { replay_batch(name); });
-    }
-    page.after = next;
-  } while (!next.empty());
+        replay.start_ms = integer("EventStartTime", 0);
+        replay.end_ms = integer("EventEndTime", 0);
+        replay.state = string_member(record, "State");
+        replay.state_reason = string_member(record, "StateReason");
+        replay.replay_end_ms = integer("ReplayEndTime", 0);
+        replay.last_replayed_ms = integer("EventLastReplayedTime", -1);
+        replay.position = unhex(string_member(record, "Position"));
+        bool resume = !replay.finished();
+        std::string name = replay.name;
+        replays.emplace(name, std::move(replay));
+        // Where it was: after the last batch committed.
+        if (resume) core.at(core.now_ms(), [this, name] { replay_batch(name); });
+      });
+  if (!recovered) return recovered;
   return {};
 }
 
