@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/java_pattern.h"
 #include "core/error.h"
+#include "core/java_pattern.h"
 #include "core/json.h"
 
 namespace baton::api {
