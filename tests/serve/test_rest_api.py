@@ -164,6 +164,10 @@ class ManagementTest(RestApiTest):
         self.assertEqual((integration["type"], integration["httpMethod"],
                           integration["passthroughBehavior"], integration["timeoutInMillis"]),
                          ("AWS_PROXY", "POST", "WHEN_NO_MATCH", 29000))
+        message = self.refused("BadRequestException", 400, self.apigw.put_integration,
+                               restApiId=api["id"], resourceId=pet["id"], httpMethod="GET",
+                               type="MOCK", requestTemplates={"application/json": "#foreach("})
+        self.assertIn("Invalid mapping expression specified", message)
         self.refused("NotFoundException", 404, self.apigw.put_integration_response,
                      restApiId=api["id"], resourceId=pet["id"], httpMethod="GET",
                      statusCode="200")
@@ -243,6 +247,13 @@ class ManagementTest(RestApiTest):
                                 body=json.dumps(document).encode())
         self.assertEqual(sorted(r["path"] for r in self.apigw.get_resources(
             restApiId=api["id"])["items"]), ["/", "/items", "/items/{id}"])
+        broken = {"swagger": "2.0", "info": {"title": "broken"}, "paths": {"/x": {"get": {
+            "x-amazon-apigateway-integration": {
+                "type": "mock", "requestTemplates": {"application/json": "#if($a"}}}}}}
+        message = self.refused("BadRequestException", 400, self.apigw.import_rest_api,
+                               body=json.dumps(broken).encode())
+        self.assertIn("Invalid mapping expression specified", message)
+        self.assertIn("requestTemplates", message)
         message = self.refused("BadRequestException", 400, self.apigw.import_rest_api,
                                body=b"not a document")
         self.assertIn("Invalid OpenAPI specification", message)

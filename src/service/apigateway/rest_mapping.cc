@@ -23,6 +23,9 @@
 
 #include "service/apigateway/rest_mapping.h"
 
+#include <mutex>
+#include <unordered_map>
+
 #include "asl/path.h"
 #include "core/java_pattern.h"
 #include "core/text.h"
@@ -178,13 +181,27 @@ std::pair<Chosen, std::string> choose_template(const Value& integration, const s
   return {Chosen::Passthrough, ""};
 }
 
+// A template compiled once for every request that uses it (on any thread).
+Result<events::vtl::Template> compiled(std::string_view source) {
+  static std::mutex lock;
+  static std::unordered_map<std::string, events::vtl::Template> cache;
+  constexpr std::size_t kMostKept = 1024;
+  std::lock_guard<std::mutex> hold(lock);
+  if (auto it = cache.find(std::string(source)); it != cache.end()) return it->second;
+  auto made = events::vtl::Template::compile(source);
+  if (!made) return made;
+  if (cache.size() >= kMostKept) cache.clear();
+  cache.emplace(std::string(source), *made);
+  return made;
+}
+
 Result<events::vtl::Rendered> render(std::string_view source, const Mapping& m,
                                      std::string_view body) {
-  auto compiled = events::vtl::Template::compile(source);
-  if (!compiled) return Unexpected<Error>(compiled.error());
+  auto compiled_template = compiled(source);
+  if (!compiled_template) return Unexpected<Error>(compiled_template.error());
   events::vtl::Variables v{m.input, m.context, m.stage_variables};
   v.input.body = std::string(body);
-  return events::vtl::render(*compiled, v);
+  return events::vtl::render(*compiled_template, v);
 }
 
 HttpAnswer method_response(const Value& integration, const Outcome& outcome, const Mapping& m,
@@ -276,6 +293,19 @@ HttpAnswer method_response(const Value& integration, const Outcome& outcome, con
 }
 
 }  // namespace
+
+std::optional<Error> check_templates(const Value* templates, std::string_view member) {
+  if (templates == nullptr || !templates->is_object()) return std::nullopt;
+  for (const json::Member& t : templates->members()) {
+    if (!t.value.is_string()) continue;
+    auto made = compiled(t.value.as_string());
+    if (!made) {
+      return Error{made.error().name, made.error().cause + " (" + std::string(member) + " '" +
+                                          std::string(t.name()) + "')"};
+    }
+  }
+  return std::nullopt;
+}
 
 void map_and_call(Core& core, MethodCall call, const std::string& where,
                   std::function<void(const HttpAnswer&)> done) {

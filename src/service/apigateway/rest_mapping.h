@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,11 @@ struct Outcome {
   // The integration could not be reached or refused the call: API Gateway answers 500 itself.
   bool broken = false;
 };
+
+// Why a requestTemplates or responseTemplates map (`member` names it) has a template that does
+// not compile, if one does not: BadRequestException "Invalid mapping expression specified: ...",
+// as PutIntegration answers it.
+std::optional<Error> check_templates(const json::Value* templates, std::string_view member);
 
 void map_and_call(Core& core, MethodCall call, const std::string& where,
                   std::function<void(const HttpAnswer&)> done);

@@ -4,6 +4,7 @@
 
 #include "service/apigateway/apigateway.h"
 #include "service/apigateway/rest_api.h"
+#include "service/apigateway/rest_mapping.h"
 
 namespace baton::service::apigateway {
 
@@ -72,6 +73,9 @@ std::optional<Error> check_integration(const Value& integration) {
   if (std::find(std::begin(kTypes), std::end(kTypes), type) == std::end(kTypes)) {
     return Error{"BadRequestException", "Invalid integration type specified: '" + type +
                                             "' (one of HTTP, AWS, MOCK, HTTP_PROXY, AWS_PROXY)"};
+  }
+  if (auto bad = check_templates(integration.find("requestTemplates"), "requestTemplates")) {
+    return bad;
   }
   if (type == "MOCK") return std::nullopt;
   if (string_member(integration, "httpMethod").empty()) {
@@ -249,6 +253,9 @@ void RestApis::put_integration_response(const Request& r, Reply reply) {
     return reply(not_found("Invalid Response status code specified"));
   }
   Value response = merged(Value::object({}), r, {"restApiId", "resourceId", "httpMethod"});
+  if (auto bad = check_templates(response.find("responseTemplates"), "responseTemplates")) {
+    return reply(Unexpected<Error>(*bad));
+  }
   Value updated = with_keyed(*integration, "integrationResponses", *status, response);
   set_method(*at->resource, at->method,
              json::with_member(*at->value, "methodIntegration", updated));

@@ -9,6 +9,7 @@
 #include "core/json_object.h"
 #include "service/apigateway/apigateway.h"
 #include "service/apigateway/rest_api.h"
+#include "service/apigateway/rest_mapping.h"
 
 namespace baton::service::apigateway {
 
@@ -193,7 +194,23 @@ Expected<void, Error> RestApis::import_openapi(RestApi& api, std::string_view do
       if (operation == nullptr || !operation->is_object()) continue;
       const Value* methods = resource.find("resourceMethods");
       Value all = methods != nullptr && methods->is_object() ? *methods : Value::object({});
-      all = json::with_member(all, method, method_of(method, *operation, entry.value));
+      Value made = method_of(method, *operation, entry.value);
+      if (const Value* integration = made.find("methodIntegration")) {
+        std::string place = "paths['" + path + "']." + std::string(key);
+        if (auto bad =
+                check_templates(integration->find("requestTemplates"), at + " requestTemplates")) {
+          return Unexpected<Error>(*bad);
+        }
+        if (const Value* responses = integration->find("integrationResponses")) {
+          for (const json::Member& r : responses->members()) {
+            if (auto bad =
+                    check_templates(r.value.find("responseTemplates"), at + " responseTemplates")) {
+              return Unexpected<Error>(*bad);
+            }
+          }
+        }
+      }
+      all = json::with_member(all, method, made);
       resource = json::with_member(resource, "resourceMethods", all);
     }
   }
