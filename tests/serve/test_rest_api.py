@@ -281,6 +281,14 @@ class ServingTest(RestApiTest):
         self.assertEqual(event["body"], '{"x":1}')
         self.assertEqual(event["requestContext"]["stage"], "prod")
         self.assertEqual(event["requestContext"]["apiId"], api_id)
+        self.assertFalse(event["isBase64Encoded"])
+        # A Content-Type among the API's binaryMediaTypes: the body goes base64-encoded.
+        self.apigw.update_rest_api(restApiId=api_id, patchOperations=[
+            {"op": "add", "path": "/binaryMediaTypes/image~1*"}])
+        status, _, body = self.request("PUT", "/pets/7", body=b"\x00\x01png",
+                                       headers=[("Content-Type", "image/png")])
+        event = json.loads(body)
+        self.assertEqual((event["isBase64Encoded"], event["body"]), (True, "AAFwbmc="))
         # A failing function: 502; a path outside the API's resources: 403, as AWS answers.
         status, _, body = self.request("GET", "/prod/x?mode=throw", host=self.host(api_id))
         self.assertEqual((status, json.loads(body)), (502, {"message": "Internal server error"}))

@@ -175,12 +175,12 @@ Result<Value> patched(const Value& record, const Request& r) {
       return bad_request("Invalid patch path '" + path + "': a patch path starts with '/'");
     }
     std::vector<std::string> parts = patch_path(path);
-    // A list member (binaryMediaTypes): add and remove its values.
+    // A list member (binaryMediaTypes): add and remove its values, the value in the path.
     const Value* list = out.find(parts.front());
-    if (parts.size() == 2 && list != nullptr && list->is_array() &&
-        (kind == "add" || kind == "remove")) {
+    bool is_list = list != nullptr ? list->is_array() : op.find("value") == nullptr;
+    if (parts.size() == 2 && is_list && (kind == "add" || kind == "remove")) {
       std::vector<Value> items;
-      for (const Value& v : list->as_array()) {
+      for (const Value& v : list != nullptr ? list->as_array() : std::span<const Value>()) {
         if (!(v.is_string() && v.as_string() == parts[1])) items.push_back(v);
       }
       if (kind == "add") items.push_back(text(parts[1]));

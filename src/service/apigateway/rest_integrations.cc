@@ -6,6 +6,8 @@
 
 #include <atomic>
 
+#include "core/crypto.h"
+#include "core/text.h"
 #include "service/apigateway/apigateway.h"
 #include "service/apigateway/rest_integration.h"
 #include "service/apigateway/rest_mapping.h"
@@ -28,6 +30,19 @@ struct Once {
   }
 };
 
+bool is_binary_media_type(const Value& types, std::string_view content_type) {
+  std::string type = ascii_lower(trim(content_type.substr(0, content_type.find(';'))));
+  if (!types.is_array() || type.empty()) return false;
+  for (const Value& t : types.as_array()) {
+    if (!t.is_string()) continue;
+    std::string given = ascii_lower(t.as_string());
+    if (given == type || given == "*/*") return true;
+    // "image/*": any subtype.
+    if (given.ends_with("/*") && type.starts_with(given.substr(0, given.size() - 1))) return true;
+  }
+  return false;
+}
+
 std::int64_t timeout_of(const Value& integration) {
   const Value* t = integration.find("timeoutInMillis");
   return t != nullptr && t->is_int64() && t->as_int64() > 0 ? t->as_int64() : kRestTimeoutMs;
@@ -44,6 +59,16 @@ void lambda_proxy(Core& core, MethodCall call, const std::shared_ptr<Once>& once
   // A REST API's event names the path without the stage, its requestContext the path with it.
   Value event = event_v1(call.request, call.context);
   event = json::with_member(event, "path", text(call.context.path));
+  // A REST API sends a body base64-encoded when its Content-Type is one of the API's
+  // binaryMediaTypes, as text otherwise.
+  if (!call.request.body.empty()) {
+    auto types = call.request.header_values("content-type");
+    bool binary = is_binary_media_type(call.binary_media_types,
+                                       types.empty() ? std::string_view() : types.front());
+    event = json::with_member(
+        event, "body", text(binary ? crypto::base64_encode(call.request.body) : call.request.body));
+    event = json::with_member(event, "isBase64Encoded", Value::boolean(binary));
+  }
   if (const Value* rc = event.find("requestContext"); rc != nullptr && rc->is_object()) {
     std::string staged = "/" + call.context.stage + call.context.path;
     event =
