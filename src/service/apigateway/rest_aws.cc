@@ -105,7 +105,8 @@ Value query_request(const std::vector<std::pair<std::string, std::string>>& form
   }
   if (!attributes.empty()) {
     json::ObjectBuilder all;
-    for (const auto& [n, fields] : attributes) {
+    for (const auto& entry : attributes) {
+      const std::map<std::string, std::string>& fields = entry.second;
       auto field = [&fields](const std::string& name) {
         auto it = fields.find(name);
         return it == fields.end() ? std::string() : it->second;
