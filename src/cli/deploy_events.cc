@@ -14,20 +14,15 @@ namespace {
 
 using json::Value;
 
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 bool is_error(const ServeAnswer& a, std::string_view name) {
-  return member(a.body, "__type").ends_with(name);
+  return string_member(a.body, "__type").ends_with(name);
 }
 
 // The rule's name and bus, as the API takes them.
 Value rule_key(const Value& rule) {
   json::ObjectBuilder b;
-  b.add("Name", Value::string(member(rule, "Name")));
-  if (std::string bus = member(rule, "EventBusName"); !bus.empty()) {
+  b.add("Name", Value::string(string_member(rule, "Name")));
+  if (std::string bus = string_member(rule, "EventBusName"); !bus.empty()) {
     b.add("EventBusName", Value::string(bus));
   }
   return b.build();
@@ -35,8 +30,8 @@ Value rule_key(const Value& rule) {
 
 Value with_rule(const Value& rule, std::string_view key, Value value) {
   json::ObjectBuilder b;
-  b.add("Rule", Value::string(member(rule, "Name")));
-  if (std::string bus = member(rule, "EventBusName"); !bus.empty()) {
+  b.add("Rule", Value::string(string_member(rule, "Name")));
+  if (std::string bus = string_member(rule, "EventBusName"); !bus.empty()) {
     b.add("EventBusName", Value::string(bus));
   }
   b.add(key, std::move(value));
@@ -59,7 +54,7 @@ Result<std::vector<std::string>> target_ids(ServeClient& client, const service::
   if (!listed) return Unexpected<Error>(listed.error());
   std::vector<std::string> ids;
   if (const Value* targets = listed->body.find("Targets"); targets != nullptr) {
-    for (const Value& t : targets->as_array()) ids.push_back(member(t, "Id"));
+    for (const Value& t : targets->as_array()) ids.push_back(string_member(t, "Id"));
   }
   return ids;
 }
@@ -67,7 +62,7 @@ Result<std::vector<std::string>> target_ids(ServeClient& client, const service::
 // A connection or an API destination: created, or updated as the template says.
 Expected<void, Error> deploy_http_target(ServeClient& client, const service::SamHttpTarget& t,
                                          const std::string& kind, const char* what) {
-  std::string name = member(t.request, "Name");
+  std::string name = string_member(t.request, "Name");
   auto created = client.events("Create" + kind, t.request);
   if (!created) return Unexpected<Error>(created.error());
   bool exists = created->status >= 300 && is_error(*created, "ResourceAlreadyExistsException");
@@ -83,7 +78,7 @@ Expected<void, Error> deploy_http_target(ServeClient& client, const service::Sam
 
 Expected<void, Error> remove_http_target(ServeClient& client, const service::SamHttpTarget& t,
                                          const std::string& kind, const char* what) {
-  std::string name = member(t.request, "Name");
+  std::string name = string_member(t.request, "Name");
   auto deleted = client.events("Delete" + kind,
                                json::ObjectBuilder().add("Name", Value::string(name)).build());
   if (!deleted) return Unexpected<Error>(deleted.error());
@@ -97,7 +92,7 @@ Expected<void, Error> remove_http_target(ServeClient& client, const service::Sam
 
 // An archive: created, or updated as the template says (its source bus cannot change).
 Expected<void, Error> deploy_archive(ServeClient& client, const service::SamArchive& a) {
-  std::string name = member(a.request, "ArchiveName");
+  std::string name = string_member(a.request, "ArchiveName");
   auto created = client.events("CreateArchive", a.request);
   if (!created) return Unexpected<Error>(created.error());
   bool exists = created->status >= 300 && is_error(*created, "ResourceAlreadyExistsException");
@@ -163,13 +158,13 @@ Expected<void, Error> deploy_event_buses(ServeClient& client, const service::Sam
 
 Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProject& project) {
   for (const service::SamRule& r : project.rules) {
-    std::string name = member(r.rule, "Name");
+    std::string name = string_member(r.rule, "Name");
     auto put = call(client, "DeployFailed", r.where, "PutRule", r.rule);
     if (!put) return Unexpected<Error>(put.error());
     auto before = target_ids(client, r);
     if (!before) return Unexpected<Error>(before.error());
     std::set<std::string> wanted;
-    for (const Value& t : r.targets) wanted.insert(member(t, "Id"));
+    for (const Value& t : r.targets) wanted.insert(string_member(t, "Id"));
     std::vector<Value> gone;
     for (const std::string& id : *before) {
       if (!wanted.contains(id)) gone.push_back(Value::string(id));
@@ -184,8 +179,8 @@ Expected<void, Error> deploy_rules(ServeClient& client, const service::SamProjec
                           with_rule(r.rule, "Targets", Value::array(r.targets)));
       if (!targets) return Unexpected<Error>(targets.error());
     }
-    std::cout << "rule " << name << ": " << member(put->body, "RuleArn") << " (" << r.targets.size()
-              << (r.targets.size() == 1 ? " target" : " targets") << ")\n";
+    std::cout << "rule " << name << ": " << string_member(put->body, "RuleArn") << " ("
+              << r.targets.size() << (r.targets.size() == 1 ? " target" : " targets") << ")\n";
   }
   return {};
 }
@@ -203,7 +198,7 @@ Expected<void, Error> deploy_schedules(ServeClient& client, const service::SamPr
       return fail("DeployFailed", s.where + ": schedule " + s.name + ": " + message_of(*put));
     }
     std::cout << "schedule " << s.name << " " << (exists ? "updated" : "created") << ": "
-              << member(put->body, "ScheduleArn") << "\n";
+              << string_member(put->body, "ScheduleArn") << "\n";
   }
   return {};
 }
@@ -226,7 +221,7 @@ Expected<void, Error> teardown_schedules(ServeClient& client, const service::Sam
 
 Expected<void, Error> teardown_rules(ServeClient& client, const service::SamProject& project) {
   for (const service::SamRule& r : project.rules) {
-    std::string name = member(r.rule, "Name");
+    std::string name = string_member(r.rule, "Name");
     auto described = client.events("DescribeRule", rule_key(r.rule));
     if (!described) return Unexpected<Error>(described.error());
     if (described->status >= 300 && is_error(*described, "ResourceNotFoundException")) {
@@ -260,7 +255,7 @@ Expected<void, Error> teardown_event_buses(ServeClient& client,
     if (auto ok = remove_http_target(client, c, "Connection", "connection"); !ok) return ok;
   }
   for (const service::SamArchive& a : project.archives) {
-    std::string name = member(a.request, "ArchiveName");
+    std::string name = string_member(a.request, "ArchiveName");
     auto deleted = client.events(
         "DeleteArchive", json::ObjectBuilder().add("ArchiveName", Value::string(name)).build());
     if (!deleted) return Unexpected<Error>(deleted.error());

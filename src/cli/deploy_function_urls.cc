@@ -18,11 +18,6 @@ std::string path_of(const service::SamFunctionUrl& url) {
          (url.qualifier.empty() ? "" : "?Qualifier=" + net::url_encode(url.qualifier));
 }
 
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 Expected<void, Error> deploy_url(ServeClient& client, const service::SamFunctionUrl& url) {
   std::string path = path_of(url);
   auto existing = client.lambda("GET", path, Value());
@@ -48,7 +43,7 @@ Expected<void, Error> deploy_url(ServeClient& client, const service::SamFunction
     return fail("DeployFailed",
                 url.where + ": function URL of " + url.function_name + ": " + message_of(*done));
   }
-  if (member(url.config, "AuthType") == "NONE") {
+  if (string_member(url.config, "AuthType") == "NONE") {
     // The permission SAM adds with a public URL; one there already is kept.
     auto permitted = client.lambda(
         "POST", "/2015-03-31/functions/" + net::url_encode(url.function_name) + "/policy",
@@ -61,8 +56,8 @@ Expected<void, Error> deploy_url(ServeClient& client, const service::SamFunction
     if (!permitted) return Unexpected<Error>(permitted.error());
   }
   std::cout << "function url " << url.logical_id << " " << verb << ": "
-            << member(done->body, "FunctionUrl") << " (" << url.function_name << ", "
-            << member(url.config, "AuthType") << ")\n";
+            << string_member(done->body, "FunctionUrl") << " (" << url.function_name << ", "
+            << string_member(url.config, "AuthType") << ")\n";
   return {};
 }
 

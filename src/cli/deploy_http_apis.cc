@@ -14,11 +14,6 @@ namespace {
 
 using json::Value;
 
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 // The members that are structures of the model (their members renamed too); other objects
 // (Tags, StageVariables, RouteSettings ...) are maps whose keys are the user's.
 bool is_structure(std::string_view name) {
@@ -48,37 +43,26 @@ Value without_tags(const Value& request) {
   return out.build();
 }
 
-// Runs a call and requires a 2xx answer; errors name the template's place.
-Result<ServeAnswer> call(ServeClient& client, const std::string& error, const std::string& where,
-                         const std::string& method, const std::string& path, const Value& body) {
-  auto a = client.apigateway(method, path, body);
-  if (!a) return a;
-  if (a->status >= 300) {
-    return fail(error, where + ": " + method + " " + path + ": " + message_of(*a));
-  }
-  return a;
-}
-
 // The API a deploy before made of `api`, found by its tags: its wire description.
 Result<std::optional<Value>> deployed(ServeClient& client, const service::SamHttpApi& api,
                                       const std::string& error) {
   const Value* tags = api.api.find("Tags");
-  std::string stack = tags != nullptr ? member(*tags, "baton:stack") : "";
+  std::string stack = tags != nullptr ? string_member(*tags, "baton:stack") : "";
   std::string token;
   do {
     std::string path = "/v2/apis" + (token.empty() ? "" : "?nextToken=" + net::url_encode(token));
-    auto page = call(client, error, api.where, "GET", path, Value());
+    auto page = checked_apigateway(client, error, api.where, "GET", path, Value());
     if (!page) return Unexpected<Error>(page.error());
     if (const Value* items = page->body.find("items"); items != nullptr && items->is_array()) {
       for (const Value& item : items->as_array()) {
         const Value* t = item.find("tags");
-        if (t != nullptr && member(*t, "baton:stack") == stack &&
-            member(*t, "baton:logical-id") == api.logical_id) {
+        if (t != nullptr && string_member(*t, "baton:stack") == stack &&
+            string_member(*t, "baton:logical-id") == api.logical_id) {
           return std::optional<Value>(item);
         }
       }
     }
-    token = member(page->body, "nextToken");
+    token = string_member(page->body, "nextToken");
   } while (!token.empty());
   return std::optional<Value>();
 }
@@ -87,12 +71,14 @@ Result<std::optional<Value>> deployed(ServeClient& client, const service::SamHtt
 Expected<void, Error> clear(ServeClient& client, const service::SamHttpApi& api,
                             const std::string& base, const std::string& kind,
                             const std::string& id_member) {
-  auto listed = call(client, "DeployFailed", api.where, "GET", base + "/" + kind, Value());
+  auto listed =
+      checked_apigateway(client, "DeployFailed", api.where, "GET", base + "/" + kind, Value());
   if (!listed) return Unexpected<Error>(listed.error());
   if (const Value* items = listed->body.find("items"); items != nullptr && items->is_array()) {
     for (const Value& item : items->as_array()) {
-      auto gone = call(client, "DeployFailed", api.where, "DELETE",
-                       base + "/" + kind + "/" + net::url_encode(member(item, id_member)), Value());
+      auto gone = checked_apigateway(
+          client, "DeployFailed", api.where, "DELETE",
+          base + "/" + kind + "/" + net::url_encode(string_member(item, id_member)), Value());
       if (!gone) return Unexpected<Error>(gone.error());
     }
   }
@@ -105,62 +91,66 @@ Expected<void, Error> deploy_api(ServeClient& client, const service::SamHttpApi&
   bool quick = api.api.find("Target") != nullptr;
   if (*before && quick) {
     // A quick-created API is made anew: UpdateApi does not change its Target.
-    auto gone = call(client, "DeployFailed", api.where, "DELETE",
-                     "/v2/apis/" + member(**before, "apiId"), Value());
+    auto gone = checked_apigateway(client, "DeployFailed", api.where, "DELETE",
+                                   "/v2/apis/" + string_member(**before, "apiId"), Value());
     if (!gone) return Unexpected<Error>(gone.error());
     *before = std::nullopt;
   }
   Value described;
   std::string verb = *before ? "updated" : "created";
   if (*before) {
-    std::string base = "/v2/apis/" + member(**before, "apiId");
+    std::string base = "/v2/apis/" + string_member(**before, "apiId");
     for (const auto& [kind, id] :
          {std::pair{"routes", "routeId"}, std::pair{"integrations", "integrationId"},
           std::pair{"stages", "stageName"}}) {
       if (auto cleared = clear(client, api, base, kind, id); !cleared) return cleared;
     }
     if ((*before)->find("corsConfiguration") != nullptr) {
-      auto gone = call(client, "DeployFailed", api.where, "DELETE", base + "/cors", Value());
+      auto gone =
+          checked_apigateway(client, "DeployFailed", api.where, "DELETE", base + "/cors", Value());
       if (!gone) return Unexpected<Error>(gone.error());
     }
-    auto updated =
-        call(client, "DeployFailed", api.where, "PATCH", base, on_wire(without_tags(api.api)));
+    auto updated = checked_apigateway(client, "DeployFailed", api.where, "PATCH", base,
+                                      on_wire(without_tags(api.api)));
     if (!updated) return Unexpected<Error>(updated.error());
     described = updated->body;
   } else {
-    auto created = call(client, "DeployFailed", api.where, "POST", "/v2/apis", on_wire(api.api));
+    auto created =
+        checked_apigateway(client, "DeployFailed", api.where, "POST", "/v2/apis", on_wire(api.api));
     if (!created) return Unexpected<Error>(created.error());
     described = created->body;
   }
-  std::string base = "/v2/apis/" + member(described, "apiId");
+  std::string base = "/v2/apis/" + string_member(described, "apiId");
   std::map<std::string, std::string> integration_ids;  // the template's key -> the API's id
   for (const auto& [key, request] : api.integrations) {
-    auto made =
-        call(client, "DeployFailed", api.where, "POST", base + "/integrations", on_wire(request));
+    auto made = checked_apigateway(client, "DeployFailed", api.where, "POST",
+                                   base + "/integrations", on_wire(request));
     if (!made) return Unexpected<Error>(made.error());
-    integration_ids[key] = member(made->body, "integrationId");
+    integration_ids[key] = string_member(made->body, "integrationId");
   }
   for (const Value& route : api.routes) {
     Value request = route;
-    std::string target = member(route, "Target");
+    std::string target = string_member(route, "Target");
     if (target.starts_with("integrations/")) {
       auto it = integration_ids.find(target.substr(13));
       if (it == integration_ids.end()) {
-        return fail("DeployFailed", api.where + ": route " + member(route, "RouteKey") +
+        return fail("DeployFailed", api.where + ": route " + string_member(route, "RouteKey") +
                                         ": its Target " + target +
                                         " names no integration of this API in the template");
       }
       request = json::with_member(request, "Target", Value::string("integrations/" + it->second));
     }
-    auto made = call(client, "DeployFailed", api.where, "POST", base + "/routes", on_wire(request));
+    auto made = checked_apigateway(client, "DeployFailed", api.where, "POST", base + "/routes",
+                                   on_wire(request));
     if (!made) return Unexpected<Error>(made.error());
   }
   for (const Value& stage : api.stages) {
-    auto made = call(client, "DeployFailed", api.where, "POST", base + "/stages", on_wire(stage));
+    auto made = checked_apigateway(client, "DeployFailed", api.where, "POST", base + "/stages",
+                                   on_wire(stage));
     if (!made) return Unexpected<Error>(made.error());
   }
   std::cout << "http api " << api.logical_id << " " << verb << ": "
-            << member(described, "apiEndpoint") << " (" << api.routes.size()
+            << string_member(described, "apiEndpoint") << " (" << api.routes.size()
             << (api.routes.size() == 1 ? " route" : " routes") << ")\n";
   return {};
 }
@@ -182,8 +172,8 @@ Expected<void, Error> teardown_http_apis(ServeClient& client, const service::Sam
       std::cout << "http api " << api.logical_id << " is not there\n";
       continue;
     }
-    auto gone = call(client, "TeardownFailed", api.where, "DELETE",
-                     "/v2/apis/" + member(**before, "apiId"), Value());
+    auto gone = checked_apigateway(client, "TeardownFailed", api.where, "DELETE",
+                                   "/v2/apis/" + string_member(**before, "apiId"), Value());
     if (!gone) return Unexpected<Error>(gone.error());
     std::cout << "http api " << api.logical_id << " deleted\n";
   }

@@ -14,21 +14,6 @@ namespace {
 
 using json::Value;
 
-std::string member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-Result<ServeAnswer> call(ServeClient& client, const std::string& error, const std::string& where,
-                         const std::string& method, const std::string& path, const Value& body) {
-  auto a = client.apigateway(method, path, body);
-  if (!a) return a;
-  if (a->status >= 300) {
-    return fail(error, where + ": " + method + " " + path + ": " + message_of(*a));
-  }
-  return a;
-}
-
 // The id of the API a deploy before made of `api`, found by its tags.
 Result<std::optional<std::string>> deployed(ServeClient& client, const service::SamRestApi& api,
                                             const std::string& error) {
@@ -36,18 +21,19 @@ Result<std::optional<std::string>> deployed(ServeClient& client, const service::
   do {
     std::string path =
         "/restapis?limit=500" + (position.empty() ? "" : "&position=" + net::url_encode(position));
-    auto page = call(client, error, api.where, "GET", path, Value());
+    auto page = checked_apigateway(client, error, api.where, "GET", path, Value());
     if (!page) return Unexpected<Error>(page.error());
     if (const Value* items = page->body.find("item"); items != nullptr && items->is_array()) {
       for (const Value& item : items->as_array()) {
         const Value* t = item.find("tags");
-        if (t != nullptr && member(*t, "baton:stack") == member(api.tags, "baton:stack") &&
-            member(*t, "baton:logical-id") == api.logical_id) {
-          return std::optional<std::string>(member(item, "id"));
+        if (t != nullptr &&
+            string_member(*t, "baton:stack") == string_member(api.tags, "baton:stack") &&
+            string_member(*t, "baton:logical-id") == api.logical_id) {
+          return std::optional<std::string>(string_member(item, "id"));
         }
       }
     }
-    position = member(page->body, "position");
+    position = string_member(page->body, "position");
   } while (!position.empty());
   return std::optional<std::string>();
 }
@@ -69,21 +55,22 @@ Expected<void, Error> deploy_api(ServeClient& client, const service::SamRestApi&
   if (*before) {
     id = **before;
   } else {
-    auto made = call(client, "DeployFailed", api.where, "POST", "/restapis",
-                     json::object({{"name", Value::string(api.name)}, {"tags", api.tags}}));
+    auto made =
+        checked_apigateway(client, "DeployFailed", api.where, "POST", "/restapis",
+                           json::object({{"name", Value::string(api.name)}, {"tags", api.tags}}));
     if (!made) return Unexpected<Error>(made.error());
-    id = member(made->body, "id");
+    id = string_member(made->body, "id");
   }
-  auto put = call(client, "DeployFailed", api.where, "PUT", "/restapis/" + id + "?mode=overwrite",
-                  api.openapi);
+  auto put = checked_apigateway(client, "DeployFailed", api.where, "PUT",
+                                "/restapis/" + id + "?mode=overwrite", api.openapi);
   if (!put) return Unexpected<Error>(put.error());
   std::string stages;
   for (const service::SamRestApi::Stage& stage : api.stages) {
     json::ObjectBuilder request;
     request.add("stageName", Value::string(stage.name));
     if (stage.variables.is_object()) request.add("variables", stage.variables);
-    auto made = call(client, "DeployFailed", api.where, "POST", "/restapis/" + id + "/deployments",
-                     request.build());
+    auto made = checked_apigateway(client, "DeployFailed", api.where, "POST",
+                                   "/restapis/" + id + "/deployments", request.build());
     if (!made) return Unexpected<Error>(made.error());
     stages += (stages.empty() ? "" : ", ") + stage.name;
   }
@@ -111,8 +98,8 @@ Expected<void, Error> teardown_rest_apis(ServeClient& client, const service::Sam
       std::cout << "rest api " << api.logical_id << " is not there\n";
       continue;
     }
-    auto gone =
-        call(client, "TeardownFailed", api.where, "DELETE", "/restapis/" + **before, Value());
+    auto gone = checked_apigateway(client, "TeardownFailed", api.where, "DELETE",
+                                   "/restapis/" + **before, Value());
     if (!gone) return Unexpected<Error>(gone.error());
     std::cout << "rest api " << api.logical_id << " deleted\n";
   }

@@ -116,4 +116,20 @@ std::string message_of(const ServeAnswer& a) {
   return "HTTP " + std::to_string(a.status);
 }
 
+std::string string_member(const Value& object, std::string_view name) {
+  const Value* v = object.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Result<ServeAnswer> checked_apigateway(ServeClient& client, const std::string& error,
+                                       const std::string& where, const std::string& method,
+                                       const std::string& path, const Value& body) {
+  auto a = client.apigateway(method, path, body);
+  if (!a) return a;
+  if (a->status >= 300) {
+    return fail(error, where + ": " + method + " " + path + ": " + message_of(*a));
+  }
+  return a;
+}
+
 }  // namespace baton::cli

@@ -60,6 +60,15 @@ class ServeClient {
 
 // The error message an answer carries, or its HTTP status.
 std::string message_of(const ServeAnswer& a);
+// A string member of an answer's body ("" when absent or not a string).
+std::string string_member(const json::Value& object, std::string_view name);
+// An API Gateway call that must answer 2xx; otherwise the Error `error`, naming `where` (the
+// template's place), the call and AWS's message.
+[[nodiscard]] Result<ServeAnswer> checked_apigateway(ServeClient& client, const std::string& error,
+                                                     const std::string& where,
+                                                     const std::string& method,
+                                                     const std::string& path,
+                                                     const json::Value& body);
 // The text of the first <tag> element of an XML answer, or "".
 std::string xml_text(const ServeAnswer& a, const std::string& tag);
 // The text of every <tag> element of an XML answer, in order (elements of one name, unnested).

@@ -13,12 +13,6 @@ namespace {
 
 using json::Value;
 
-std::string text_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  if (v == nullptr || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
-}
-
 // PutRule's request from the members a rule and an event share.
 Value rule_request(const std::string& name, const Value& properties, std::string_view pattern_key,
                    std::string_view schedule_key) {
@@ -182,14 +176,6 @@ Result<Value> archive_request(const std::string& name, const Value& properties,
     if (std::string v = text_member(properties, key); !v.empty()) b.add(key, Value::string(v));
   }
   return b.build();
-}
-
-Result<Value> properties_of(const YAML::Node& resource, const Reader& reader,
-                            const std::string& where) {
-  if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
-    return to_json(props, reader, where + "/Properties");
-  }
-  return Value::object({});
 }
 
 }  // namespace

@@ -22,12 +22,6 @@ using json::Value;
 
 constexpr std::string_view kImplicitApi = "ServerlessHttpApi";
 
-std::string text_member(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  if (v == nullptr || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
-}
-
 std::string ascii_upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -40,25 +34,6 @@ Value without(const Value& object, std::initializer_list<std::string_view> names
     if (std::find(names.begin(), names.end(), m.name()) == names.end()) out.add(m.name(), m.value);
   }
   return out.build();
-}
-
-Result<Value> properties_of(const YAML::Node& resource, const Reader& reader,
-                            const std::string& where) {
-  if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
-    return to_json(props, reader, where + "/Properties");
-  }
-  return Value::object({});
-}
-
-// The tags by which `baton deploy` finds, on the next deploy and on teardown, what it made.
-Value tags_of(const Reader& reader, const std::string& logical_id, const Value& properties) {
-  json::ObjectBuilder tags;
-  if (const Value* given = properties.find("Tags"); given != nullptr && given->is_object()) {
-    for (const json::Member& m : given->members()) tags.add(m.name(), m.value);
-  }
-  tags.add("baton:stack", Value::string(reader.stack()));
-  tags.add("baton:logical-id", Value::string(logical_id));
-  return tags.build();
 }
 
 SamHttpApi serverless_api(const Reader& reader, const std::string& where,
@@ -87,7 +62,7 @@ SamHttpApi serverless_api(const Reader& reader, const std::string& where,
   if (std::string d = text_member(properties, "Description"); !d.empty()) {
     b.add("Description", Value::string(d));
   }
-  b.add("Tags", tags_of(reader, logical_id, properties));
+  b.add("Tags", deploy_tags(reader, logical_id, properties));
   api.api = b.build();
   std::string stage = text_member(properties, "StageName");
   json::ObjectBuilder s;
@@ -261,7 +236,7 @@ Result<void> read_http_apis(const YAML::Node& resources, const Reader& reader,
       api.where = where;
       api.logical_id = id;
       api.api = json::with_member(without(*properties, {"Tags", "Body"}), "Tags",
-                                  tags_of(reader, id, *properties));
+                                  deploy_tags(reader, id, *properties));
       if (imported) api.api = json::with_member(api.api, "ProtocolType", Value::string("HTTP"));
       project.http_apis.push_back(std::move(api));
     }

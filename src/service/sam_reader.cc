@@ -349,4 +349,29 @@ Result<json::Value> to_json(const YAML::Node& node, const Reader& reader,
   return json::Value::string(*text);
 }
 
+Result<json::Value> properties_of(const YAML::Node& resource, const Reader& reader,
+                                  const std::string& where) {
+  if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
+    return to_json(props, reader, where + "/Properties");
+  }
+  return json::Value::object({});
+}
+
+std::string text_member(const json::Value& object, std::string_view name) {
+  const json::Value* v = object.find(name);
+  if (v == nullptr || v->is_null()) return "";
+  return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
+}
+
+json::Value deploy_tags(const Reader& reader, const std::string& logical_id,
+                        const json::Value& properties) {
+  json::ObjectBuilder tags;
+  if (const json::Value* given = properties.find("Tags"); given != nullptr && given->is_object()) {
+    for (const json::Member& m : given->members()) tags.add(m.name(), m.value);
+  }
+  tags.add("baton:stack", json::Value::string(reader.stack()));
+  tags.add("baton:logical-id", json::Value::string(logical_id));
+  return tags.build();
+}
+
 }  // namespace baton::service::sam

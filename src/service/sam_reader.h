@@ -73,6 +73,16 @@ class Reader {
 // A YAML value as JSON: plain scalars that read as numbers, booleans or null become those.
 Result<json::Value> to_json(const YAML::Node& node, const Reader& reader, const std::string& where);
 
+// A resource's Properties as JSON ({} when it has none); `where` is the resource's place.
+Result<json::Value> properties_of(const YAML::Node& resource, const Reader& reader,
+                                  const std::string& where);
+// A member as text: a string as it is, another value as JSON, "" when absent or null.
+std::string text_member(const json::Value& object, std::string_view name);
+// A resource's Tags with the two by which `baton deploy` finds, on the next deploy and on
+// teardown, what it made: baton:stack and baton:logical-id.
+json::Value deploy_tags(const Reader& reader, const std::string& logical_id,
+                        const json::Value& properties);
+
 // The queues, topics, subscriptions, queue policies and event source mappings of the template,
 // and those a function's Events (Type SQS, SNS) make, into `project`.
 Result<void> read_messaging(const YAML::Node& resources, const Reader& reader, SamProject& project);

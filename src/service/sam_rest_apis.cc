@@ -24,20 +24,6 @@ using json::Value;
 
 constexpr std::string_view kImplicitApi = "ServerlessRestApi";
 
-std::string string_of(const Value& object, std::string_view name) {
-  const Value* v = object.find(name);
-  if (v == nullptr || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : json::to_string(*v);
-}
-
-Result<Value> properties_of(const YAML::Node& resource, const Reader& reader,
-                            const std::string& where) {
-  if (const YAML::Node props = resource["Properties"]; props && props.IsMap()) {
-    return to_json(props, reader, where + "/Properties");
-  }
-  return Value::object({});
-}
-
 Value skeleton(const std::string& title) {
   return json::object({{"swagger", Value::string("2.0")},
                        {"info", json::object({{"title", Value::string(title)}})},
@@ -99,11 +85,11 @@ Value with_cors(const Value& doc, const Value& cors) {
   if (cors.is_string()) {
     origin = std::string(cors.as_string());
   } else if (cors.is_object()) {
-    origin = string_of(cors, "AllowOrigin");
-    methods = string_of(cors, "AllowMethods");
-    headers = string_of(cors, "AllowHeaders");
-    max_age = string_of(cors, "MaxAge");
-    credentials = string_of(cors, "AllowCredentials");
+    origin = text_member(cors, "AllowOrigin");
+    methods = text_member(cors, "AllowMethods");
+    headers = text_member(cors, "AllowHeaders");
+    max_age = text_member(cors, "MaxAge");
+    credentials = text_member(cors, "AllowCredentials");
   }
   if (methods.empty()) methods = "'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT'";
   json::ObjectBuilder parameters, names;
@@ -148,30 +134,21 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
                             SamProject& project) {
   std::map<std::string, std::size_t> apis;  // logical id -> index in project.rest_apis
   std::map<std::string, Value> cors;        // logical id -> its Cors
-  auto tagged = [&reader](const std::string& id, const Value& properties) {
-    json::ObjectBuilder tags;
-    if (const Value* given = properties.find("Tags"); given != nullptr && given->is_object()) {
-      for (const json::Member& m : given->members()) tags.add(m.name(), m.value);
-    }
-    tags.add("baton:stack", Value::string(reader.stack()));
-    tags.add("baton:logical-id", Value::string(id));
-    return tags.build();
-  };
   auto add_api = [&](const std::string& id, const std::string& where, const Value& properties,
                      const std::string& type) -> Result<void> {
     SamRestApi api;
     api.where = where;
     api.logical_id = id;
-    api.name = string_of(properties, "Name");
+    api.name = text_member(properties, "Name");
     if (api.name.empty()) api.name = type == "AWS::ApiGateway::RestApi" ? id : reader.stack();
-    api.tags = tagged(id, properties);
+    api.tags = deploy_tags(reader, id, properties);
     const Value* body =
         properties.find(type == "AWS::ApiGateway::RestApi" ? "Body" : "DefinitionBody");
     if (body != nullptr && body->is_object()) {
       api.openapi = *body;
     } else if (std::string uri =
-                   string_of(properties, type == "AWS::ApiGateway::RestApi" ? "BodyS3Location"
-                                                                            : "DefinitionUri");
+                   text_member(properties, type == "AWS::ApiGateway::RestApi" ? "BodyS3Location"
+                                                                              : "DefinitionUri");
                !uri.empty()) {
       if (uri.starts_with("{") || uri.starts_with("s3://")) {
         return reader.invalid(where + "/Properties",
@@ -205,7 +182,7 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
                                       Value::array(std::move(decoded)));
     }
     if (type != "AWS::ApiGateway::RestApi") {
-      std::string stage = string_of(properties, "StageName");
+      std::string stage = text_member(properties, "StageName");
       if (stage.empty() && id != kImplicitApi) {
         return reader.invalid(where + "/Properties/StageName", "is required");
       }
@@ -254,9 +231,9 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
     if (it == parts.end() || reader.type_of(id) != "AWS::ApiGateway::Resource" || depth > 64) {
       return reader.invalid("/Resources/" + id, "names no AWS::ApiGateway::Resource");
     }
-    auto parent = path_of(string_of(it->second, "ParentId"), depth + 1);
+    auto parent = path_of(text_member(it->second, "ParentId"), depth + 1);
     if (!parent) return parent;
-    std::string path = (*parent == "/" ? "" : *parent) + "/" + string_of(it->second, "PathPart");
+    std::string path = (*parent == "/" ? "" : *parent) + "/" + text_member(it->second, "PathPart");
     paths[id] = path;
     return path;
   };
@@ -264,9 +241,9 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
     std::string type = reader.type_of(id);
     std::string where = "/Resources/" + id + "/Properties";
     if (type == "AWS::ApiGateway::Method") {
-      auto api = api_named(string_of(properties, "RestApiId"), where + "/RestApiId");
+      auto api = api_named(text_member(properties, "RestApiId"), where + "/RestApiId");
       if (!api) return Unexpected<Error>(api.error());
-      auto path = path_of(string_of(properties, "ResourceId"), 0);
+      auto path = path_of(text_member(properties, "ResourceId"), 0);
       if (!path) return Unexpected<Error>(path.error());
       json::ObjectBuilder operation;
       if (const Value* given = properties.find("Integration"); given && given->is_object()) {
@@ -281,9 +258,9 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
         json::ObjectBuilder responses;
         if (const Value* rs = given->find("IntegrationResponses"); rs && rs->is_array()) {
           for (const Value& r : rs->as_array()) {
-            std::string pattern = string_of(r, "SelectionPattern");
+            std::string pattern = text_member(r, "SelectionPattern");
             json::ObjectBuilder response;
-            response.add("statusCode", Value::string(string_of(r, "StatusCode")));
+            response.add("statusCode", Value::string(text_member(r, "StatusCode")));
             if (const Value* t = r.find("ResponseTemplates")) response.add("responseTemplates", *t);
             if (const Value* p = r.find("ResponseParameters"))
               response.add("responseParameters", *p);
@@ -306,22 +283,22 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
             }
           }
           method_responses.add(
-              string_of(r, "StatusCode"),
+              text_member(r, "StatusCode"),
               json::object({{"description", Value::string("")}, {"headers", headers.build()}}));
         }
       }
       operation.add("responses", method_responses.build());
-      if (string_of(properties, "AuthorizationType") == "AWS_IAM") {
+      if (text_member(properties, "AuthorizationType") == "AWS_IAM") {
         operation.add("x-amazon-apigateway-auth",
                       json::object({{"type", Value::string("aws_iam")}}));
       }
       (*api)->openapi =
           with_operation((*api)->openapi, *path,
-                         openapi_method(string_of(properties, "HttpMethod")), operation.build());
+                         openapi_method(text_member(properties, "HttpMethod")), operation.build());
     } else if (type == "AWS::ApiGateway::Deployment" || type == "AWS::ApiGateway::Stage") {
-      auto api = api_named(string_of(properties, "RestApiId"), where + "/RestApiId");
+      auto api = api_named(text_member(properties, "RestApiId"), where + "/RestApiId");
       if (!api) return Unexpected<Error>(api.error());
-      std::string stage = string_of(properties, "StageName");
+      std::string stage = text_member(properties, "StageName");
       if (stage.empty()) continue;
       const Value* variables = properties.find("Variables");
       std::erase_if((*api)->stages,
@@ -342,11 +319,11 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
     const Value* events = properties->find("Events");
     if (events == nullptr || !events->is_object()) continue;
     for (const json::Member& event : events->members()) {
-      if (string_of(event.value, "Type") != "Api") continue;
+      if (text_member(event.value, "Type") != "Api") continue;
       std::string event_where = where + "/Properties/Events/" + std::string(event.name());
       const Value* found = event.value.find("Properties");
       Value e = found != nullptr && found->is_object() ? *found : Value::object({});
-      std::string api_id = string_of(e, "RestApiId");
+      std::string api_id = text_member(e, "RestApiId");
       if (api_id.empty()) {
         api_id = std::string(kImplicitApi);
         if (!apis.contains(api_id)) {
@@ -358,8 +335,8 @@ Result<void> read_rest_apis(const YAML::Node& resources, const Reader& reader,
       }
       auto api = api_named(api_id, event_where + "/Properties/RestApiId");
       if (!api) return Unexpected<Error>(api.error());
-      std::string path = string_of(e, "Path");
-      std::string method = string_of(e, "Method");
+      std::string path = text_member(e, "Path");
+      std::string method = text_member(e, "Method");
       if (path.empty() || method.empty()) {
         return reader.invalid(event_where + "/Properties",
                               "an Api event needs a Path and a Method");

@@ -101,6 +101,10 @@ struct RestApis final : EmulatedService {
              const std::string& request_id, Reply reply);
 
   Result<RestApi*> requested_api(const Request& r);
+  // A new API with its root resource, of CreateRestApi's members in `r`; not kept yet.
+  RestApi new_api(const Request& r);
+  // Stores a new API, keeps it and answers its description.
+  void keep(RestApi api, const Reply& reply);
   std::string new_id(std::size_t length);
   std::string api_arn(std::string_view id) const;
   json::Value describe_api(const RestApi& api) const;

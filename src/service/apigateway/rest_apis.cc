@@ -149,16 +149,15 @@ Value set_at(const Value& record, const std::vector<std::string>& path, std::siz
 }
 
 // A patched member's value: what the model says is a list or a boolean, from its text.
-Value patch_value(const Value& current, std::string_view member, const std::string& given) {
-  if (current.is_bool() || given == "true" || given == "false") {
-    if (given == "true" || given == "false") return Value::boolean(given == "true");
-  }
+// A patched value from its text: true and false as booleans, digits as an integer where the
+// member is one, else the text.
+Value patch_value(const Value& current, const std::string& given) {
+  if (given == "true" || given == "false") return Value::boolean(given == "true");
   if (current.is_int64()) {
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(given.data(), given.data() + given.size(), n);
     if (ec == std::errc() && end == given.data() + given.size()) return Value::integer(n);
   }
-  (void)member;
   return text(given);
 }
 
@@ -193,7 +192,7 @@ Result<Value> patched(const Value& record, const Request& r) {
       if (parts.size() == 1 && parts.front() == "binaryMediaTypes") {
         return bad_request("Invalid patch operation specified for path " + path);
       }
-      out = set_at(out, parts, 0, patch_value(current ? *current : Value(), parts.back(), value));
+      out = set_at(out, parts, 0, patch_value(current ? *current : Value(), value));
     } else if (kind == "remove") {
       out = set_at(out, parts, 0, std::nullopt);
     } else {
@@ -241,20 +240,27 @@ Value items_page(std::vector<Value> all, std::size_t from, std::size_t limit) {
   return out.build();
 }
 
+RestApi RestApis::new_api(const Request& r) {
+  RestApi api;
+  api.id = new_id(10);
+  api.created_ms = core.now_ms();
+  std::string root = new_id(10);
+  api.api = api_of(r, api.id, api.created_ms, root);
+  api.current.resources.emplace(root, json::object({{"id", text(root)}, {"path", text("/")}}));
+  return api;
+}
+
+void RestApis::keep(RestApi api, const Reply& reply) {
+  save(api);
+  Value described = describe_api(api);
+  apis.emplace(api.id, std::move(api));
+  core.answer(reply, described);
+}
+
 void RestApis::create_rest_api(const Request& r, Reply reply) {
   auto name = r.required("name");
   if (!name) return reply(Unexpected<Error>(name.error()));
-  std::string id = new_id(10);
-  RestApi api;
-  api.id = id;
-  api.created_ms = core.now_ms();
-  std::string root = new_id(10);
-  api.api = api_of(r, id, api.created_ms, root);
-  api.current.resources.emplace(root, json::object({{"id", text(root)}, {"path", text("/")}}));
-  save(api);
-  Value described = describe_api(api);
-  apis.emplace(id, std::move(api));
-  core.answer(reply, described);
+  keep(new_api(r), reply);
 }
 
 void RestApis::get_rest_api(const Request& r, Reply reply) {
@@ -295,27 +301,15 @@ void RestApis::delete_rest_api(const Request& r, Reply reply) {
 }
 
 void RestApis::import_rest_api(const Request& r, Reply reply) {
-  std::string document = string_member(r.body(), "body");
-  auto parsed = json::parse(document);
-  std::string title;
-  if (parsed && parsed->is_object()) {
-    if (const Value* info = parsed->find("info")) title = string_member(*info, "title");
-  }
-  std::string id = new_id(10);
-  RestApi api;
-  api.id = id;
-  api.created_ms = core.now_ms();
-  std::string root = new_id(10);
-  Value name_only = json::object({{"name", text(title.empty() ? id : title)}});
-  api.api = api_of(Request(name_only), id, api.created_ms, root);
-  api.current.resources.emplace(root, json::object({{"id", text(root)}, {"path", text("/")}}));
-  if (auto imported = import_openapi(api, document, false); !imported) {
+  RestApi api = new_api(Request(Value::object({})));
+  // Named by the document's info.title, else by its id.
+  if (auto imported = import_openapi(api, string_member(r.body(), "body"), false); !imported) {
     return reply(Unexpected<Error>(imported.error()));
   }
-  save(api);
-  Value described = describe_api(api);
-  apis.emplace(id, std::move(api));
-  core.answer(reply, described);
+  if (string_member(api.api, "name").empty()) {
+    api.api = json::with_member(api.api, "name", text(api.id));
+  }
+  keep(std::move(api), reply);
 }
 
 void RestApis::put_rest_api(const Request& r, Reply reply) {

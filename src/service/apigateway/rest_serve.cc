@@ -20,20 +20,6 @@ using json::Value;
 
 namespace {
 
-// The answer as the HTTP API port takes it, with the headers AWS adds to a REST API's answers.
-Value port_answer(const HttpAnswer& answer, const std::string& request_id) {
-  std::vector<Value> headers;
-  for (const auto& [name, value] : answer.headers) {
-    headers.push_back(Value::array({text(name), text(value)}));
-  }
-  headers.push_back(Value::array({text("x-amzn-RequestId"), text(request_id)}));
-  return json::ObjectBuilder()
-      .add("StatusCode", Value::integer(answer.status))
-      .add("Headers", Value::array(std::move(headers)))
-      .add("Body", Value::string(answer.body))
-      .build();
-}
-
 struct Match {
   RestApi* api = nullptr;
   const ResourceTree* tree = nullptr;
@@ -82,8 +68,10 @@ void RestApis::serve(HttpRequestIn in, const std::string& api_id, const std::str
       best = std::move(m);
     }
   }
-  auto respond = [reply = std::move(reply), request_id](const HttpAnswer& a) {
-    reply(port_answer(a, request_id));
+  // AWS adds the request's id to a REST API's answers.
+  auto respond = [reply = std::move(reply), request_id](HttpAnswer a) {
+    a.headers.emplace_back("x-amzn-RequestId", request_id);
+    reply(http_answer_value(a));
   };
   if (!best) {
     // AWS's answer to a path or method an API does not have, or a stage it does not have.
